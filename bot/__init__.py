@@ -1,0 +1,1 @@
+"""mentor-bot: the application core (settings, database, CLI, Slack-free domain services)."""

@@ -1,0 +1,131 @@
+"""The `mentor-bot` command: serve, socket, db upgrade, manifest, jobs list|run NAME."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+
+from bot.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger("mentor_bot")
+
+
+def _setup_logging(settings: Settings) -> None:
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+def _start(settings: Settings):
+    """Database at head, then the Bolt app: what both serving modes need."""
+    from slack_bolt.error import BoltError
+
+    from bot import migrate
+    from bot.app import build_app
+    from bot.db import Database
+
+    settings.require("slack_bot_token", "slack_signing_secret")
+    migrate.upgrade(settings.database_url)
+    db = Database(settings.database_url)
+    try:
+        return build_app(settings, db), db
+    except BoltError as exc:
+        raise SettingsError(f"Slack refused SLACK_BOT_TOKEN at {settings.slack_api_url}: {exc}") from None
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.web import Server, make_wsgi
+
+    app, db = _start(settings)
+    server = Server(make_wsgi(app, db), host=args.host, port=args.port or settings.port, threads=settings.web_threads)
+    log.info("mentor-bot listening on http://%s:%s/slack/events", args.host, server.port)
+    server.serve_forever()
+    return 0
+
+
+def cmd_socket(settings: Settings, args: argparse.Namespace) -> int:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    settings.require("slack_app_token")
+    app, _db = _start(settings)
+    log.info("mentor-bot connecting to Slack in Socket Mode")
+    SocketModeHandler(app, settings.slack_app_token).start()
+    return 0
+
+
+def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import migrate
+
+    migrate.upgrade(settings.database_url)
+    print("database is at the newest schema")
+    return 0
+
+
+def cmd_manifest(settings: Settings | None, args: argparse.Namespace) -> int:
+    from bot.manifest import build_manifest
+
+    print(json.dumps(build_manifest(args.url, name=args.name, socket_mode=args.socket), indent=2))
+    return 0
+
+
+def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
+    from jobs import JOBS
+
+    if args.jobs_command == "list":
+        if not JOBS:
+            print("no jobs")
+        for job in JOBS.values():
+            print(f"{job.name:<20} {job.cron:<15} {job.description}")
+        return 0
+    job = JOBS.get(args.name)
+    if job is None:
+        print(f"mentor-bot: no job named {args.name!r}; `mentor-bot jobs list` names them", file=sys.stderr)
+        return 2
+    from bot import migrate
+    from bot.db import Database
+
+    migrate.upgrade(settings.database_url)
+    db = Database(settings.database_url)
+    try:
+        print(f"{job.name}: {job.run(settings, db)}")
+    finally:
+        db.dispose()
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="mentor-bot", description="A Slack bot that runs a peer-mentoring program.")
+    sub = p.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the bot in HTTP mode (POST /slack/events, GET /healthz)")
+    serve.add_argument("--host", default="0.0.0.0")
+    serve.add_argument("--port", type=int, default=None, help="default: PORT")
+    sub.add_parser("socket", help="run the bot in Socket Mode (needs SLACK_APP_TOKEN)")
+    db = sub.add_parser("db", help="database commands")
+    db.add_argument("db_command", choices=["upgrade"])
+    manifest = sub.add_parser("manifest", help="print the Slack app manifest (JSON)")
+    manifest.add_argument("--url", default="https://mentor-bot.example.com", help="public base URL of the bot")
+    manifest.add_argument("--name", default="mentor-bot")
+    manifest.add_argument("--socket", action="store_true", help="manifest for Socket Mode (no request URLs)")
+    jobs = sub.add_parser("jobs", help="scheduled jobs")
+    jobs_sub = jobs.add_subparsers(dest="jobs_command", required=True)
+    jobs_sub.add_parser("list", help="name every job and its schedule")
+    run = jobs_sub.add_parser("run", help="run one job once, now")
+    run.add_argument("name")
+    return p
+
+
+COMMANDS = {"serve": cmd_serve, "socket": cmd_socket, "db": cmd_db, "manifest": cmd_manifest, "jobs": cmd_jobs}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        _setup_logging(settings)
+        return COMMANDS[args.command](settings, args)
+    except SettingsError as exc:
+        print(f"mentor-bot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

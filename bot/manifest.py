@@ -1,0 +1,47 @@
+"""The Slack app manifest: what to paste into api.slack.com/apps when creating the app."""
+
+from __future__ import annotations
+
+BOT_SCOPES = [
+    "commands",          # /mentor
+    "chat:write",        # DMs, group DMs, updates of the bot's own messages
+    "im:write",          # conversations.open with one person
+    "mpim:write",        # conversations.open with a pair (their group chat with the bot)
+    "users:read",        # users.info: name, title and time zone
+]
+BOT_EVENTS = ["app_home_opened"]
+
+
+def build_manifest(base_url: str, name: str = "mentor-bot", socket_mode: bool = False) -> dict:
+    url = base_url.rstrip("/") + "/slack/events"
+    command = {
+        "command": "/mentor",
+        "description": "Peer mentoring: join, find a partner, agree, log meetings",
+        "usage_hint": "help | join | profile | find [skill] | agreement | log | journal",
+        "should_escape": False,
+    }
+    settings: dict = {
+        "interactivity": {"is_enabled": True},
+        "event_subscriptions": {"bot_events": BOT_EVENTS},
+        "org_deploy_enabled": False,
+        "socket_mode_enabled": socket_mode,
+        "token_rotation_enabled": False,
+    }
+    if not socket_mode:
+        command["url"] = url
+        settings["interactivity"]["request_url"] = url
+        settings["event_subscriptions"]["request_url"] = url
+    return {
+        "display_information": {
+            "name": name,
+            "description": "Runs our peer mentoring program: find a partner, agree, meet, grow.",
+            "background_color": "#2c5f2d",
+        },
+        "features": {
+            "app_home": {"home_tab_enabled": True, "messages_tab_enabled": True, "messages_tab_read_only_enabled": True},
+            "bot_user": {"display_name": name, "always_online": True},
+            "slash_commands": [command],
+        },
+        "oauth_config": {"scopes": {"bot": BOT_SCOPES}},
+        "settings": settings,
+    }

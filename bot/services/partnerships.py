@@ -1,0 +1,216 @@
+"""Asking someone to partner, accepting, declining, and finding a person's partnerships."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.services import clock, profiles
+from bot.services.errors import Conflict, NotAllowed
+from bot.services.matching import DECLINE_MEMORY, load
+from models import OPEN_STATUSES, Partnership, PartnershipRequest, Person
+
+REQUEST_LIFETIME = timedelta(days=14)
+DEFAULT_MONTHS = 6
+MAX_NOTE = 1000
+
+
+def _pair(a: Person, b: Person) -> tuple[int, int]:
+    return (a.id, b.id) if a.id < b.id else (b.id, a.id)
+
+
+def _check_capacity(session: Session, *people: Person, asking: Person | None = None) -> None:
+    counts = load(session, [p.id for p in people])
+    for person in people:
+        if counts.get(person.id, 0) >= person.capacity:
+            if person is asking:
+                raise Conflict(
+                    f"You already have {person.capacity} partner{'s' if person.capacity != 1 else ''}, "
+                    "the most your profile allows. Raise your limit in your profile first."
+                )
+            raise Conflict(f"{person.display_name or 'They'} can't take on another partner right now.")
+
+
+def request(session: Session, me: Person, target_id: object, note: str = "", now: datetime | None = None) -> Partnership:
+    """Ask `target_id` to partner with `me`; checks everything `find` checked, again."""
+    now = now or clock.now()
+    target = profiles.participant(session, me.team_id, target_id)
+    if target.id == me.id:
+        raise Conflict("You can't partner with yourself.")
+    if target.status != "active":
+        raise Conflict(f"{target.display_name or 'They'} has paused their participation for now.")
+    expire_due(session, now, pair=_pair(me, target))
+    a, b = _pair(me, target)
+    existing = session.scalars(
+        select(Partnership).where(Partnership.person_a_id == a, Partnership.person_b_id == b, Partnership.status.in_(OPEN_STATUSES))
+    ).first()
+    if existing is not None:
+        if existing.status == "requested":
+            raise Conflict("There is already an open request between you two. It stays open for 14 days.")
+        raise Conflict(f"You and {target.display_name or 'they'} are already partners.")
+    recently_declined = session.scalars(
+        select(Partnership.id)
+        .join(PartnershipRequest, PartnershipRequest.partnership_id == Partnership.id)
+        .where(
+            PartnershipRequest.from_person_id == me.id,
+            PartnershipRequest.to_person_id == target.id,
+            Partnership.status == "declined",
+            Partnership.decided_at >= now - DECLINE_MEMORY,
+        )
+    ).first()
+    if recently_declined is not None:
+        raise Conflict(f"{target.display_name or 'They'} isn't available for a new partnership right now.")
+    _check_capacity(session, me, target, asking=me)
+    partnership = Partnership(team_id=me.team_id, person_a_id=a, person_b_id=b, status="requested", created_at=now)
+    partnership.request = PartnershipRequest(
+        from_person_id=me.id, to_person_id=target.id, note=note.strip()[:MAX_NOTE], created_at=now,
+        expires_at=now + REQUEST_LIFETIME,
+    )
+    try:
+        with session.begin_nested():
+            session.add(partnership)
+            session.flush()
+    except IntegrityError:
+        raise Conflict("There is already an open request between you two.") from None
+    return partnership
+
+
+def record_request_message(session: Session, partnership_id: int, channel: str, ts: str) -> None:
+    req = session.scalars(select(PartnershipRequest).where(PartnershipRequest.partnership_id == partnership_id)).one()
+    req.dm_channel, req.dm_ts = channel, ts
+
+
+def get_for_member(session: Session, team_id: str, slack_user_id: str, partnership_id: object) -> tuple[Partnership, Person]:
+    """The partnership, if the acting Slack user is one of its two people; otherwise NotAllowed."""
+    try:
+        pid = int(partnership_id)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise NotAllowed("That button or form doesn't belong to one of your partnerships.") from None
+    partnership = session.get(Partnership, pid)
+    if partnership is None or partnership.team_id != team_id:
+        raise NotAllowed("That button or form doesn't belong to one of your partnerships.")
+    for person in (partnership.person_a, partnership.person_b):
+        if person.slack_user_id == slack_user_id:
+            return partnership, person
+    raise NotAllowed("That button or form doesn't belong to one of your partnerships.")
+
+
+def _decide(session: Session, team_id: str, slack_user_id: str, partnership_id: object, now: datetime) -> Partnership:
+    partnership, person = get_for_member(session, team_id, slack_user_id, partnership_id)
+    req = partnership.request
+    if req is None or req.to_person_id != person.id:
+        raise NotAllowed("Only the person who was asked can answer this request.")
+    if partnership.status != "requested":
+        raise Conflict(f"This request was already answered ({_status_words(partnership.status)}).")
+    if req.expires_at <= now:
+        expire_due(session, now, pair=partnership.member_ids())
+        raise Conflict(f"This request expired on {req.expires_at:%d %B %Y}. You can ask them yourself with `/mentor find`.")
+    return partnership
+
+
+def _claim(session: Session, partnership: Partnership, **values: object) -> None:
+    """Move a request on exactly once, even when two clicks race."""
+    result = session.execute(
+        update(Partnership)
+        .where(Partnership.id == partnership.id, Partnership.status == "requested")
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise Conflict("This request was already answered.")
+    session.refresh(partnership)
+
+
+def accept(session: Session, team_id: str, slack_user_id: str, partnership_id: object, now: datetime | None = None) -> Partnership:
+    now = now or clock.now()
+    partnership = _decide(session, team_id, slack_user_id, partnership_id, now)
+    _check_capacity(session, partnership.person_a, partnership.person_b)
+    _claim(session, partnership, status="active", decided_at=now, started_at=now,
+           planned_end=clock.add_months(now.date(), DEFAULT_MONTHS))
+    return partnership
+
+
+def decline(session: Session, team_id: str, slack_user_id: str, partnership_id: object, now: datetime | None = None) -> Partnership:
+    now = now or clock.now()
+    partnership = _decide(session, team_id, slack_user_id, partnership_id, now)
+    _claim(session, partnership, status="declined", decided_at=now)
+    return partnership
+
+
+def cancel(session: Session, team_id: str, slack_user_id: str, partnership_id: object, now: datetime | None = None) -> Partnership:
+    """The asker withdraws an open request."""
+    now = now or clock.now()
+    partnership, person = get_for_member(session, team_id, slack_user_id, partnership_id)
+    if partnership.request is None or partnership.request.from_person_id != person.id:
+        raise NotAllowed("Only the person who asked can withdraw this request.")
+    if partnership.status != "requested":
+        raise Conflict(f"This request was already answered ({_status_words(partnership.status)}).")
+    _claim(session, partnership, status="cancelled", decided_at=now)
+    return partnership
+
+
+def set_channel(session: Session, partnership_id: int, channel_id: str) -> None:
+    session.get(Partnership, partnership_id).channel_id = channel_id  # type: ignore[union-attr]
+
+
+def expire_due(session: Session, now: datetime | None = None, pair: tuple[int, int] | None = None) -> list[int]:
+    """Mark requests past their expiry as expired; returns the partnership ids that expired."""
+    now = now or clock.now()
+    query = (
+        select(Partnership.id)
+        .join(PartnershipRequest, PartnershipRequest.partnership_id == Partnership.id)
+        .where(Partnership.status == "requested", PartnershipRequest.expires_at <= now)
+    )
+    if pair is not None:
+        query = query.where(Partnership.person_a_id == pair[0], Partnership.person_b_id == pair[1])
+    ids = list(session.scalars(query))
+    if ids:
+        session.execute(
+            update(Partnership)
+            .where(Partnership.id.in_(ids), Partnership.status == "requested")
+            .values(status="expired", decided_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        session.expire_all()
+    return ids
+
+
+@dataclass
+class Overview:
+    partnerships: list[Partnership]  # active and paused
+    incoming: list[Partnership]  # open requests to me
+    outgoing: list[Partnership]  # open requests from me
+
+
+def overview(session: Session, person: Person, now: datetime | None = None) -> Overview:
+    now = now or clock.now()
+    rows = session.scalars(
+        select(Partnership)
+        .where(
+            or_(Partnership.person_a_id == person.id, Partnership.person_b_id == person.id),
+            Partnership.status.in_(OPEN_STATUSES),
+        )
+        .order_by(Partnership.created_at)
+    ).unique().all()
+    live = [p for p in rows if p.status in ("active", "paused")]
+    pending = [p for p in rows if p.status == "requested" and p.request and p.request.expires_at > now]
+    return Overview(
+        live,
+        [p for p in pending if p.request.to_person_id == person.id],
+        [p for p in pending if p.request.from_person_id == person.id],
+    )
+
+
+def _status_words(status: str) -> str:
+    return {
+        "active": "accepted",
+        "declined": "declined",
+        "expired": "expired",
+        "cancelled": "withdrawn",
+        "ended": "ended",
+        "paused": "accepted",
+    }.get(status, status)

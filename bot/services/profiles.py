@@ -1,0 +1,156 @@
+"""Opting in and editing one's profile."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.services import clock, skills
+from bot.services.errors import NotFound
+from models import Person, PersonSkill
+
+GOALS: dict[str, str] = {
+    "career": "Career journey",
+    "knowledge": "Knowledge gaps",
+    "experience": "Experience gaps",
+    "other": "Something else",
+}
+GoalKey = Literal["career", "knowledge", "experience", "other"]
+MAX_SKILLS = 15
+LEVELS = range(1, 11)
+
+
+def _skill_list(value: list[str]) -> list[str]:
+    cleaned: dict[str, str] = {}
+    for name in value:
+        for part in skills.split_skills(name):
+            if len(part) > skills.MAX_SKILL_LENGTH:
+                raise ValueError(f'"{part[:20]}…" is too long: keep each skill to {skills.MAX_SKILL_LENGTH} characters.')
+            cleaned.setdefault(skills.skill_key(part), part)
+    if len(cleaned) > MAX_SKILLS:
+        raise ValueError(f"Pick at most {MAX_SKILLS} skills.")
+    return list(cleaned.values())
+
+
+class ProfileForm(BaseModel):
+    """What a person tells the program about themselves."""
+
+    offers: list[str] = Field(default_factory=list, validate_default=True)
+    wants: list[str] = Field(default_factory=list, validate_default=True)
+    goals: list[GoalKey] = Field(default_factory=list, validate_default=True)
+    goals_note: str = Field(default="", max_length=500)
+    department: str = Field(min_length=1, max_length=100)
+    level: int = Field(ge=1, le=10)
+    capacity: int = Field(default=2, ge=1, le=5)
+    cross_department: bool = True
+    reverse_mentoring: bool = False
+
+    @field_validator("offers", "wants")
+    @classmethod
+    def _skills(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        value = _skill_list(value)
+        if not value:
+            what = "can share" if info.field_name == "offers" else "want to learn"
+            raise ValueError(f"Name at least one skill you {what}.")
+        return value
+
+    @field_validator("goals")
+    @classmethod
+    def _goals(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError("Pick at least one thing you want from the program.")
+        return list(dict.fromkeys(value))
+
+    @field_validator("department", "goals_note", mode="before")
+    @classmethod
+    def _strip(cls, value: object) -> object:
+        return value.strip() if isinstance(value, str) else value
+
+
+def get(session: Session, team_id: str, slack_user_id: str) -> Person | None:
+    return session.scalars(
+        select(Person).where(Person.team_id == team_id, Person.slack_user_id == slack_user_id)
+    ).one_or_none()
+
+
+def require(session: Session, team_id: str, slack_user_id: str) -> Person:
+    person = get(session, team_id, slack_user_id)
+    if person is None or person.status == "left":
+        raise NotFound("You haven't joined the program yet. Use `/mentor join` to create your profile.")
+    return person
+
+
+def participant(session: Session, team_id: str, person_id: object) -> Person:
+    """A participant by id (an id that came back from Slack is only a hint: check the team)."""
+    try:
+        person = session.get(Person, int(person_id))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        person = None
+    if person is None or person.team_id != team_id or person.status == "left":
+        raise NotFound("That person is no longer in the program.")
+    return person
+
+
+def save(session: Session, team_id: str, slack_user_id: str, form: ProfileForm, now: datetime | None = None) -> tuple[Person, bool]:
+    """Create or update the person's profile. Returns (person, created)."""
+    now = now or clock.now()
+    person = get(session, team_id, slack_user_id)
+    created = person is None
+    if person is None:
+        person = Person(team_id=team_id, slack_user_id=slack_user_id, joined_at=now)
+        session.add(person)
+    elif person.status == "left":
+        person.status, person.joined_at = "active", now
+    person.department = form.department
+    person.department_key = skills.skill_key(form.department)
+    person.level = form.level
+    person.capacity = form.capacity
+    person.cross_department = form.cross_department
+    person.reverse_mentoring = form.reverse_mentoring
+    person.goals = list(form.goals)
+    person.goals_note = form.goals_note
+    person.updated_at = now
+    session.flush()
+    _set_skills(session, person, form.offers, form.wants)
+    return person, created
+
+
+def _set_skills(session: Session, person: Person, offers: list[str], wants: list[str]) -> None:
+    rows = {
+        (skill.id, kind)
+        for kind, names in (("offer", offers), ("want", wants))
+        for skill in skills.get_or_create(session, person.team_id, names)
+    }
+    for ps in list(person.skills):
+        if (ps.skill_id, ps.kind) not in rows:
+            person.skills.remove(ps)
+    have = {(ps.skill_id, ps.kind) for ps in person.skills}
+    for skill_id, kind in sorted(rows - have):
+        person.skills.append(PersonSkill(skill_id=skill_id, kind=kind))
+    session.flush()
+
+
+def refresh_from_slack(session: Session, person_id: int, *, name: str, title: str, tz: str | None, tz_offset: int | None) -> None:
+    """Mirror the Slack profile: name, title and timezone are Slack's, not the form's."""
+    person = session.get(Person, person_id)
+    if person is not None:
+        person.display_name, person.title = name[:200], title[:200]
+        person.tz, person.tz_offset = tz, tz_offset
+
+
+def to_form(person: Person) -> ProfileForm:
+    return ProfileForm.model_construct(
+        offers=person.skill_names("offer"),
+        wants=person.skill_names("want"),
+        goals=list(person.goals),
+        goals_note=person.goals_note,
+        department=person.department,
+        level=person.level,
+        capacity=person.capacity,
+        cross_department=person.cross_department,
+        reverse_mentoring=person.reverse_mentoring,
+    )

@@ -1,0 +1,155 @@
+"""The agreement: write or change it, confirm it, and supervisors' acknowledgement."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+from bot.services import agreements, clock, partnerships, profiles
+from bot.services.agreements import AgreementForm
+from bot.services.errors import DomainError
+from handlers import ids
+from handlers.blocks import agreement as blocks
+from handlers.common import Deps, action_value, dm, guarded, notice_view, open_view, team_of, user_of
+from handlers.blocks.common import mention, section
+from handlers.forms import field_errors, metadata, state_values
+from handlers.home import publish_home
+
+
+def overview_message(deps: Deps, team_id: str, user_id: str) -> dict:
+    with deps.db.uow() as session:
+        me = profiles.require(session, team_id, user_id)
+        live = partnerships.overview(session, me).partnerships
+        items = [(p, agreements.current(session, p.id), p.other(me.id).slack_user_id) for p in live]
+        return blocks.agreements_overview(items, nothing=not live)
+
+
+def parse(values: dict) -> AgreementForm:
+    return AgreementForm(
+        purposes=values.get("purposes") or [],
+        goals=values.get("goals") or "",
+        boundaries=values.get("boundaries") or "",
+        frequency=values.get("frequency"),
+        meeting_minutes=values.get("meeting_minutes"),
+        end_date=values.get("end_date"),
+        confidentiality="yes" in (values.get("confidentiality") or []),
+        my_supervisor=values.get("my_supervisor") or None,
+        partner_supervisor=values.get("partner_supervisor") or None,
+    )
+
+
+def _pair_channel(client, deps: Deps, partnership) -> str:
+    if partnership.channel_id:
+        return partnership.channel_id
+    users = f"{partnership.person_a.slack_user_id},{partnership.person_b.slack_user_id}"
+    channel = client.conversations_open(users=users)["channel"]["id"]
+    with deps.db.uow() as session:
+        partnerships.set_channel(session, partnership.id, channel)
+    return channel
+
+
+def register(app, deps: Deps) -> None:
+    @app.action(ids.matcher(ids.AGREEMENT_WRITE))
+    @guarded
+    def write(ack, body, client):
+        ack()
+        with deps.db.uow() as session:
+            partnership, me = partnerships.get_for_member(session, team_of(body), user_of(body), action_value(body))
+            if partnership.status not in ("active", "paused"):
+                raise DomainError("This partnership is not active, so its agreement can't change.")
+            today = clock.local_today(me.tz, me.tz_offset)
+            view = blocks.agreement_modal(
+                partnership.id, partnership.other(me.id).display_name, agreements.current(session, partnership.id),
+                me.id == partnership.person_a_id, clock.add_months(today, 6),
+            )
+        open_view(client, body, view)
+
+    @app.action(ids.matcher(ids.AGREEMENT_VIEW))
+    @guarded
+    def view_one(ack, body, client):
+        ack()
+        with deps.db.uow() as session:
+            partnership, me = partnerships.get_for_member(session, team_of(body), user_of(body), action_value(body))
+            agreement = agreements.current(session, partnership.id)
+            partner = partnership.other(me.id).slack_user_id
+            message = (blocks.agreement_message(agreement, partnership, intro=f"With {mention(partner)}:")
+                       if agreement else {"text": "No agreement yet", "blocks": blocks.no_agreement(partnership, partner)})
+        dm(client, user_of(body), message)
+
+    @app.view(ids.AGREEMENT_MODAL)
+    @guarded
+    def save(ack, body, view, client):
+        try:
+            form = parse(state_values(view))
+        except ValidationError as exc:
+            ack(response_action="errors", errors=field_errors(exc))
+            return
+        team_id, user_id = team_of(body), user_of(body)
+        try:
+            with deps.db.uow() as session:
+                me = profiles.require(session, team_id, user_id)
+                today = clock.local_today(me.tz, me.tz_offset)
+                agreement = agreements.draft(session, team_id, user_id, metadata(view).get("partnership_id"), form, today)
+                partnership = agreement.partnership
+                partner = partnership.other(me.id).slack_user_id
+                message = blocks.agreement_message(agreement, partnership, intro=(
+                    f"{mention(user_id)} wrote version {agreement.version} of your agreement. "
+                    f"{mention(partner)}, please confirm it or propose changes."))
+        except DomainError as exc:
+            if exc.field:
+                ack(response_action="errors", errors={exc.field: exc.message})
+            else:
+                ack(response_action="update", view=notice_view("Not saved", exc.message))
+            return
+        ack()
+        client.chat_postMessage(channel=_pair_channel(client, deps, partnership), **message)
+        publish_home(client, deps, team_id, user_id, partner)
+
+    @app.action(ids.matcher(ids.AGREEMENT_CONFIRM))
+    @guarded
+    def confirm(ack, body, client, respond):
+        ack()
+        team_id, user_id = team_of(body), user_of(body)
+        with deps.db.uow() as session:
+            agreement, complete = agreements.confirm(session, team_id, user_id, action_value(body))
+            partnership = agreement.partnership
+            updated = blocks.agreement_message(agreement, partnership)
+            people = {partnership.person_a.slack_user_id: agreement.supervisor_a,
+                      partnership.person_b.slack_user_id: agreement.supervisor_b}
+            to_notify = [
+                (ack_row.id, ack_row.supervisor_user_id,
+                 blocks.supervisor_dm(deps.program_name, agreement, partnership,
+                                      [u for u, s in people.items() if s == ack_row.supervisor_user_id], ack_row.id))
+                for ack_row in agreement.acknowledgements if ack_row.dm_ts is None
+            ] if complete else []
+            channel = partnership.channel_id
+        if respond is not None and (body.get("container") or {}).get("type") == "message":
+            respond(replace_original=True, **updated)
+        if complete and channel:
+            client.chat_postMessage(channel=channel, text="Your agreement is confirmed by both of you.",
+                                    blocks=[section("Your agreement is confirmed by both of you. "
+                                                    + ("Your supervisors have been asked to acknowledge it."
+                                                       if to_notify else ""))])
+        for ack_id, supervisor, message in to_notify:
+            dm_channel, ts = dm(client, supervisor, message)
+            with deps.db.uow() as session:
+                agreements.record_ack_message(session, ack_id, dm_channel, ts)
+        publish_home(client, deps, team_id, *people)
+
+    @app.action(ids.SUPERVISOR_ACK)
+    @guarded
+    def acknowledge(ack, body, client, respond):
+        ack()
+        with deps.db.uow() as session:
+            ack_row = agreements.acknowledge(session, team_of(body), user_of(body), action_value(body))
+            agreement = ack_row.agreement
+            partnership = agreement.partnership
+            supervisees = [p.slack_user_id for p, s in ((partnership.person_a, agreement.supervisor_a),
+                                                        (partnership.person_b, agreement.supervisor_b)) if s == user_of(body)]
+            channel = partnership.channel_id
+            pair = (partnership.person_a.slack_user_id, partnership.person_b.slack_user_id)
+        if respond is not None:
+            respond(replace_original=True, **blocks.supervisor_acknowledged(supervisees))
+        if channel:
+            text = f"{mention(user_of(body))} acknowledged your agreement."
+            client.chat_postMessage(channel=channel, text=text, blocks=[section(text)])
+        publish_home(client, deps, team_of(body), *pair)

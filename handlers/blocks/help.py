@@ -1,0 +1,43 @@
+"""The `/mentor` overview."""
+
+from __future__ import annotations
+
+from handlers import ids
+from handlers.blocks.common import actions, button, context, divider, section
+
+SUBCOMMANDS: list[tuple[str, str]] = [
+    ("join", "Opt in: say what you can share and what you want to learn."),
+    ("profile", "Edit your profile (also `/mentor edit`)."),
+    ("find [skill]", "See the peers who suit you best, with the reasons, and ask one to partner."),
+    ("agreement", "Write, confirm or read your partnership agreement."),
+    ("log", "Log a meeting: date, length, topics, action items."),
+    ("journal", "Your private learning journal: only you can read it."),
+    ("help", "This overview."),
+]
+
+
+def help_message(program_name: str, *, joined: bool, unknown: str | None = None, suggestion: str | None = None) -> dict:
+    blocks = []
+    if unknown is not None:
+        hint = f"I don't know `/mentor {unknown}`."
+        if suggestion:
+            hint += f" Did you mean `/mentor {suggestion}`?"
+        blocks.append(section(hint))
+    blocks += [
+        section(
+            f"*{program_name}* is our peer mentoring program. Two colleagues who each have something to share "
+            "and something to learn find each other, agree what their partnership is for, meet regularly, "
+            "and both grow. It is not coaching and not counselling: you are both mentor and mentee."
+        ),
+        divider(),
+        section("\n".join(f"`/mentor {name}`: {text}" for name, text in SUBCOMMANDS)),
+        actions(
+            button("Edit my profile" if joined else "Join the program", ids.OPEN_PROFILE, style=None if joined else "primary"),
+            button("Find a partner", ids.FIND),
+            button("Log a meeting", ids.LOG_OPEN),
+            block_id="help_actions",
+        ),
+        context("Your App Home (the bot's Home tab) shows your profile, partnerships and requests."),
+    ]
+    text = f"{program_name}: how it works and what you can do"
+    return {"text": text, "blocks": blocks}

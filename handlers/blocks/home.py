@@ -1,0 +1,90 @@
+"""The App Home tab: profile, partnerships, requests, and the next steps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from handlers import ids
+from handlers.blocks.common import actions, button, context, divider, esc, header, mention, section
+from handlers.blocks.profile import profile_summary
+
+MAX_LISTED = 10
+
+
+@dataclass
+class PartnershipLine:
+    partnership_id: int
+    partner_user_id: str
+    status: str
+    agreement_status: str
+    has_agreement: bool
+    last_meeting: date | None
+    last_minutes: int | None
+    next_meeting: date | None
+    planned_end: date | None
+
+
+def home_view(program_name: str, person, lines: list[PartnershipLine], incoming: list, outgoing: list) -> dict:
+    blocks: list[dict] = [header(program_name)]
+    if person is None:
+        blocks += [
+            section("Peer mentoring pairs two colleagues who each have something to share and something to learn. "
+                    "Join to see the peers who suit you best."),
+            actions(button("Join the program", ids.OPEN_PROFILE, style="primary"),
+                    button("How it works", ids.HELP), block_id="home_join"),
+        ]
+        return {"type": "home", "blocks": blocks}
+
+    blocks += [
+        section("*Your profile*\n" + profile_summary(person)),
+        actions(button("Edit my profile", ids.OPEN_PROFILE), button("Find a partner", ids.FIND, style="primary"),
+                button("How it works", ids.HELP), block_id="home_profile"),
+        divider(),
+        section("*Your partnerships*"),
+    ]
+    if not lines:
+        blocks.append(context("None yet. Use *Find a partner* to see who suits you."))
+    for line in lines[:MAX_LISTED]:
+        facts = [f"Agreement: {line.agreement_status}"]
+        if line.last_meeting:
+            facts.append(f"Last meeting: {line.last_meeting:%d %b %Y} ({line.last_minutes} min)")
+        else:
+            facts.append("No meeting logged yet")
+        if line.next_meeting:
+            facts.append(f"Next meeting: {line.next_meeting:%d %b %Y}")
+        if line.planned_end:
+            facts.append(f"Until {line.planned_end:%d %b %Y}")
+        paused = " (paused)" if line.status == "paused" else ""
+        blocks.append(section(f"{mention(line.partner_user_id)}{paused}\n" + " · ".join(facts)))
+        blocks.append(actions(
+            button("Log a meeting", ids.unique(ids.LOG_OPEN, line.partnership_id), line.partnership_id),
+            button("View agreement" if line.has_agreement else "Write our agreement",
+                   ids.unique(ids.AGREEMENT_VIEW if line.has_agreement else ids.AGREEMENT_WRITE, line.partnership_id),
+                   line.partnership_id),
+            block_id=f"home_partnership_{line.partnership_id}",
+        ))
+    if incoming:
+        blocks += [divider(), section("*Requests to you*")]
+        for p in incoming[:MAX_LISTED]:
+            req = p.request
+            asker = p.person_a if p.person_a_id == req.from_person_id else p.person_b
+            note = f"\n>{esc(req.note[:300])}" if req.note else ""
+            blocks.append(section(f"{mention(asker.slack_user_id)} asked to partner with you "
+                                  f"(open until {req.expires_at:%d %b %Y}).{note}"))
+            blocks.append(actions(
+                button("Accept", ids.unique(ids.ACCEPT, p.id), p.id, style="primary"),
+                button("Decline", ids.unique(ids.DECLINE, p.id), p.id),
+                block_id=f"home_incoming_{p.id}",
+            ))
+        if len(incoming) > MAX_LISTED:
+            blocks.append(context(f"And {len(incoming) - MAX_LISTED} more."))
+    if outgoing:
+        blocks += [divider(), section("*Your requests*")]
+        for p in outgoing[:MAX_LISTED]:
+            target = p.person_b if p.person_a_id == p.request.from_person_id else p.person_a
+            blocks.append(section(f"Waiting for {mention(target.slack_user_id)} (open until {p.request.expires_at:%d %b %Y}).",
+                                  accessory=button("Withdraw", ids.unique(ids.CANCEL, p.id), p.id)))
+        if len(outgoing) > MAX_LISTED:
+            blocks.append(context(f"And {len(outgoing) - MAX_LISTED} more."))
+    return {"type": "home", "blocks": blocks[:100]}

@@ -1,0 +1,79 @@
+"""`/mentor <subcommand>`: one entry point, routed to the subcommand's handler."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Callable
+
+from bot.services import profiles
+from handlers import ids
+from handlers.agreement import overview_message
+from handlers.blocks import find as find_blocks
+from handlers.blocks.help import help_message
+from handlers.blocks.meeting import no_partnership_to_log
+from handlers.common import Deps, guarded, team_of, user_of
+from handlers.find import find_message
+from handlers.meeting import journal_message, log_modal
+from handlers.profile import open_profile
+
+MAX_TEXT = 500
+
+
+def _joined(deps: Deps, body: dict) -> bool:
+    with deps.db.uow() as session:
+        person = profiles.get(session, team_of(body), user_of(body))
+        return person is not None and person.status != "left"
+
+
+def register(app, deps: Deps) -> None:
+    def reply(ack, message: dict) -> None:
+        ack(response_type="ephemeral", **message)
+
+    def show_help(ack, body, client, rest):
+        reply(ack, help_message(deps.program_name, joined=_joined(deps, body)))
+
+    def profile(ack, body, client, rest):
+        ack()
+        open_profile(client, deps, body)
+
+    def find(ack, body, client, rest):
+        reply(ack, find_message(deps, team_of(body), user_of(body), rest.split()))
+
+    def agreement(ack, body, client, rest):
+        if not _joined(deps, body):
+            return reply(ack, find_blocks.not_joined())
+        reply(ack, overview_message(deps, team_of(body), user_of(body)))
+
+    def log(ack, body, client, rest):
+        if not _joined(deps, body):
+            return reply(ack, find_blocks.not_joined())
+        view = log_modal(deps, team_of(body), user_of(body))
+        if view is None:
+            return reply(ack, no_partnership_to_log())
+        ack()
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    def journal(ack, body, client, rest):
+        if not _joined(deps, body):
+            return reply(ack, find_blocks.not_joined())
+        reply(ack, journal_message(deps, team_of(body), user_of(body)))
+
+    routes: dict[str, Callable] = {
+        "help": show_help, "join": profile, "profile": profile, "edit": profile, "find": find,
+        "agreement": agreement, "log": log, "journal": journal,
+    }
+
+    @app.command(ids.COMMAND)
+    @guarded
+    def mentor(ack, body, client):
+        text = " ".join((body.get("text") or "").split())[:MAX_TEXT]
+        sub, _, rest = text.partition(" ")
+        sub = sub.lower()
+        if sub in ("", "help"):
+            return show_help(ack, body, client, rest)
+        handler = routes.get(sub)
+        if handler is None:
+            close = difflib.get_close_matches(sub, list(routes), n=1, cutoff=0.5)
+            return reply(ack, help_message(deps.program_name, joined=_joined(deps, body), unknown=sub[:40],
+                                           suggestion=close[0] if close else None))
+        return handler(ack, body, client, rest)

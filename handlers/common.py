@@ -1,0 +1,100 @@
+"""What every listener shares: the dependencies, who is acting, and how to answer them."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from slack_sdk.errors import SlackApiError
+
+from bot.db import Database
+from bot.services.errors import DomainError
+from bot.settings import Settings
+from handlers.blocks.common import modal, section
+
+log = logging.getLogger("mentor_bot.handlers")
+SORRY = "Sorry, something went wrong on our side and your last action may not have completed. Please try again in a minute."
+
+
+@dataclass
+class Deps:
+    settings: Settings
+    db: Database
+
+    @property
+    def program_name(self) -> str:
+        return self.settings.program_name
+
+
+def team_of(body: dict) -> str:
+    return body.get("team_id") or (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id") or ""
+
+
+def user_of(body: dict) -> str:
+    return body.get("user_id") or (body.get("user") or {}).get("id") or ""
+
+
+def action_value(body: dict) -> str | None:
+    acts = body.get("actions") or [{}]
+    return acts[0].get("value")
+
+
+def dm(client, user_id: str, message: dict) -> tuple[str, str]:
+    """Post to the person's DM with the bot; returns (channel, ts)."""
+    channel = client.conversations_open(users=user_id)["channel"]["id"]
+    resp = client.chat_postMessage(channel=channel, text=message["text"], blocks=message.get("blocks"))
+    return channel, resp["ts"]
+
+
+def tell(client, body: dict, respond: Callable | None, text: str) -> None:
+    """An answer only the acting person sees: ephemeral where Slack allows it, otherwise a DM."""
+    message = {"text": text, "blocks": [section(text)]}
+    try:
+        if respond is not None:
+            respond(text=message["text"], blocks=message["blocks"], response_type="ephemeral", replace_original=False)
+        else:
+            dm(client, user_of(body), message)
+    except SlackApiError as exc:
+        log.warning("could not tell user=%s: %s", user_of(body), exc.response.get("error"))
+
+
+def open_view(client, body: dict, view: dict) -> None:
+    """Open a modal, or push it when the click came from inside a modal (Slack keeps a stack of 3)."""
+    container = body.get("container") or {}
+    current = body.get("view") or {}
+    if container.get("type") == "view" and current.get("type") == "modal":
+        client.views_push(trigger_id=body["trigger_id"], view=view)
+    else:
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def notice_view(title: str, text: str) -> dict:
+    return modal(title, "notice", [section(text)], submit=None, close="Close")
+
+
+def guarded(fn: Callable) -> Callable:
+    """Turn a DomainError into a kind answer and any other failure into an apology plus a log line."""
+
+    @functools.wraps(fn)
+    def wrapper(**kwargs: Any) -> Any:
+        body, client, respond = kwargs.get("body") or {}, kwargs.get("client"), kwargs.get("respond")
+        try:
+            return fn(**kwargs)
+        except DomainError as exc:
+            message = exc.message
+        except SlackApiError as exc:
+            log.error("slack call failed in %s team=%s user=%s error=%s %s", fn.__name__, team_of(body),
+                      user_of(body), exc.response.get("error"), exc.response.get("response_metadata") or "")
+            message = SORRY
+        except Exception:
+            log.exception("listener %s failed team=%s user=%s", fn.__name__, team_of(body), user_of(body))
+            message = SORRY
+        ack = kwargs.get("ack")
+        if ack is not None and ack.response is None:
+            ack()  # Slack must hear back within 3 s whatever happened
+        tell(client, body, respond, message)
+        return None
+
+    return wrapper

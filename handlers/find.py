@@ -1,0 +1,88 @@
+"""`/mentor find`: ranked peers with reasons, paging, and the "Ask to partner" modal."""
+
+from __future__ import annotations
+
+import json
+
+from bot.services import matching, partnerships, profiles
+from bot.services.errors import DomainError
+from handlers import ids
+from handlers.blocks import find as find_blocks
+from handlers.blocks import requests as request_blocks
+from handlers.common import Deps, action_value, dm, guarded, notice_view, open_view, team_of, user_of
+from handlers.forms import metadata, state_values
+from handlers.home import publish_home
+
+MAX_WORDS = 5
+
+
+def find_message(deps: Deps, team_id: str, user_id: str, words: list[str], page: int = 0) -> dict:
+    with deps.db.uow() as session:
+        me = profiles.get(session, team_id, user_id)
+        if me is None or me.status == "left":
+            return find_blocks.not_joined()
+        result = matching.find(session, me, words[:MAX_WORDS], page)
+        return find_blocks.results(result, words[:MAX_WORDS])
+
+
+def register(app, deps: Deps) -> None:
+    @app.action(ids.FIND)
+    @guarded
+    def find_button(ack, body, client, respond):
+        ack()
+        message = find_message(deps, team_of(body), user_of(body), [])
+        if respond is not None:
+            respond(response_type="ephemeral", replace_original=False, **message)
+        else:
+            dm(client, user_of(body), message)
+
+    @app.action(ids.FIND_MORE)
+    @guarded
+    def more(ack, body, client, respond):
+        ack()
+        try:
+            hint = json.loads(action_value(body) or "{}")
+            page = max(0, min(int(hint.get("p", 0)), 1000))
+            words = [str(w)[:60] for w in hint.get("q", [])][:MAX_WORDS]
+        except (ValueError, TypeError, AttributeError):
+            page, words = 0, []
+        message = find_message(deps, team_of(body), user_of(body), words, page)
+        if respond is not None:
+            respond(replace_original=True, **message)
+        else:
+            dm(client, user_of(body), message)
+
+    @app.action(ids.matcher(ids.ASK))
+    @guarded
+    def ask(ack, body, client):
+        ack()
+        with deps.db.uow() as session:
+            profiles.require(session, team_of(body), user_of(body))
+            target = profiles.participant(session, team_of(body), action_value(body))
+            view = find_blocks.ask_modal(target.id, target.display_name, target.slack_user_id)
+        open_view(client, body, view)
+
+    @app.view(ids.ASK_MODAL)
+    @guarded
+    def send_request(ack, body, view, client):
+        team_id, user_id = team_of(body), user_of(body)
+        note = (state_values(view).get("note") or "").strip()
+        if len(note) > partnerships.MAX_NOTE:
+            ack(response_action="errors", errors={"note": f"Keep it to {partnerships.MAX_NOTE:,} characters."})
+            return
+        try:
+            with deps.db.uow() as session:
+                me = profiles.require(session, team_id, user_id)
+                partnership = partnerships.request(session, me, metadata(view).get("person_id"), note)
+                target = partnership.other(me.id)
+                message = request_blocks.request_dm(deps.program_name, me, note, partnership.id,
+                                                    partnership.request.expires_at)
+                target_user, pid = target.slack_user_id, partnership.id
+        except DomainError as exc:
+            ack(response_action="update", view=notice_view("Request not sent", exc.message))
+            return
+        ack(response_action="update", view=notice_view("Request sent", request_blocks.request_sent(target_user)))
+        channel, ts = dm(client, target_user, message)
+        with deps.db.uow() as session:
+            partnerships.record_request_message(session, pid, channel, ts)
+        publish_home(client, deps, team_id, user_id, target_user)

@@ -1,0 +1,64 @@
+"""App Home: published when opened and after anything that changes what it shows."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk.errors import SlackApiError
+
+from bot.services import agreements, clock, meetings, partnerships, profiles
+from handlers import ids
+from handlers.blocks.help import help_message
+from handlers.blocks.home import PartnershipLine, home_view
+from handlers.common import Deps, dm, guarded, team_of, user_of
+
+log = logging.getLogger("mentor_bot.home")
+
+
+def build_home(deps: Deps, team_id: str, user_id: str) -> dict:
+    with deps.db.uow() as session:
+        person = profiles.get(session, team_id, user_id)
+        if person is None or person.status == "left":
+            return home_view(deps.program_name, None, [], [], [])
+        today = clock.local_today(person.tz, person.tz_offset)
+        ov = partnerships.overview(session, person)
+        lines = []
+        for p in ov.partnerships:
+            agreement = agreements.current(session, p.id)
+            last, upcoming = meetings.last_and_next(session, p.id, today)
+            lines.append(PartnershipLine(
+                partnership_id=p.id, partner_user_id=p.other(person.id).slack_user_id, status=p.status,
+                agreement_status=agreements.status_words(agreement, p), has_agreement=agreement is not None,
+                last_meeting=last.held_on if last else None, last_minutes=last.minutes if last else None,
+                next_meeting=upcoming, planned_end=p.planned_end,
+            ))
+        return home_view(deps.program_name, person, lines, ov.incoming, ov.outgoing)
+
+
+def publish_home(client, deps: Deps, team_id: str, *user_ids: str) -> None:
+    """Refresh the Home tab of these people; a failure here never undoes what they did."""
+    for user_id in dict.fromkeys(user_ids):
+        try:
+            client.views_publish(user_id=user_id, view=build_home(deps, team_id, user_id))
+        except SlackApiError as exc:
+            log.warning("home publish failed team=%s user=%s error=%s", team_id, user_id, exc.response.get("error"))
+
+
+def register(app, deps: Deps) -> None:
+    @app.event("app_home_opened")
+    @guarded
+    def home_opened(body, event, client):
+        if event.get("tab", "home") == "home":
+            publish_home(client, deps, team_of(body), event["user"])
+
+    @app.action(ids.HELP)
+    @guarded
+    def show_help(ack, body, client, respond):
+        ack()
+        with deps.db.uow() as session:
+            joined = profiles.get(session, team_of(body), user_of(body)) is not None
+        message = help_message(deps.program_name, joined=joined)
+        if respond is not None:
+            respond(response_type="ephemeral", replace_original=False, **message)
+        else:
+            dm(client, user_of(body), message)

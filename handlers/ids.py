@@ -1,0 +1,40 @@
+"""Every action_id, callback_id and block_id the bot uses, in one place.
+
+Buttons that repeat on one surface (one "Ask to partner" per candidate) get a unique suffix,
+`ask:42`, and listeners match the prefix with `matcher(ASK)`.
+"""
+
+import re
+
+COMMAND = "/mentor"
+
+# Buttons and other actions
+OPEN_PROFILE = "profile_open"
+FIND = "find_open"
+FIND_MORE = "find_more"
+ASK = "partner_ask"
+ACCEPT = "request_accept"
+DECLINE = "request_decline"
+CANCEL = "request_cancel"
+AGREEMENT_WRITE = "agreement_write"
+AGREEMENT_CONFIRM = "agreement_confirm"
+AGREEMENT_VIEW = "agreement_view"
+SUPERVISOR_ACK = "supervisor_ack"
+LOG_OPEN = "meeting_log_open"
+JOURNAL_ADD = "journal_add"
+HELP = "help_open"
+
+# Modals (callback ids)
+PROFILE_MODAL = "profile_submit"
+ASK_MODAL = "ask_submit"
+AGREEMENT_MODAL = "agreement_submit"
+MEETING_MODAL = "meeting_submit"
+JOURNAL_MODAL = "journal_submit"
+
+
+def unique(action_id: str, suffix: object) -> str:
+    return f"{action_id}:{suffix}"
+
+
+def matcher(action_id: str) -> re.Pattern[str]:
+    return re.compile(rf"^{re.escape(action_id)}(:.*)?$")

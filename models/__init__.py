@@ -1,0 +1,13 @@
+"""The schema: SQLAlchemy 2.0 typed models, one module per aggregate. Changed only through Alembic migrations."""
+
+from models.agreements import FREQUENCIES, Agreement, SupervisorAck
+from models.base import Base, utcnow
+from models.events import ProcessedEvent
+from models.meetings import JournalNote, Meeting
+from models.partnerships import OPEN_STATUSES, Partnership, PartnershipRequest
+from models.people import Person, PersonSkill, Skill
+
+__all__ = [
+    "Agreement", "Base", "FREQUENCIES", "JournalNote", "Meeting", "OPEN_STATUSES", "Partnership",
+    "PartnershipRequest", "Person", "PersonSkill", "ProcessedEvent", "Skill", "SupervisorAck", "utcnow",
+]
