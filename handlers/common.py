@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import functools
+import inspect
 import logging
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -75,13 +75,17 @@ def notice_view(title: str, text: str) -> dict:
 
 
 def guarded(fn: Callable) -> Callable:
-    """Turn a DomainError into a kind answer and any other failure into an apology plus a log line."""
+    """Turn a DomainError into a kind answer and any other failure into an apology plus a log line.
 
-    @functools.wraps(fn)
-    def wrapper(**kwargs: Any) -> Any:
-        body, client, respond = kwargs.get("body") or {}, kwargs.get("client"), kwargs.get("respond")
+    The wrapper asks Bolt for everything an answer may need (body, client, respond) and hands the
+    listener only the arguments it names.
+    """
+    wanted = set(inspect.signature(fn).parameters)
+
+    def wrapper(ack, body, client, respond, view, event, logger):
+        given = dict(ack=ack, body=body, client=client, respond=respond, view=view, event=event, logger=logger)
         try:
-            return fn(**kwargs)
+            return fn(**{k: v for k, v in given.items() if k in wanted})
         except DomainError as exc:
             message = exc.message
         except SlackApiError as exc:
@@ -91,10 +95,11 @@ def guarded(fn: Callable) -> Callable:
         except Exception:
             log.exception("listener %s failed team=%s user=%s", fn.__name__, team_of(body), user_of(body))
             message = SORRY
-        ack = kwargs.get("ack")
-        if ack is not None and ack.response is None:
+        if ack.response is None:
             ack()  # Slack must hear back within 3 s whatever happened
         tell(client, body, respond, message)
         return None
 
+    wrapper.__name__ = wrapper.__qualname__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
     return wrapper

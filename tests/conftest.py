@@ -1,0 +1,147 @@
+"""The test harness: a real database (SQLite, and PostgreSQL when TEST_DATABASE_URL is set), the real app
+served over HTTP on loopback, and a strict fake Slack Web API that the app talks to over HTTP."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import text
+
+from bot import migrate
+from bot.app import build_app
+from bot.db import Database
+from bot.settings import Settings
+from bot.web import Server, make_wsgi
+from models import Base
+from tests.fakeslack import FakeSlack, SlackDriver
+
+SECRET = "test-signing-secret"
+TOKEN = "xoxb-test-token"
+TEAM = "T0TEST"
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+class CountingExecutor(ThreadPoolExecutor):
+    """Bolt's listener pool, counting work in flight so a test can wait until the app is idle."""
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=16, thread_name_prefix="listener")
+        self._busy = 0
+        self._lock = threading.Lock()
+
+    def submit(self, fn, /, *args, **kwargs):
+        with self._lock:
+            self._busy += 1
+
+        def run():
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                with self._lock:
+                    self._busy -= 1
+
+        return super().submit(run)
+
+    def wait_idle(self, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if self._busy == 0:
+                    return
+            time.sleep(0.01)
+        raise AssertionError("the app's listeners did not finish in time")
+
+
+def _database_url(backend: str, tmp_path_factory) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    return os.environ["TEST_DATABASE_URL"]
+
+
+def _empty_schema(url: str) -> None:
+    if url.startswith("postgres"):
+        db = Database(url)
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        db.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request, tmp_path_factory) -> str:
+    url = _database_url(request.param, tmp_path_factory)
+    _empty_schema(url)
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def fake():
+    server = FakeSlack(bot_token=TOKEN, team_id=TEAM, bot_user_id="UBOT")
+    server.start()
+    yield server
+    server.stop()
+
+
+class Bot:
+    """The running app: its URL, its database, its settings."""
+
+    def __init__(self, settings: Settings, db: Database, server: Server, executor: CountingExecutor):
+        self.settings, self.db, self.server, self.executor = settings, db, server, executor
+        self.url = f"http://127.0.0.1:{server.port}"
+
+
+@pytest.fixture(scope="session")
+def bot(database_url, fake):
+    settings = Settings(
+        slack_bot_token=TOKEN, slack_signing_secret=SECRET, slack_api_url=fake.api_url,
+        database_url=database_url, program_name="Grow Together", _env_file=None,
+    )
+    db = Database(database_url)
+    executor = CountingExecutor()
+    app = build_app(settings, db, executor=executor)
+    server = Server(make_wsgi(app, db), host="127.0.0.1", port=0, threads=8)
+    server.start_background()
+    yield Bot(settings, db, server, executor)
+    server.stop()
+    executor.shutdown(wait=True)
+    db.dispose()
+
+
+def _truncate(db: Database) -> None:
+    tables = list(reversed(Base.metadata.sorted_tables))
+    with db.engine.begin() as conn:
+        if db.url.startswith("postgresql"):
+            conn.execute(text("TRUNCATE " + ", ".join(t.name for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def slack(bot, fake, request):
+    """A clean world for each test: empty tables, a reset fake Slack, and a driver playing Slack's inbound side."""
+    bot.executor.wait_idle()
+    _truncate(bot.db)
+    fake.reset()
+    driver = SlackDriver(bot.url, signing_secret=SECRET, fake=fake, team_id=TEAM)
+    yield driver
+    bot.executor.wait_idle()
+    if not request.node.get_closest_marker("allow_rejections"):
+        assert fake.rejected == [], f"Slack rejected calls:\n{fake.summary()}"
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "allow_rejections: the test provokes Slack errors on purpose")
+
+
+@pytest.fixture
+def world(slack, fake, bot):
+    from tests.world import World
+
+    return World(slack, fake, bot)
