@@ -70,10 +70,10 @@ def register(app, deps: Deps) -> None:
         with deps.db.uow() as session:
             partnership, me = partnerships.get_for_member(session, team_of(body), user_of(body), action_value(body))
             agreement = agreements.current(session, partnership.id)
-            partner = partnership.other(me.id).slack_user_id
-            message = (blocks.agreement_message(agreement, partnership, intro=f"With {mention(partner)}:")
-                       if agreement else {"text": "No agreement yet", "blocks": blocks.no_agreement(partnership, partner)})
-        dm(client, user_of(body), message)
+            if agreement is None:
+                raise DomainError("You two have no agreement yet: use *Write our agreement*.")
+            view = blocks.agreement_view(agreement, partnership, partnership.other(me.id).slack_user_id)
+        open_view(client, body, view)
 
     @app.view(ids.AGREEMENT_MODAL)
     @guarded
@@ -113,6 +113,9 @@ def register(app, deps: Deps) -> None:
             agreement, complete = agreements.confirm(session, team_id, user_id, action_value(body))
             partnership = agreement.partnership
             updated = blocks.agreement_message(agreement, partnership)
+            me = user_of(body)
+            partner = next(p.slack_user_id for p in (partnership.person_a, partnership.person_b) if p.slack_user_id != me)
+            refreshed_view = blocks.agreement_view(agreement, partnership, partner)
             people = {partnership.person_a.slack_user_id: agreement.supervisor_a,
                       partnership.person_b.slack_user_id: agreement.supervisor_b}
             to_notify = [
@@ -122,8 +125,11 @@ def register(app, deps: Deps) -> None:
                 for ack_row in agreement.acknowledgements if ack_row.dm_ts is None
             ] if complete else []
             channel = partnership.channel_id
-        if respond is not None and (body.get("container") or {}).get("type") == "message":
+        container = body.get("container") or {}
+        if respond is not None and container.get("type") == "message":
             respond(replace_original=True, **updated)
+        elif container.get("type") == "view" and (body.get("view") or {}).get("callback_id") == ids.AGREEMENT_VIEW_MODAL:
+            client.views_update(view_id=container["view_id"], view=refreshed_view)
         if complete and channel:
             client.chat_postMessage(channel=channel, text="Your agreement is confirmed by both of you.",
                                     blocks=[section("Your agreement is confirmed by both of you. "

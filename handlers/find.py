@@ -59,7 +59,7 @@ def register(app, deps: Deps) -> None:
         with deps.db.uow() as session:
             profiles.require(session, team_of(body), user_of(body))
             target = profiles.participant(session, team_of(body), action_value(body))
-            view = find_blocks.ask_modal(target.id, target.display_name, target.slack_user_id)
+            view = find_blocks.ask_modal(target.id, target.slack_user_id)
         open_view(client, body, view)
 
     @app.view(ids.ASK_MODAL)

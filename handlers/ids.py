@@ -28,6 +28,7 @@ HELP = "help_open"
 PROFILE_MODAL = "profile_submit"
 ASK_MODAL = "ask_submit"
 AGREEMENT_MODAL = "agreement_submit"
+AGREEMENT_VIEW_MODAL = "agreement_read"
 MEETING_MODAL = "meeting_submit"
 JOURNAL_MODAL = "journal_submit"
 

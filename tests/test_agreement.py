@@ -139,3 +139,21 @@ def test_bad_agreement_input_and_tampered_metadata(world, slack, fake, bot):
     assert "doesn't belong to one of your partnerships" in json.dumps(r.json)
     with bot.db.uow() as session:
         assert session.scalars(select(Agreement)).all() == []
+
+
+def test_view_and_confirm_from_the_home_tab(world, slack, fake):
+    world.join("U1", "Ada", offers=["Python"], wants=["Go"])
+    world.join("U2", "Bea", offers=["Go"], wants=["Python"])
+    world.pair("U1", "U2")
+    slack.click("U1", fake.home("U1"), "Write our agreement")
+    modal = fake.wait_for(lambda: (m := fake.open_modal("U1")) and m["callback_id"] == "agreement_submit" and m)
+    slack.submit("U1", modal, agreed_values())
+    world.idle()
+    slack.click("U2", fake.home("U2"), "View agreement")
+    shown = fake.wait_for(lambda: (m := fake.open_modal("U2")) and m["callback_id"] == "agreement_read" and m)
+    assert "Our agreement (version 1)" in str(shown["blocks"]) and "waiting for Bea" in str(shown["blocks"])
+    slack.click("U2", shown, "Confirm this version")
+    world.idle()
+    refreshed = fake.open_modal("U2")
+    assert "Agreed (version 1)" in str(refreshed["blocks"]) and "Confirm this version" not in str(refreshed["blocks"])
+    assert "Agreed (version 1)" in str(fake.home("U1")["blocks"])

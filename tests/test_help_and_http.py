@@ -82,3 +82,9 @@ def test_healthz_is_503_when_the_database_is_unreachable(tmp_path):
         assert err.code == 503
     finally:
         server.stop()
+
+
+def test_slack_url_verification_is_answered(slack):
+    r = slack.post_raw(json.dumps({"type": "url_verification", "challenge": "c-123", "token": "t"}).encode(),
+                       "application/json")
+    assert r.status == 200 and "c-123" in r.text

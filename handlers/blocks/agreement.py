@@ -92,6 +92,13 @@ def agreement_message(agreement, partnership, *, intro: str | None = None) -> di
     return {"text": f"Agreement, version {agreement.version}: {status_words(agreement, partnership)}", "blocks": blocks}
 
 
+def agreement_view(agreement, partnership, partner_user_id: str) -> dict:
+    """The agreement in a modal (opened from App Home), with the same buttons as in the pair's chat."""
+    message = agreement_message(agreement, partnership, intro=f"With {mention(partner_user_id)}:")
+    return modal("Our agreement", ids.AGREEMENT_VIEW_MODAL, message["blocks"], submit=None, close="Close",
+                 private_metadata=json.dumps({"partnership_id": partnership.id}))
+
+
 def no_agreement(partnership, partner_user_id: str) -> list[dict]:
     return [
         section(f"You and {mention(partner_user_id)} have no agreement yet."),

@@ -53,7 +53,7 @@ def results(result: FindResult, words: list[str]) -> dict:
     return {"text": text, "blocks": blocks}
 
 
-def ask_modal(person_id: int, name: str, slack_user_id: str) -> dict:
+def ask_modal(person_id: int, slack_user_id: str) -> dict:
     blocks = [
         section(f"Ask {mention(slack_user_id)} to be your peer partner. They'll see your profile and your note, "
                 "and can accept or decline. The request stays open for 14 days."),
@@ -61,4 +61,4 @@ def ask_modal(person_id: int, name: str, slack_user_id: str) -> dict:
                    placeholder="Why you'd like to partner, what you hope to learn and share"),
     ]
     return modal("Ask to partner", ids.ASK_MODAL, blocks, submit="Send request",
-                 private_metadata=json.dumps({"person_id": person_id, "name": name[:100]}))
+                 private_metadata=json.dumps({"person_id": person_id}))
