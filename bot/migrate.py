@@ -10,7 +10,6 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 import migrations
-
 from bot.db import normalise_url
 
 SCRIPT_LOCATION = str(Path(migrations.__file__).parent)

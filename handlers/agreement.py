@@ -9,8 +9,8 @@ from bot.services.agreements import AgreementForm
 from bot.services.errors import DomainError
 from handlers import ids
 from handlers.blocks import agreement as blocks
-from handlers.common import Deps, action_value, dm, guarded, notice_view, open_view, team_of, user_of
 from handlers.blocks.common import mention, section
+from handlers.common import Deps, action_value, dm, guarded, open_view, refuse_in_modal, team_of, user_of
 from handlers.forms import field_errors, metadata, state_values
 from handlers.home import publish_home
 
@@ -95,10 +95,7 @@ def register(app, deps: Deps) -> None:
                     f"{mention(user_id)} wrote version {agreement.version} of your agreement. "
                     f"{mention(partner)}, please confirm it or propose changes."))
         except DomainError as exc:
-            if exc.field:
-                ack(response_action="errors", errors={exc.field: exc.message})
-            else:
-                ack(response_action="update", view=notice_view("Not saved", exc.message))
+            refuse_in_modal(ack, exc, "Not saved")
             return
         ack()
         client.chat_postMessage(channel=_pair_channel(client, deps, partnership), **message)

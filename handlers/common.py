@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 import logging
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Callable
 
 from slack_sdk.errors import SlackApiError
 
@@ -72,6 +72,14 @@ def open_view(client, body: dict, view: dict) -> None:
 
 def notice_view(title: str, text: str) -> dict:
     return modal(title, "notice", [section(text)], submit=None, close="Close")
+
+
+def refuse_in_modal(ack, exc: DomainError, title: str) -> None:
+    """A service said no to a modal: point at the field at fault, or replace the modal with the reason."""
+    if exc.field:
+        ack(response_action="errors", errors={exc.field: exc.message})
+    else:
+        ack(response_action="update", view=notice_view(title, exc.message))
 
 
 def guarded(fn: Callable) -> Callable:

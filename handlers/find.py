@@ -9,7 +9,7 @@ from bot.services.errors import DomainError
 from handlers import ids
 from handlers.blocks import find as find_blocks
 from handlers.blocks import requests as request_blocks
-from handlers.common import Deps, action_value, dm, guarded, notice_view, open_view, team_of, user_of
+from handlers.common import Deps, action_value, dm, guarded, notice_view, open_view, refuse_in_modal, team_of, user_of
 from handlers.forms import metadata, state_values
 from handlers.home import publish_home
 
@@ -79,7 +79,7 @@ def register(app, deps: Deps) -> None:
                                                     partnership.request.expires_at)
                 target_user, pid = target.slack_user_id, partnership.id
         except DomainError as exc:
-            ack(response_action="update", view=notice_view("Request not sent", exc.message))
+            refuse_in_modal(ack, exc, "Request not sent")
             return
         ack(response_action="update", view=notice_view("Request sent", request_blocks.request_sent(target_user)))
         channel, ts = dm(client, target_user, message)

@@ -9,7 +9,7 @@ from bot.services.errors import DomainError
 from bot.services.meetings import MeetingForm
 from handlers import ids
 from handlers.blocks import meeting as blocks
-from handlers.common import Deps, action_value, dm, guarded, notice_view, open_view, team_of, user_of
+from handlers.common import Deps, action_value, dm, guarded, notice_view, open_view, refuse_in_modal, team_of, user_of
 from handlers.forms import field_errors, metadata, state_values
 from handlers.home import publish_home
 
@@ -65,10 +65,7 @@ def register(app, deps: Deps) -> None:
                 for_partner = blocks.meeting_logged_for_partner(user_id, meeting, created)
                 confirmation = blocks.meeting_logged_confirmation(meeting, created)
         except DomainError as exc:
-            if exc.field:
-                ack(response_action="errors", errors={exc.field: exc.message})
-            else:
-                ack(response_action="update", view=notice_view("Not logged", exc.message))
+            refuse_in_modal(ack, exc, "Not logged")
             return
         ack(response_action="update", view=notice_view("Meeting logged", confirmation))
         dm(client, partner, for_partner)

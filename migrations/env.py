@@ -1,6 +1,7 @@
 """Alembic environment: the URL comes from the Alembic config (set by bot.migrate) or from the settings."""
 
 from alembic import context
+
 from bot.db import make_engine, normalise_url
 from models import Base
 

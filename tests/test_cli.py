@@ -100,3 +100,4 @@ def test_serve_migrates_and_answers_slack(tmp_path, fake):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        proc.stdout.close()

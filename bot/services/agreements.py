@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.services import clock
 from bot.services.errors import Conflict, DomainError, NotAllowed
+from bot.services.lookup import by_hint
 from bot.services.partnerships import get_for_member
 from bot.services.profiles import GoalKey
 from models import Agreement, Partnership, SupervisorAck
@@ -98,10 +99,7 @@ def draft(session: Session, team_id: str, slack_user_id: str, partnership_id: ob
 
 def for_member(session: Session, team_id: str, slack_user_id: str, agreement_id: object) -> tuple[Agreement, Partnership, int]:
     """The agreement, if the acting user is one of the pair; also returns the acting person's id."""
-    try:
-        agreement = session.get(Agreement, int(agreement_id))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        agreement = None
+    agreement = by_hint(session, Agreement, agreement_id)
     if agreement is None:
         raise NotAllowed("That agreement doesn't belong to one of your partnerships.")
     partnership, me = get_for_member(session, team_id, slack_user_id, agreement.partnership_id)
@@ -139,10 +137,7 @@ def record_ack_message(session: Session, ack_id: int, channel: str, ts: str) -> 
 
 def acknowledge(session: Session, team_id: str, slack_user_id: str, ack_id: object, now: datetime | None = None) -> SupervisorAck:
     now = now or clock.now()
-    try:
-        ack = session.get(SupervisorAck, int(ack_id))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        ack = None
+    ack = by_hint(session, SupervisorAck, ack_id)
     if ack is None or ack.supervisor_user_id != slack_user_id:
         raise NotAllowed("Only the supervisor named in this agreement can acknowledge it.")
     if ack.agreement.partnership.team_id != team_id:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.services import clock, profiles
 from bot.services.errors import Conflict, NotAllowed
+from bot.services.lookup import by_hint
 from bot.services.matching import DECLINE_MEMORY, load
 from models import OPEN_STATUSES, Partnership, PartnershipRequest, Person
 
@@ -86,11 +87,7 @@ def record_request_message(session: Session, partnership_id: int, channel: str, 
 
 def get_for_member(session: Session, team_id: str, slack_user_id: str, partnership_id: object) -> tuple[Partnership, Person]:
     """The partnership, if the acting Slack user is one of its two people; otherwise NotAllowed."""
-    try:
-        pid = int(partnership_id)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise NotAllowed("That button or form doesn't belong to one of your partnerships.") from None
-    partnership = session.get(Partnership, pid)
+    partnership = by_hint(session, Partnership, partnership_id)
     if partnership is None or partnership.team_id != team_id:
         raise NotAllowed("That button or form doesn't belong to one of your partnerships.")
     for person in (partnership.person_a, partnership.person_b):

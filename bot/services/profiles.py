@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.services import clock, skills
 from bot.services.errors import NotFound
+from bot.services.lookup import by_hint
 from models import Person, PersonSkill
 
 GOALS: dict[str, str] = {
@@ -86,10 +87,7 @@ def require(session: Session, team_id: str, slack_user_id: str) -> Person:
 
 def participant(session: Session, team_id: str, person_id: object) -> Person:
     """A participant by id (an id that came back from Slack is only a hint: check the team)."""
-    try:
-        person = session.get(Person, int(person_id))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        person = None
+    person = by_hint(session, Person, person_id)
     if person is None or person.team_id != team_id or person.status == "left":
         raise NotFound("That person is no longer in the program.")
     return person

@@ -9,8 +9,21 @@ from bot.services.agreements import FREQUENCY_WORDS, MEETING_LENGTHS, status_wor
 from bot.services.profiles import GOALS
 from handlers import ids
 from handlers.blocks.common import (
-    actions, button, checkboxes, context, datepicker, divider, esc, header, input_block, mention, modal, option,
-    section, select, text_input,
+    actions,
+    button,
+    checkboxes,
+    context,
+    datepicker,
+    divider,
+    esc,
+    header,
+    input_block,
+    mention,
+    modal,
+    option,
+    section,
+    select,
+    text_input,
 )
 
 

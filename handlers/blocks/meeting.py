@@ -7,7 +7,19 @@ from datetime import date
 
 from handlers import ids
 from handlers.blocks.common import (
-    actions, button, context, cut, datepicker, esc, input_block, mention, modal, option, section, select, text_input,
+    actions,
+    button,
+    context,
+    cut,
+    datepicker,
+    esc,
+    input_block,
+    mention,
+    modal,
+    option,
+    section,
+    select,
+    text_input,
 )
 
 

@@ -7,7 +7,16 @@ import json
 from bot.services.profiles import GOALS, LEVELS, ProfileForm
 from handlers import ids
 from handlers.blocks.common import (
-    checkboxes, cut, esc, input_block, modal, option, plain, section, select, text_input,
+    checkboxes,
+    cut,
+    esc,
+    input_block,
+    modal,
+    option,
+    plain,
+    section,
+    select,
+    text_input,
 )
 
 CAPACITY_CHOICES = range(1, 6)
