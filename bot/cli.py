@@ -32,6 +32,8 @@ def _start(settings: Settings):
         return build_app(settings, db), db
     except BoltError as exc:
         raise SettingsError(f"Slack refused SLACK_BOT_TOKEN at {settings.slack_api_url}: {exc}") from None
+    except OSError as exc:  # URLError, timeouts: Slack (SLACK_API_URL) cannot be reached
+        raise SettingsError(f"cannot reach Slack at SLACK_API_URL={settings.slack_api_url}: {exc}") from None
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:

@@ -24,6 +24,7 @@ class Agreement(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
     partnership_id: Mapped[int] = mapped_column(ForeignKey("partnerships.id", ondelete="CASCADE"))
     version: Mapped[int] = mapped_column(Integer)
     drafted_by_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
@@ -57,6 +58,7 @@ class SupervisorAck(Base):
     __table_args__ = (UniqueConstraint("agreement_id", "supervisor_user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"))
     supervisor_user_id: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

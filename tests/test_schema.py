@@ -53,11 +53,11 @@ def test_one_open_partnership_per_pair_and_one_meeting_per_date(slack, bot):
     with pytest.raises(IntegrityError), bot.db.uow() as session:  # one spelling per pair
         session.add(Partnership(team_id="T1", person_a_id=ids[1], person_b_id=ids[0], status="ended"))
     with bot.db.uow() as session:
-        session.add(Meeting(partnership_id=ids[2], held_on=date(2026, 1, 5), minutes=30, topics="a"))
+        session.add(Meeting(team_id="T1", partnership_id=ids[2], held_on=date(2026, 1, 5), minutes=30, topics="a"))
     with pytest.raises(IntegrityError), bot.db.uow() as session:
-        session.add(Meeting(partnership_id=ids[2], held_on=date(2026, 1, 5), minutes=45, topics="b"))
+        session.add(Meeting(team_id="T1", partnership_id=ids[2], held_on=date(2026, 1, 5), minutes=45, topics="b"))
     with pytest.raises(IntegrityError), bot.db.uow() as session:
-        session.add(Meeting(partnership_id=ids[2], held_on=date(2026, 1, 6), minutes=481, topics="c"))
+        session.add(Meeting(team_id="T1", partnership_id=ids[2], held_on=date(2026, 1, 6), minutes=481, topics="c"))
     with pytest.raises(IntegrityError), bot.db.uow() as session:
         session.add(Person(team_id="T1", slack_user_id="U0", department="x", department_key="x", level=3))
     with pytest.raises(IntegrityError), bot.db.uow() as session:

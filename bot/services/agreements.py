@@ -76,6 +76,7 @@ def draft(session: Session, team_id: str, slack_user_id: str, partnership_id: ob
     latest = current(session, partnership.id)
     mine_is_a = me.id == partnership.person_a_id
     agreement = Agreement(
+        team_id=partnership.team_id,
         partnership_id=partnership.id,
         version=(latest.version + 1) if latest else 1,
         drafted_by_id=me.id,
@@ -125,7 +126,7 @@ def confirm(session: Session, team_id: str, slack_user_id: str, agreement_id: ob
         return agreement, False
     partnership.planned_end = agreement.end_date
     for supervisor in dict.fromkeys(s for s in (agreement.supervisor_a, agreement.supervisor_b) if s):
-        agreement.acknowledgements.append(SupervisorAck(supervisor_user_id=supervisor, created_at=now))
+        agreement.acknowledgements.append(SupervisorAck(team_id=partnership.team_id, supervisor_user_id=supervisor, created_at=now))
     session.flush()
     return agreement, True
 

@@ -47,25 +47,26 @@ def log(session: Session, team_id: str, slack_user_id: str, form: MeetingForm, t
         raise DomainError("The next meeting comes after this one: pick a later date.", field="next_meeting_on")
     fields = dict(minutes=form.minutes, topics=form.topics, action_items=form.action_items,
                   next_meeting_on=form.next_meeting_on, logged_by_id=me.id, updated_at=now)
-    meeting, created = _upsert(session, partnership.id, form.held_on, fields, now)
+    meeting, created = _upsert(session, partnership, form.held_on, fields, now)
     if form.private_note:
-        session.add(JournalNote(person_id=me.id, partnership_id=partnership.id, meeting_id=meeting.id,
+        session.add(JournalNote(team_id=me.team_id, person_id=me.id, partnership_id=partnership.id, meeting_id=meeting.id,
                                 body=form.private_note, created_at=now))
     session.flush()
     return meeting, partnership, created
 
 
-def _upsert(session: Session, partnership_id: int, held_on: date, fields: dict, now: datetime) -> tuple[Meeting, bool]:
+def _upsert(session: Session, partnership: Partnership, held_on: date, fields: dict, now: datetime) -> tuple[Meeting, bool]:
     def existing() -> Meeting | None:
         return session.scalars(
-            select(Meeting).where(Meeting.partnership_id == partnership_id, Meeting.held_on == held_on)
+            select(Meeting).where(Meeting.partnership_id == partnership.id, Meeting.held_on == held_on)
         ).first()
 
     meeting = existing()
     if meeting is None:
         try:
             with session.begin_nested():
-                meeting = Meeting(partnership_id=partnership_id, held_on=held_on, created_at=now, **fields)
+                meeting = Meeting(team_id=partnership.team_id, partnership_id=partnership.id, held_on=held_on,
+                                  created_at=now, **fields)
                 session.add(meeting)
                 session.flush()
             return meeting, True
@@ -100,7 +101,7 @@ def add_note(session: Session, person: Person, body: str, now: datetime | None =
         raise DomainError("Write something first.", field="body")
     if len(body) > 3000:
         raise DomainError("Keep a note to 3,000 characters.", field="body")
-    note = JournalNote(person_id=person.id, body=body, created_at=now or clock.now())
+    note = JournalNote(team_id=person.team_id, person_id=person.id, body=body, created_at=now or clock.now())
     session.add(note)
     session.flush()
     return note

@@ -2,13 +2,14 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 02:29:23.756068
+Create Date: 2026-11-23 02:46:49.888658
 
 """
 from typing import Sequence, Union
 
-import sqlalchemy as sa
 from alembic import op
+import sqlalchemy as sa
+
 
 revision: str = '0001'
 down_revision: Union[str, None] = None
@@ -96,6 +97,7 @@ def upgrade() -> None:
 
     op.create_table('agreements',
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sa.String(length=32), nullable=False),
     sa.Column('partnership_id', sa.Integer(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('drafted_by_id', sa.Integer(), nullable=False),
@@ -120,6 +122,7 @@ def upgrade() -> None:
     )
     op.create_table('meetings',
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sa.String(length=32), nullable=False),
     sa.Column('partnership_id', sa.Integer(), nullable=False),
     sa.Column('logged_by_id', sa.Integer(), nullable=True),
     sa.Column('held_on', sa.Date(), nullable=False),
@@ -135,6 +138,9 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_meetings')),
     sa.UniqueConstraint('partnership_id', 'held_on', name=op.f('uq_meetings_partnership_id_held_on'))
     )
+    with op.batch_alter_table('meetings', schema=None) as batch_op:
+        batch_op.create_index('ix_meetings_team_held_on', ['team_id', 'held_on'], unique=False)
+
     op.create_table('partnership_requests',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('partnership_id', sa.Integer(), nullable=False),
@@ -157,6 +163,7 @@ def upgrade() -> None:
 
     op.create_table('journal_notes',
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sa.String(length=32), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
     sa.Column('partnership_id', sa.Integer(), nullable=True),
     sa.Column('meeting_id', sa.Integer(), nullable=True),
@@ -172,6 +179,7 @@ def upgrade() -> None:
 
     op.create_table('supervisor_acks',
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sa.String(length=32), nullable=False),
     sa.Column('agreement_id', sa.Integer(), nullable=False),
     sa.Column('supervisor_user_id', sa.String(length=32), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
@@ -195,6 +203,9 @@ def downgrade() -> None:
         batch_op.drop_index('ix_requests_from')
 
     op.drop_table('partnership_requests')
+    with op.batch_alter_table('meetings', schema=None) as batch_op:
+        batch_op.drop_index('ix_meetings_team_held_on')
+
     op.drop_table('meetings')
     op.drop_table('agreements')
     with op.batch_alter_table('person_skills', schema=None) as batch_op:
