@@ -27,7 +27,8 @@ def build_home(deps: Deps, team_id: str, user_id: str) -> dict:
             agreement = agreements.current(session, p.id)
             last, upcoming = meetings.last_and_next(session, p.id, today)
             lines.append(PartnershipLine(
-                partnership_id=p.id, partner_user_id=p.other(person.id).slack_user_id, status=p.status,
+                partnership_id=p.id, partner_user_id=p.other(person.id).slack_user_id,
+                partner_name=p.other(person.id).display_name, status=p.status,
                 agreement_status=agreements.status_words(agreement, p), has_agreement=agreement is not None,
                 last_meeting=last.held_on if last else None, last_minutes=last.minutes if last else None,
                 next_meeting=upcoming, planned_end=p.planned_end,

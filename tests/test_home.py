@@ -23,9 +23,9 @@ def test_home_shows_profile_partnerships_and_requests_with_buttons(world, slack,
     assert len(home["blocks"]) <= 100
     text = str(home["blocks"])
     assert "*Your profile*" in text and "Can share:* Python" in text
-    assert "<@U2>" in text and "No agreement yet" in text and "No meeting logged yet" in text
-    assert "Requests to you" in text and "<@U3> asked to partner with you" in text
-    assert "Your requests" in text and "Waiting for <@U4>" in text
+    assert "*Bea* (<@U2>)" in text and "No agreement yet" in text and "No meeting logged yet" in text
+    assert "Requests to you" in text and "*Cai* (<@U3>) asked to partner with you" in text
+    assert "Your requests" in text and "Waiting for *Dee* (<@U4>)" in text
 
     # Accept from the Home tab; withdraw my own request from it too
     slack.click("U1", home, "Accept")

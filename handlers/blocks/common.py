@@ -142,3 +142,8 @@ def datepicker(initial: object = None) -> dict:
 
 def mention(slack_user_id: str) -> str:
     return f"<@{slack_user_id}>"
+
+
+def who(name: str | None, slack_user_id: str) -> str:
+    """A person as text: their name in bold (readable anywhere) and a mention (a link to their Slack profile)."""
+    return f"*{esc(name)}* ({mention(slack_user_id)})" if name else mention(slack_user_id)

@@ -6,7 +6,7 @@ import json
 
 from bot.services.matching import FindResult, Suggestion
 from handlers import ids
-from handlers.blocks.common import actions, button, context, divider, esc, mention, modal, section, text_input
+from handlers.blocks.common import actions, button, context, divider, esc, mention, modal, section, text_input, who
 
 
 def not_joined() -> dict:
@@ -22,7 +22,7 @@ def not_joined() -> dict:
 def _suggestion_block(s: Suggestion) -> dict:
     p = s.person
     title = f" · {esc(p.title)}" if p.title else ""
-    head = f"*{mention(p.slack_user_id)}*{title}\n{esc(p.department)} · Level {p.level}"
+    head = f"{who(p.display_name, p.slack_user_id)}{title}\n{esc(p.department)} · Level {p.level}"
     if s.reciprocal:
         head += " · _you can help each other_"
     reasons = "\n".join(f"• {esc(r)}" for r in s.reasons)

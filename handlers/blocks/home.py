@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from handlers import ids
-from handlers.blocks.common import actions, button, context, divider, esc, header, mention, section
+from handlers.blocks.common import actions, button, context, divider, esc, header, section, who
 from handlers.blocks.profile import profile_summary
 
 MAX_LISTED = 10
@@ -16,6 +16,7 @@ MAX_LISTED = 10
 class PartnershipLine:
     partnership_id: int
     partner_user_id: str
+    partner_name: str
     status: str
     agreement_status: str
     has_agreement: bool
@@ -56,7 +57,7 @@ def home_view(program_name: str, person, lines: list[PartnershipLine], incoming:
         if line.planned_end:
             facts.append(f"Until {line.planned_end:%d %b %Y}")
         paused = " (paused)" if line.status == "paused" else ""
-        blocks.append(section(f"{mention(line.partner_user_id)}{paused}\n" + " · ".join(facts)))
+        blocks.append(section(f"{who(line.partner_name, line.partner_user_id)}{paused}\n" + " · ".join(facts)))
         blocks.append(actions(
             button("Log a meeting", ids.unique(ids.LOG_OPEN, line.partnership_id), line.partnership_id),
             button("View agreement" if line.has_agreement else "Write our agreement",
@@ -70,7 +71,7 @@ def home_view(program_name: str, person, lines: list[PartnershipLine], incoming:
             req = p.request
             asker = p.person_a if p.person_a_id == req.from_person_id else p.person_b
             note = f"\n>{esc(req.note[:300])}" if req.note else ""
-            blocks.append(section(f"{mention(asker.slack_user_id)} asked to partner with you "
+            blocks.append(section(f"{who(asker.display_name, asker.slack_user_id)} asked to partner with you "
                                   f"(open until {req.expires_at:%d %b %Y}).{note}"))
             blocks.append(actions(
                 button("Accept", ids.unique(ids.ACCEPT, p.id), p.id, style="primary"),
@@ -83,7 +84,7 @@ def home_view(program_name: str, person, lines: list[PartnershipLine], incoming:
         blocks += [divider(), section("*Your requests*")]
         for p in outgoing[:MAX_LISTED]:
             target = p.person_b if p.person_a_id == p.request.from_person_id else p.person_a
-            blocks.append(section(f"Waiting for {mention(target.slack_user_id)} (open until {p.request.expires_at:%d %b %Y}).",
+            blocks.append(section(f"Waiting for {who(target.display_name, target.slack_user_id)} (open until {p.request.expires_at:%d %b %Y}).",
                                   accessory=button("Withdraw", ids.unique(ids.CANCEL, p.id), p.id)))
         if len(outgoing) > MAX_LISTED:
             blocks.append(context(f"And {len(outgoing) - MAX_LISTED} more."))
