@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import json
+from typing import Annotated
+
+from pydantic import BaseModel, Field, StringConstraints, ValidationError
 
 from bot.services import matching, partnerships, profiles
 from bot.services.errors import DomainError
@@ -14,6 +16,13 @@ from handlers.forms import metadata, state_values
 from handlers.home import publish_home
 
 MAX_WORDS = 5
+
+
+class PageHint(BaseModel):
+    """What a "Show more" button carries: the next page and the words searched for."""
+
+    p: int = Field(default=0, ge=0, le=1000)
+    q: list[Annotated[str, StringConstraints(max_length=60)]] = Field(default_factory=list, max_length=MAX_WORDS)
 
 
 def find_message(deps: Deps, team_id: str, user_id: str, words: list[str], page: int = 0) -> dict:
@@ -41,12 +50,10 @@ def register(app, deps: Deps) -> None:
     def more(ack, body, client, respond):
         ack()
         try:
-            hint = json.loads(action_value(body) or "{}")
-            page = max(0, min(int(hint.get("p", 0)), 1000))
-            words = [str(w)[:60] for w in hint.get("q", [])][:MAX_WORDS]
-        except (ValueError, TypeError, AttributeError):
-            page, words = 0, []
-        message = find_message(deps, team_of(body), user_of(body), words, page)
+            hint = PageHint.model_validate_json(action_value(body) or "{}")
+        except ValidationError:
+            hint = PageHint()
+        message = find_message(deps, team_of(body), user_of(body), hint.q, hint.p)
         if respond is not None:
             respond(replace_original=True, **message)
         else:

@@ -111,3 +111,20 @@ def test_find_before_joining_offers_join_and_no_match_says_what_would_help(world
     r = world.find("U1")
     assert "No good match right now" in r.text
     assert "Add more skills" in r.text and "other departments" in r.text
+
+
+def test_forged_find_buttons_get_a_plain_answer(world, slack, fake):
+    world.join("U1", "Ada", offers=["Python"], wants=["Go"])
+    world.join("U2", "Gus", offers=["Go"], wants=["Python"])
+    channel = fake.dm_channel("U1")
+    for action_id, value in (("find_more", "{not json"), ("find_more", '{"p": -4, "q": ["x"]}'),
+                             ("partner_ask:1", "DROP TABLE people"), ("partner_ask:1", "999999999999999999999")):
+        payload = slack._base_payload("block_actions", "U1")
+        payload.update(actions=[{"type": "button", "action_id": action_id, "block_id": "b", "value": value,
+                                 "action_ts": "1.1"}],
+                       container={"type": "message", "channel_id": channel, "message_ts": "1.1"},
+                       response_url=fake.new_response_url("U1", channel))
+        assert slack._interactive(payload).status == 200
+    world.idle()
+    answers = sorted(r["text"] for r in fake.responses("U1"))
+    assert answers == ["1 peer who suits you"] * 2 + ["That person is no longer in the program."] * 2

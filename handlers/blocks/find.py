@@ -49,7 +49,8 @@ def results(result: FindResult, words: list[str]) -> dict:
         buttons.append(button("Edit my profile", ids.OPEN_PROFILE))
     if buttons:
         blocks.append(actions(*buttons, block_id="find_more"))
-    text = f"{len(result.suggestions)} peers who suit you" if result.suggestions else "No good match right now"
+    n = len(result.suggestions)
+    text = (f"{n} peer{'s' if n != 1 else ''} who suit{'s' if n == 1 else ''} you" if n else "No good match right now")
     return {"text": text, "blocks": blocks}
 
 
