@@ -109,17 +109,15 @@ def register(app, deps: Deps) -> None:
         with deps.db.uow() as session:
             agreement, complete = agreements.confirm(session, team_id, user_id, action_value(body))
             partnership = agreement.partnership
+            pair = (partnership.person_a.slack_user_id, partnership.person_b.slack_user_id)
+            partner = pair[1] if pair[0] == user_id else pair[0]
             updated = blocks.agreement_message(agreement, partnership)
-            me = user_of(body)
-            partner = next(p.slack_user_id for p in (partnership.person_a, partnership.person_b) if p.slack_user_id != me)
             refreshed_view = blocks.agreement_view(agreement, partnership, partner)
-            people = {partnership.person_a.slack_user_id: agreement.supervisor_a,
-                      partnership.person_b.slack_user_id: agreement.supervisor_b}
             to_notify = [
-                (ack_row.id, ack_row.supervisor_user_id,
+                (row.id, row.supervisor_user_id,
                  blocks.supervisor_dm(deps.program_name, agreement, partnership,
-                                      [u for u, s in people.items() if s == ack_row.supervisor_user_id], ack_row.id))
-                for ack_row in agreement.acknowledgements if ack_row.dm_ts is None
+                                      agreements.supervisees(agreement, row.supervisor_user_id), row.id))
+                for row in agreement.acknowledgements if row.dm_ts is None
             ] if complete else []
             channel = partnership.channel_id
         container = body.get("container") or {}
@@ -136,7 +134,7 @@ def register(app, deps: Deps) -> None:
             dm_channel, ts = dm(client, supervisor, message)
             with deps.db.uow() as session:
                 agreements.record_ack_message(session, ack_id, dm_channel, ts)
-        publish_home(client, deps, team_id, *people)
+        publish_home(client, deps, team_id, *pair)
 
     @app.action(ids.SUPERVISOR_ACK)
     @guarded
@@ -144,10 +142,8 @@ def register(app, deps: Deps) -> None:
         ack()
         with deps.db.uow() as session:
             ack_row = agreements.acknowledge(session, team_of(body), user_of(body), action_value(body))
-            agreement = ack_row.agreement
-            partnership = agreement.partnership
-            supervisees = [p.slack_user_id for p, s in ((partnership.person_a, agreement.supervisor_a),
-                                                        (partnership.person_b, agreement.supervisor_b)) if s == user_of(body)]
+            partnership = ack_row.agreement.partnership
+            supervisees = agreements.supervisees(ack_row.agreement, user_of(body))
             channel = partnership.channel_id
             pair = (partnership.person_a.slack_user_id, partnership.person_b.slack_user_id)
         if respond is not None:

@@ -153,6 +153,13 @@ def acknowledge(session: Session, team_id: str, slack_user_id: str, ack_id: obje
     return ack
 
 
+def supervisees(agreement: Agreement, supervisor_user_id: str) -> list[str]:
+    """The Slack ids of the partners this person supervises in this agreement."""
+    partnership = agreement.partnership
+    return [p.slack_user_id for p, s in ((partnership.person_a, agreement.supervisor_a),
+                                         (partnership.person_b, agreement.supervisor_b)) if s == supervisor_user_id]
+
+
 def status_words(agreement: Agreement | None, partnership: Partnership) -> str:
     if agreement is None:
         return "No agreement yet"
