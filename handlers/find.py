@@ -12,7 +12,7 @@ from handlers import ids
 from handlers.blocks import find as find_blocks
 from handlers.blocks import requests as request_blocks
 from handlers.common import Deps, action_value, dm, guarded, notice_view, open_view, refuse_in_modal, team_of, user_of
-from handlers.forms import metadata, state_values
+from handlers.forms import field_errors, metadata, state_values
 from handlers.home import publish_home
 
 MAX_WORDS = 5
@@ -73,9 +73,10 @@ def register(app, deps: Deps) -> None:
     @guarded
     def send_request(ack, body, view, client):
         team_id, user_id = team_of(body), user_of(body)
-        note = (state_values(view).get("note") or "").strip()
-        if len(note) > partnerships.MAX_NOTE:
-            ack(response_action="errors", errors={"note": f"Keep it to {partnerships.MAX_NOTE:,} characters."})
+        try:
+            note = partnerships.RequestForm(note=state_values(view).get("note")).note
+        except ValidationError as exc:
+            ack(response_action="errors", errors=field_errors(exc))
             return
         try:
             with deps.db.uow() as session:

@@ -81,10 +81,10 @@ def register(app, deps: Deps) -> None:
     @guarded
     def save_note(ack, body, view):
         try:
-            with deps.db.uow() as session:
-                me = profiles.require(session, team_of(body), user_of(body))
-                meetings.add_note(session, me, state_values(view).get("body") or "")
-        except DomainError as exc:
-            ack(response_action="errors", errors={exc.field or "body": exc.message})
+            form = meetings.NoteForm(body=state_values(view).get("body") or "")
+        except ValidationError as exc:
+            ack(response_action="errors", errors=field_errors(exc))
             return
+        with deps.db.uow() as session:
+            meetings.add_note(session, profiles.require(session, team_of(body), user_of(body)), form)
         ack(response_action="update", view=notice_view("Saved", "Saved to your private journal. Only you can read it."))

@@ -153,3 +153,15 @@ def test_slack_rate_limits_are_waited_out_and_nothing_is_lost(world, slack, fake
     assert any(c.error == "ratelimited" for c in fake.calls_to("chat.postMessage"))  # Slack said 429 ...
     assert len(fake.messages(fake.group_dm("U1", "U2"))) == 1  # ... and the kickoff still arrived once
     assert len([m for m in fake.dms_to("U1") if "accepted your request" in m["text"]]) == 1
+
+
+def test_an_oversized_note_is_a_field_error_and_sends_nothing(world, slack, fake):
+    world.join("U1", "Ada", offers=["Python"], wants=["Go"])
+    world.join("U2", "Bea", offers=["Go"], wants=["Python"])
+    found = world.find("U1")
+    slack.click("U1", found, "Ask to partner", value=str(world.person_id("U2")))
+    modal = fake.wait_for(lambda: (m := fake.open_modal("U1")) and m["callback_id"] == "ask_submit" and m)
+    r = world.forged_submit("U1", modal, {"note": "x" * 1001})
+    assert r.view_errors == {"note": "Keep it to 1,000 characters."}
+    world.idle()
+    assert world.partnership("U1", "U2") is None and fake.dms_to("U2")[-1]["text"].startswith("Welcome")

@@ -95,13 +95,17 @@ def totals(session: Session, partnership_id: int) -> tuple[int, int]:
     return count, minutes
 
 
-def add_note(session: Session, person: Person, body: str, now: datetime | None = None) -> JournalNote:
-    body = body.strip()
-    if not body:
-        raise DomainError("Write something first.", field="body")
-    if len(body) > 3000:
-        raise DomainError("Keep a note to 3,000 characters.", field="body")
-    note = JournalNote(team_id=person.team_id, person_id=person.id, body=body, created_at=now or clock.now())
+class NoteForm(BaseModel):
+    body: str = Field(min_length=1, max_length=3000)
+
+    @field_validator("body", mode="before")
+    @classmethod
+    def _strip(cls, value: object) -> object:
+        return value.strip() if isinstance(value, str) else value
+
+
+def add_note(session: Session, person: Person, form: NoteForm, now: datetime | None = None) -> JournalNote:
+    note = JournalNote(team_id=person.team_id, person_id=person.id, body=form.body, created_at=now or clock.now())
     session.add(note)
     session.flush()
     return note

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -18,6 +19,17 @@ from models import OPEN_STATUSES, Partnership, PartnershipRequest, Person
 REQUEST_LIFETIME = timedelta(days=14)
 DEFAULT_MONTHS = 6
 MAX_NOTE = 1000
+
+
+class RequestForm(BaseModel):
+    """The "Ask to partner" modal: an optional note for the person asked."""
+
+    note: str = Field(default="", max_length=MAX_NOTE)
+
+    @field_validator("note", mode="before")
+    @classmethod
+    def _strip(cls, value: object) -> object:
+        return (value or "").strip() if isinstance(value, (str, type(None))) else value
 
 
 def _pair(a: Person, b: Person) -> tuple[int, int]:
