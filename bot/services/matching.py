@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, union_all
+from sqlalchemy import and_, case, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from bot.services import clock, skills
@@ -96,15 +96,6 @@ def _explain(me: Person, c: Candidate, they_help: list[str], you_help: list[str]
     return reasons
 
 
-def _score(me: Person, c: Candidate, gives: int, gets: int, boost: int, hours: float | None) -> float:
-    score = 1000.0 if gives and gets else 0.0
-    score += 10 * (min(gives, 3) + min(gets, 3)) + 15 * boost
-    score += 8 if c.department_key == me.department_key else 0
-    score += {0: 6, 1: 4}.get(abs(c.level - me.level), -2 * abs(c.level - me.level))
-    score += (hours or 0) / 2
-    return score
-
-
 def _partners_and_rejections(session: Session, me: Person, now: datetime) -> set[int]:
     """People I'm in an open partnership or request with, and those who declined me lately."""
     open_rows = session.execute(
@@ -125,88 +116,146 @@ def _partners_and_rejections(session: Session, me: Person, now: datetime) -> set
     return {pid for row in open_rows for pid in row} | set(declined)
 
 
+def _live_load(among: list[int] | None = None):
+    """(pid, n): how many active or paused partnerships each person (of `among`, if given) is in."""
+    live = ("active", "paused")
+    side_a = select(Partnership.person_a_id.label("pid")).where(Partnership.status.in_(live))
+    side_b = select(Partnership.person_b_id.label("pid")).where(Partnership.status.in_(live))
+    if among is not None:
+        side_a = side_a.where(Partnership.person_a_id.in_(among))
+        side_b = side_b.where(Partnership.person_b_id.in_(among))
+    sides = union_all(side_a, side_b).subquery()
+    return select(sides.c.pid, func.count().label("n")).group_by(sides.c.pid).subquery()
+
+
 def load(session: Session, person_ids: list[int]) -> dict[int, int]:
     """How many active or paused partnerships each of these people has."""
     if not person_ids:
         return {}
-    live = ("active", "paused")
-    sides = union_all(
-        select(Partnership.person_a_id.label("pid")).where(Partnership.status.in_(live)),
-        select(Partnership.person_b_id.label("pid")).where(Partnership.status.in_(live)),
-    ).subquery()
     counts: dict[int, int] = {}
     for start in range(0, len(person_ids), 5000):
-        chunk = person_ids[start : start + 5000]
-        rows = session.execute(
-            select(sides.c.pid, func.count()).where(sides.c.pid.in_(chunk)).group_by(sides.c.pid)
-        ).all()
+        load_q = _live_load(person_ids[start : start + 5000])
+        rows = session.execute(select(load_q.c.pid, load_q.c.n)).all()
         counts.update({pid: n for pid, n in rows})
     return counts
+
+
+def _rank_query(me: Person, looking_for: set[int], my_offers: set[int], word_skills: set[int], excluded: set[int]):
+    """Score every eligible peer in the database and order them; only one page comes back to Python.
+
+    Reciprocal pairs get 1000 so they always rank first; then shared skills (3 each way at most count),
+    skills named in the search, same department, level gap, and hours of shared working day.
+    """
+    offer_hit = and_(PersonSkill.kind == "offer", PersonSkill.skill_id.in_(looking_for))
+    want_hit = and_(PersonSkill.kind == "want", PersonSkill.skill_id.in_(my_offers))
+    word_hit = and_(PersonSkill.kind == "offer", PersonSkill.skill_id.in_(word_skills))
+    hits = (
+        select(
+            PersonSkill.person_id.label("pid"),
+            func.sum(case((offer_hit, 1), else_=0)).label("gives"),
+            func.sum(case((want_hit, 1), else_=0)).label("gets"),
+            func.sum(case((word_hit, 1), else_=0)).label("boost"),
+        )
+        .where(or_(offer_hit, want_hit))
+        .group_by(PersonSkill.person_id)
+        .subquery()
+    )
+    load_q = _live_load()
+
+    def at_most_3(col):
+        return case((col > 3, 3), else_=col)
+
+    same_dept = Person.department_key == me.department_key
+    gap = func.abs(Person.level - me.level)
+    score = (
+        case((and_(hits.c.gives > 0, hits.c.gets > 0), 1000), else_=0)
+        + 10 * (at_most_3(hits.c.gives) + at_most_3(hits.c.gets))
+        + 15 * hits.c.boost
+        + case((same_dept, 8), else_=0)
+        + case((gap == 0, 6), (gap == 1, 4), else_=-2 * gap)
+    )
+    if me.tz_offset is not None:
+        apart = func.abs(Person.tz_offset - me.tz_offset) / 3600.0
+        around = case((apart >= 24, apart - 24), (apart > 12, 24 - apart), else_=apart)
+        score = score + func.coalesce(case((around < WORKDAY_HOURS, WORKDAY_HOURS - around), else_=0), 0) / 2
+    dept_ok = same_dept if not me.cross_department else or_(same_dept, Person.cross_department.is_(True))
+    query = (
+        select(Person.id, Person.slack_user_id, Person.display_name, Person.title, Person.department,
+               Person.department_key, Person.level, Person.tz_offset, Person.cross_department, Person.capacity,
+               score.label("score"), func.count().over().label("total"))
+        .join(hits, hits.c.pid == Person.id)
+        .outerjoin(load_q, load_q.c.pid == Person.id)
+        .where(
+            Person.team_id == me.team_id,
+            Person.status == "active",
+            Person.id != me.id,
+            func.coalesce(load_q.c.n, 0) < Person.capacity,
+            dept_ok,
+        )
+    )
+    if excluded:
+        query = query.where(Person.id.not_in(excluded))
+    if word_skills:
+        query = query.where(hits.c.boost > 0)
+    return query.order_by(score.desc(), func.lower(Person.display_name), Person.id)
 
 
 def find(session: Session, me: Person, words: list[str] | None = None, page: int = 0, now: datetime | None = None) -> FindResult:
     now = now or clock.now()
     words = [w for w in (words or []) if w.strip()]
-    hints: list[str] = []
     my_offers = {ps.skill_id for ps in me.skills if ps.kind == "offer"}
     my_wants = {ps.skill_id for ps in me.skills if ps.kind == "want"}
-
     word_skills: set[int] = set()
     if words:
         word_skills = {s.id for s in skills.find_by_words(session, me.team_id, words)}
         if not word_skills:
-            return FindResult([], page, False, 0, [f"Nobody in the program lists a skill like “{' '.join(words)}” yet. Try other words, or `/mentor find` alone."])
+            return FindResult([], page, False, 0, [f"Nobody in the program lists a skill like “{' '.join(words)}” yet. "
+                                                   "Try other words, or `/mentor find` alone."])
     looking_for = my_wants | word_skills
-
-    # One query: every active person offering what I look for or wanting what I offer.
+    excluded = _partners_and_rejections(session, me, now)
+    start = page * PAGE_SIZE
     rows = session.execute(
-        select(PersonSkill.person_id, PersonSkill.skill_id, PersonSkill.kind)
-        .join(Person, Person.id == PersonSkill.person_id)
+        _rank_query(me, looking_for, my_offers, word_skills, excluded).limit(PAGE_SIZE).offset(start)
+    ).all()
+    total = rows[0].total if rows else 0
+    they, you = _shared_skill_names(session, [r.id for r in rows], looking_for, my_offers)
+    suggestions = []
+    for row in rows:
+        candidate = Candidate(*row[:10])
+        hours = shared_hours(me.tz_offset, candidate.tz_offset)
+        t, y = they.get(row.id, []), you.get(row.id, [])
+        suggestions.append(Suggestion(candidate, float(row.score), t, y, _explain(me, candidate, t, y, hours)))
+
+    hints: list[str] = []
+    if not suggestions and page == 0:
+        hints = _hints_for_nobody(me)
+    elif load(session, [me.id]).get(me.id, 0) >= me.capacity:
+        hints.append(f"You already have {me.capacity} partner{'s' if me.capacity != 1 else ''}, your limit. "
+                     "Raise it in your profile before asking someone new.")
+    return FindResult(suggestions, page, total > start + len(rows), total, hints)
+
+
+def _shared_skill_names(session: Session, person_ids: list[int], looking_for: set[int], my_offers: set[int]
+                        ) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """For the people shown: what they can help me with, and what I can help them with."""
+    they: dict[int, list[str]] = {}
+    you: dict[int, list[str]] = {}
+    if not person_ids:
+        return they, you
+    rows = session.execute(
+        select(PersonSkill.person_id, PersonSkill.kind, Skill.name)
+        .join(Skill, Skill.id == PersonSkill.skill_id)
         .where(
-            Person.team_id == me.team_id,
-            Person.status == "active",
-            Person.id != me.id,
+            PersonSkill.person_id.in_(person_ids),
             or_(
-                and_(PersonSkill.kind == "offer", PersonSkill.skill_id.in_(looking_for or {-1})),
-                and_(PersonSkill.kind == "want", PersonSkill.skill_id.in_(my_offers or {-1})),
+                and_(PersonSkill.kind == "offer", PersonSkill.skill_id.in_(looking_for)),
+                and_(PersonSkill.kind == "want", PersonSkill.skill_id.in_(my_offers)),
             ),
         )
     ).all()
-    gives: dict[int, set[int]] = {}
-    gets: dict[int, set[int]] = {}
-    for pid, sid, kind in rows:
-        (gives if kind == "offer" else gets).setdefault(pid, set()).add(sid)
-    candidate_ids = set(gives) | set(gets)
-    if word_skills:
-        candidate_ids = {pid for pid in candidate_ids if gives.get(pid, set()) & word_skills}
-    candidate_ids -= _partners_and_rejections(session, me, now)
-
-    people = _candidates(session, list(candidate_ids))
-    counts = load(session, list(people))
-    names = _skill_names(session, set().union(*gives.values(), *gets.values()) if rows else set())
-
-    suggestions = []
-    for pid, c in people.items():
-        if counts.get(pid, 0) >= c.capacity:
-            continue
-        same_dept = c.department_key == me.department_key
-        if not same_dept and not (me.cross_department and c.cross_department):
-            continue
-        they = sorted(names[s] for s in gives.get(pid, set()) & looking_for)
-        you = sorted(names[s] for s in gets.get(pid, set()))
-        hours = shared_hours(me.tz_offset, c.tz_offset)
-        boost = len(gives.get(pid, set()) & word_skills)
-        suggestions.append(
-            Suggestion(c, _score(me, c, len(they), len(you), boost, hours), they, you, _explain(me, c, they, you, hours))
-        )
-    suggestions.sort(key=lambda s: (-s.score, s.person.display_name.lower(), s.person.id))
-
-    if not suggestions:
-        hints = _hints_for_nobody(me)
-    elif load(session, [me.id]).get(me.id, 0) >= me.capacity:
-        hints.append(f"You already have {me.capacity} partner{'s' if me.capacity != 1 else ''}, your limit. Raise it in your profile before asking someone new.")
-    start = page * PAGE_SIZE
-    return FindResult(suggestions[start : start + PAGE_SIZE], page, len(suggestions) > start + PAGE_SIZE, len(suggestions), hints)
+    for pid, kind, name in rows:
+        (they if kind == "offer" else you).setdefault(pid, []).append(name)
+    return ({k: sorted(v, key=str.lower) for k, v in they.items()}, {k: sorted(v, key=str.lower) for k, v in you.items()})
 
 
 def _hints_for_nobody(me: Person) -> list[str]:
@@ -216,19 +265,3 @@ def _hints_for_nobody(me: Person) -> list[str]:
         hints.append("Welcome partners from other departments: cross-department pairs work well too.")
     hints.append("As more people join, try again: the program grows every week.")
     return hints
-
-
-def _candidates(session: Session, ids: list[int]) -> dict[int, Candidate]:
-    out: dict[int, Candidate] = {}
-    cols = (Person.id, Person.slack_user_id, Person.display_name, Person.title, Person.department,
-            Person.department_key, Person.level, Person.tz_offset, Person.cross_department, Person.capacity)
-    for start in range(0, len(ids), 5000):
-        for row in session.execute(select(*cols).where(Person.id.in_(ids[start : start + 5000]))):
-            out[row.id] = Candidate(*row)
-    return out
-
-
-def _skill_names(session: Session, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    return dict(session.execute(select(Skill.id, Skill.name).where(Skill.id.in_(list(ids)))).all())
