@@ -1,15 +1,18 @@
 """The schema: migrations and models agree, and integrity lives in the database, not only in code."""
 
+import os
+import threading
 from datetime import date, datetime, timezone
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import make_url, text
 from sqlalchemy.exc import IntegrityError
 
 from bot import migrate
-from bot.db import Database
+from bot.db import Database, normalise_url
 from models import Base, Meeting, Partnership, Person
 
 
@@ -62,3 +65,34 @@ def test_one_open_partnership_per_pair_and_one_meeting_per_date(slack, bot):
         session.add(Person(team_id="T1", slack_user_id="U0", department="x", department_key="x", level=3))
     with pytest.raises(IntegrityError), bot.db.uow() as session:
         session.add(Person(team_id="T1", slack_user_id="U9", department="x", department_key="x", level=3, capacity=6))
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="needs PostgreSQL (TEST_DATABASE_URL)")
+def test_replicas_starting_together_migrate_once():
+    base = make_url(normalise_url(os.environ["TEST_DATABASE_URL"]))
+    admin = Database(base.render_as_string(hide_password=False))
+    name = "mentor_bot_migration_race"
+    with admin.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    url = base.set(database=name).render_as_string(hide_password=False)
+    errors = []
+
+    def start_replica():
+        try:
+            migrate.upgrade(url)
+        except Exception as exc:  # pragma: no cover - the failure being tested for
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start_replica) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    try:
+        assert errors == []
+        assert migrate.is_at_head(Database(url).engine)
+    finally:
+        with admin.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
