@@ -165,3 +165,26 @@ def test_an_oversized_note_is_a_field_error_and_sends_nothing(world, slack, fake
     assert r.view_errors == {"note": "Keep it to 1,000 characters."}
     world.idle()
     assert world.partnership("U1", "U2") is None and fake.dms_to("U2")[-1]["text"].startswith("Welcome")
+
+
+def test_two_people_asking_each_other_at_once_make_one_request(world, slack, fake, bot):
+    import threading
+
+    world.join("U1", "Ada", offers=["Python"], wants=["Go"])
+    world.join("U2", "Bea", offers=["Go"], wants=["Python"])
+    modals = {}
+    for me, other in (("U1", "U2"), ("U2", "U1")):
+        slack.click(me, world.find(me), "Ask to partner", value=str(world.person_id(other)))
+        modals[me] = fake.wait_for(lambda me=me: (m := fake.open_modal(me)) and m["callback_id"] == "ask_submit" and m)
+    answers = {}
+    threads = [threading.Thread(target=lambda u=u: answers.setdefault(u, slack.submit(u, modals[u], {})))
+               for u in modals]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    world.idle()
+    with bot.db.uow() as session:
+        assert session.scalar(select(func.count()).select_from(Partnership)) == 1
+    titles = sorted(a.json["view"]["title"]["text"] for a in answers.values())
+    assert titles == ["Request not sent", "Request sent"]
