@@ -12,8 +12,20 @@ import datetime as _dt
 from typing import Any
 
 from ._blockkit_base import (  # noqa: F401  (re-exported limits)
-    _NUMBER_RE, _RICH_TEXT_PARTS, _TIME_RE, ACCESSORY_ELEMENTS, ACTIONS_ELEMENTS, BLOCK_KEYS, ELEMENT_KEYS,
-    HOME_KEYS, INPUT_ELEMENTS, MESSAGE_MAX_BLOCKS, MESSAGE_TEXT_MAX, MODAL_KEYS, VIEW_MAX_BLOCKS, CheckerBase,
+    _NUMBER_RE,
+    _RICH_TEXT_PARTS,
+    _TIME_RE,
+    ACCESSORY_ELEMENTS,
+    ACTIONS_ELEMENTS,
+    BLOCK_KEYS,
+    ELEMENT_KEYS,
+    HOME_KEYS,
+    INPUT_ELEMENTS,
+    MESSAGE_MAX_BLOCKS,
+    MESSAGE_TEXT_MAX,
+    MODAL_KEYS,
+    VIEW_MAX_BLOCKS,
+    CheckerBase,
 )
 
 # Slack (and slack-sdk's docs) want action_id "unique among all other action_ids in the containing
