@@ -21,8 +21,7 @@ MAX_TEXT = 500
 
 def _joined(deps: Deps, body: dict) -> bool:
     with deps.db.uow() as session:
-        person = profiles.get(session, team_of(body), user_of(body))
-        return person is not None and person.status != "left"
+        return profiles.current(session, team_of(body), user_of(body)) is not None
 
 
 def register(app, deps: Deps) -> None:

@@ -48,14 +48,19 @@ def dm(client, user_id: str, message: dict) -> tuple[str, str]:
     return channel, resp["ts"]
 
 
+def reply(client, body: dict, respond: Callable | None, message: dict, *, replace: bool = False) -> None:
+    """A message only the acting person sees: ephemeral (or in place of the clicked one) where the click came
+    with a response_url, otherwise (App Home, modals) in their DM with the bot."""
+    if respond is not None:
+        respond(response_type="ephemeral", replace_original=replace, **message)
+    else:
+        dm(client, user_of(body), message)
+
+
 def tell(client, body: dict, respond: Callable | None, text: str) -> None:
-    """An answer only the acting person sees: ephemeral where Slack allows it, otherwise a DM."""
-    message = {"text": text, "blocks": [section(text)]}
+    """A short answer for the acting person; a failure to deliver it is only logged."""
     try:
-        if respond is not None:
-            respond(text=message["text"], blocks=message["blocks"], response_type="ephemeral", replace_original=False)
-        else:
-            dm(client, user_of(body), message)
+        reply(client, body, respond, {"text": text, "blocks": [section(text)]})
     except SlackApiError as exc:
         log.warning("could not tell user=%s: %s", user_of(body), exc.response.get("error"))
 

@@ -11,7 +11,7 @@ from bot.services.errors import DomainError
 from handlers import ids
 from handlers.blocks import find as find_blocks
 from handlers.blocks import requests as request_blocks
-from handlers.common import Deps, action_value, dm, guarded, notice_view, open_view, refuse_in_modal, team_of, user_of
+from handlers.common import Deps, action_value, dm, guarded, notice_view, open_view, refuse_in_modal, reply, team_of, user_of
 from handlers.forms import field_errors, metadata, state_values
 from handlers.home import publish_home
 
@@ -27,8 +27,8 @@ class PageHint(BaseModel):
 
 def find_message(deps: Deps, team_id: str, user_id: str, words: list[str], page: int = 0) -> dict:
     with deps.db.uow() as session:
-        me = profiles.get(session, team_id, user_id)
-        if me is None or me.status == "left":
+        me = profiles.current(session, team_id, user_id)
+        if me is None:
             return find_blocks.not_joined()
         result = matching.find(session, me, words[:MAX_WORDS], page)
         return find_blocks.results(result, words[:MAX_WORDS])
@@ -39,11 +39,7 @@ def register(app, deps: Deps) -> None:
     @guarded
     def find_button(ack, body, client, respond):
         ack()
-        message = find_message(deps, team_of(body), user_of(body), [])
-        if respond is not None:
-            respond(response_type="ephemeral", replace_original=False, **message)
-        else:
-            dm(client, user_of(body), message)
+        reply(client, body, respond, find_message(deps, team_of(body), user_of(body), []))
 
     @app.action(ids.FIND_MORE)
     @guarded
@@ -53,11 +49,7 @@ def register(app, deps: Deps) -> None:
             hint = PageHint.model_validate_json(action_value(body) or "{}")
         except ValidationError:
             hint = PageHint()
-        message = find_message(deps, team_of(body), user_of(body), hint.q, hint.p)
-        if respond is not None:
-            respond(replace_original=True, **message)
-        else:
-            dm(client, user_of(body), message)
+        reply(client, body, respond, find_message(deps, team_of(body), user_of(body), hint.q, hint.p), replace=True)
 
     @app.action(ids.matcher(ids.ASK))
     @guarded

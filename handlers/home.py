@@ -10,15 +10,15 @@ from bot.services import agreements, clock, meetings, partnerships, profiles
 from handlers import ids
 from handlers.blocks.help import help_message
 from handlers.blocks.home import PartnershipLine, home_view
-from handlers.common import Deps, dm, guarded, team_of, user_of
+from handlers.common import Deps, guarded, reply, team_of, user_of
 
 log = logging.getLogger("mentor_bot.home")
 
 
 def build_home(deps: Deps, team_id: str, user_id: str) -> dict:
     with deps.db.uow() as session:
-        person = profiles.get(session, team_id, user_id)
-        if person is None or person.status == "left":
+        person = profiles.current(session, team_id, user_id)
+        if person is None:
             return home_view(deps.program_name, None, [], [], [])
         today = clock.local_today(person.tz, person.tz_offset)
         ov = partnerships.overview(session, person)
@@ -57,9 +57,5 @@ def register(app, deps: Deps) -> None:
     def show_help(ack, body, client, respond):
         ack()
         with deps.db.uow() as session:
-            joined = profiles.get(session, team_of(body), user_of(body)) is not None
-        message = help_message(deps.program_name, joined=joined)
-        if respond is not None:
-            respond(response_type="ephemeral", replace_original=False, **message)
-        else:
-            dm(client, user_of(body), message)
+            joined = profiles.current(session, team_of(body), user_of(body)) is not None
+        reply(client, body, respond, help_message(deps.program_name, joined=joined))

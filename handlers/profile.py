@@ -21,8 +21,8 @@ log = logging.getLogger("mentor_bot.profile")
 
 def open_profile(client, deps: Deps, body: dict) -> None:
     with deps.db.uow() as session:
-        person = profiles.get(session, team_of(body), user_of(body))
-        form = profiles.to_form(person) if person is not None and person.status != "left" else None
+        person = profiles.current(session, team_of(body), user_of(body))
+        form = profiles.to_form(person) if person is not None else None
         known = [s.name for s in skills.popular(session, team_of(body))]
     open_view(client, body, profile_modal(deps.program_name, form, known))
 

@@ -59,9 +59,6 @@ class Partnership(Base):
     def other(self, person_id: int) -> Person:
         return self.person_b if person_id == self.person_a_id else self.person_a
 
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
-
 
 class PartnershipRequest(Base):
     """Who asked whom, with what note, until when; the outcome lives in the partnership's status."""

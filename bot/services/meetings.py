@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel, Field, field_validator
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -85,14 +85,6 @@ def last_and_next(session: Session, partnership_id: int, today: date) -> tuple[M
     if last is not None and last.next_meeting_on and last.next_meeting_on >= today:
         upcoming = last.next_meeting_on
     return last, upcoming
-
-
-def totals(session: Session, partnership_id: int) -> tuple[int, int]:
-    """(meetings, minutes) logged by a pair."""
-    count, minutes = session.execute(
-        select(func.count(Meeting.id), func.coalesce(func.sum(Meeting.minutes), 0)).where(Meeting.partnership_id == partnership_id)
-    ).one()
-    return count, minutes
 
 
 class NoteForm(BaseModel):

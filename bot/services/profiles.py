@@ -78,9 +78,15 @@ def get(session: Session, team_id: str, slack_user_id: str) -> Person | None:
     ).one_or_none()
 
 
-def require(session: Session, team_id: str, slack_user_id: str) -> Person:
+def current(session: Session, team_id: str, slack_user_id: str) -> Person | None:
+    """The person's profile while they are in the program (None before joining or after leaving)."""
     person = get(session, team_id, slack_user_id)
-    if person is None or person.status == "left":
+    return None if person is None or person.status == "left" else person
+
+
+def require(session: Session, team_id: str, slack_user_id: str) -> Person:
+    person = current(session, team_id, slack_user_id)
+    if person is None:
         raise NotFound("You haven't joined the program yet. Use `/mentor join` to create your profile.")
     return person
 
