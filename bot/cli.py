@@ -1,4 +1,4 @@
-"""The `mentor-bot` command: serve, socket, db upgrade, manifest, jobs list|run NAME."""
+"""The `mentor-bot` command: serve, scheduler, socket, db upgrade, manifest, jobs list|run NAME."""
 
 from __future__ import annotations
 
@@ -41,8 +41,36 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
     app, db = _start(settings)
     server = Server(make_wsgi(app, db), host=args.host, port=args.port or settings.port, threads=settings.web_threads)
+    scheduler = None
+    if settings.scheduler_enabled and not args.no_scheduler:
+        from jobs.scheduler import Scheduler
+
+        scheduler = Scheduler(settings, db)
+        scheduler.start()
+        log.info("scheduler started (timezone %s)", settings.program_timezone)
     log.info("mentor-bot listening on http://%s:%s/slack/events", args.host, server.port)
-    server.serve_forever()
+    try:
+        server.serve_forever()
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown()
+    return 0
+
+
+def cmd_scheduler(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import migrate
+    from bot.db import Database
+    from jobs.scheduler import Scheduler
+
+    settings.require("slack_bot_token")
+    migrate.upgrade(settings.database_url)
+    db = Database(settings.database_url)
+    log.info("mentor-bot scheduler started (timezone %s)", settings.program_timezone)
+    scheduler = Scheduler(settings, db, blocking=True)
+    try:
+        scheduler.start()
+    finally:
+        scheduler.shutdown()
     return 0
 
 
@@ -73,12 +101,14 @@ def cmd_manifest(settings: Settings | None, args: argparse.Namespace) -> int:
 
 def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
     from jobs import JOBS
+    from jobs.scheduler import next_run, run_job
 
     if args.jobs_command == "list":
-        if not JOBS:
-            print("no jobs")
+        print(f"{'JOB':<18} {'SCHEDULE':<16} {'NEXT RUN (' + settings.program_timezone + ')':<26} WHAT IT DOES")
         for job in JOBS.values():
-            print(f"{job.name:<20} {job.cron:<15} {job.description}")
+            nxt = next_run(settings, job.name)
+            when = f"{nxt:%Y-%m-%d %H:%M %a}" if nxt else "never"
+            print(f"{job.name:<18} {settings.cron(job.name):<16} {when:<26} {job.description}")
         return 0
     job = JOBS.get(args.name)
     if job is None:
@@ -87,10 +117,14 @@ def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
     from bot import migrate
     from bot.db import Database
 
+    settings.require("slack_bot_token")
     migrate.upgrade(settings.database_url)
     db = Database(settings.database_url)
     try:
-        print(f"{job.name}: {job.run(settings, db)}")
+        print(f"{job.name}: {run_job(settings, db, job.name)}")
+    except Exception as exc:
+        print(f"mentor-bot: job {job.name} failed: {exc}", file=sys.stderr)
+        return 1
     finally:
         db.dispose()
     return 0
@@ -102,6 +136,9 @@ def parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the bot in HTTP mode (POST /slack/events, GET /healthz)")
     serve.add_argument("--host", default="0.0.0.0")
     serve.add_argument("--port", type=int, default=None, help="default: PORT")
+    serve.add_argument("--no-scheduler", action="store_true",
+                       help="web only: run no scheduled jobs in this process (see `mentor-bot scheduler`)")
+    sub.add_parser("scheduler", help="run only the scheduled jobs and the outbox sender (no HTTP)")
     sub.add_parser("socket", help="run the bot in Socket Mode (needs SLACK_APP_TOKEN)")
     db = sub.add_parser("db", help="database commands")
     db.add_argument("db_command", choices=["upgrade"])
@@ -117,7 +154,7 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-COMMANDS = {"serve": cmd_serve, "socket": cmd_socket, "db": cmd_db, "manifest": cmd_manifest, "jobs": cmd_jobs}
+COMMANDS = {"serve": cmd_serve, "scheduler": cmd_scheduler, "socket": cmd_socket, "db": cmd_db, "manifest": cmd_manifest, "jobs": cmd_jobs}
 
 
 def main(argv: list[str] | None = None) -> int:

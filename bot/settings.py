@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -27,6 +28,59 @@ class Settings(BaseSettings):
     program_name: str = "Peer Mentoring"
     web_threads: int = Field(default=16, ge=1, le=256)
     log_level: str = "INFO"
+
+    # The program's rhythm (issue 3): where and when the scheduled jobs run and post.
+    program_timezone: str = "UTC"
+    anonymity_min_group: int = Field(default=5, ge=2, le=1000)
+    stories_channel: str | None = None
+    digest_channel: str | None = None
+    scheduler_enabled: bool = True
+    outbox_lease_seconds: int = Field(default=120, ge=1, le=3600)
+    cron_monthly_checkins: str = "0 10 1 * *"
+    cron_checkin_reminders: str = "30 10 * * *"
+    cron_meeting_nudges: str = "0 9 * * *"
+    cron_request_expiry: str = "15 * * * *"
+    cron_success_stories: str = "0 11 * * 2,4"
+    cron_weekly_digest: str = "0 8 * * 1"
+
+    @field_validator("program_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not a time zone name (like Europe/Berlin or UTC)") from None
+        return value
+
+    @field_validator("stories_channel", "digest_channel", mode="before")
+    @classmethod
+    def _channel_id(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip() or None
+        if value is not None and (str(value)[:1] not in ("C", "G") or not str(value).isalnum()):
+            raise ValueError(f"{value!r} is not a Slack channel id (like C012ABCDEF; the name will not do)")
+        return value
+
+    @field_validator(
+        "cron_monthly_checkins", "cron_checkin_reminders", "cron_meeting_nudges", "cron_request_expiry",
+        "cron_success_stories", "cron_weekly_digest",
+    )
+    @classmethod
+    def _crontab(cls, value: str) -> str:
+        from apscheduler.triggers.cron import CronTrigger
+
+        try:
+            CronTrigger.from_crontab(value)
+        except ValueError as exc:
+            raise ValueError(f"{value!r} is not a crontab line (minute hour day month weekday): {exc}") from None
+        return value
+
+    def cron(self, job_name: str) -> str:
+        return getattr(self, "cron_" + job_name.replace("-", "_"))
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.program_timezone)
 
     @field_validator("program_admins", mode="before")
     @classmethod

@@ -1,24 +1,55 @@
-"""Scheduled jobs: each is a named, idempotent function of (settings, db) that `mentor-bot jobs run NAME` runs once."""
+"""Scheduled jobs: each is a named function of a JobContext, idempotent for its period.
+
+`mentor-bot jobs run NAME` runs one once, now; the scheduler (jobs/scheduler.py) runs them on their
+cron settings (`CRON_<NAME>`) in PROGRAM_TIMEZONE. Jobs write what they send to the outbox and then
+deliver it (bot/delivery.py), so running one twice, or on two replicas at once, sends nothing twice.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Callable
 
-from jobs import request_expiry
+from bot.db import Database
+from bot.settings import Settings
+
+
+@dataclass
+class JobContext:
+    settings: Settings
+    db: Database
+    deliver_seconds: float = 900.0  # how long a run may wait out Slack's rate limits before leaving the rest
+
+    def deliver(self):
+        """Send what is due in the outbox (this run's messages and anything left over)."""
+        from bot.delivery import drain
+
+        return drain(self.settings, self.db, max_seconds=self.deliver_seconds)
 
 
 @dataclass(frozen=True)
 class Job:
     name: str
     description: str
-    cron: str  # crontab syntax, in the program's time zone
-    run: Callable[..., str]
+    run: Callable[[JobContext], str]
 
 
-JOBS: dict[str, Job] = {
-    job.name: job
-    for job in (
-        Job("request-expiry", "Close partnership requests unanswered for 14 days", "15 * * * *", request_expiry.run),
-    )
-}
+def _jobs() -> dict[str, Job]:
+    from jobs import checkins, meeting_nudges, request_expiry, success_stories, weekly_digest
+
+    return {job.name: job for job in (
+        Job("monthly-checkins", "Close last month's check-ins, report them, and ask everyone in a partnership "
+            "about this month", checkins.run_monthly),
+        Job("checkin-reminders", "Remind people who have not answered this month's check-in (after 3 and 7 days)",
+            checkins.run_reminders),
+        Job("meeting-nudges", "Remind pairs the day before a planned meeting; nudge pairs past their agreed cadence",
+            meeting_nudges.run),
+        Job("request-expiry", "Close partnership requests unanswered for 14 days and tell both people",
+            request_expiry.run),
+        Job("success-stories", "Post the next approved success story; prompt pairs for stories after 3 months",
+            success_stories.run),
+        Job("weekly-digest", "Post the managers' weekly digest with a 12-week chart", weekly_digest.run),
+    )}
+
+
+JOBS: dict[str, Job] = _jobs()

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from bot.db import Database
 from bot.services import partnerships
-from bot.settings import Settings
+from jobs import JobContext
 
 
-def run(settings: Settings, db: Database) -> str:
-    with db.uow() as session:
+def run(ctx: JobContext) -> str:
+    with ctx.db.uow() as session:
         expired = partnerships.expire_due(session)
     return f"{len(expired)} request(s) expired"

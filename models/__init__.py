@@ -2,12 +2,16 @@
 
 from models.agreements import FREQUENCIES, Agreement, SupervisorAck
 from models.base import Base, utcnow
+from models.checkins import CheckIn, CheckInAnswer, CheckInPeriod
 from models.events import ProcessedEvent
+from models.jobs import JobRun
 from models.meetings import JournalNote, Meeting
+from models.outbox import OutboxMessage
 from models.partnerships import OPEN_STATUSES, Partnership, PartnershipRequest
 from models.people import Person, PersonSkill, Skill
+from models.stories import Story
 
 __all__ = [
-    "Agreement", "Base", "FREQUENCIES", "JournalNote", "Meeting", "OPEN_STATUSES", "Partnership",
+    "Agreement", "Base", "CheckIn", "CheckInAnswer", "CheckInPeriod", "JobRun", "OutboxMessage", "Story", "FREQUENCIES", "JournalNote", "Meeting", "OPEN_STATUSES", "Partnership",
     "PartnershipRequest", "Person", "PersonSkill", "ProcessedEvent", "Skill", "SupervisorAck", "utcnow",
 ]

@@ -48,6 +48,7 @@ class Partnership(Base):
     planned_end: Mapped[date | None] = mapped_column(Date)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     channel_id: Mapped[str | None] = mapped_column(String(32))  # the pair's group DM with the bot
+    at_risk_since: Mapped[datetime | None] = mapped_column(UTCDateTime)  # set by a closed check-in month
 
     person_a: Mapped[Person] = relationship(foreign_keys=[person_a_id], lazy="joined")
     person_b: Mapped[Person] = relationship(foreign_keys=[person_b_id], lazy="joined")

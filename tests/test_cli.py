@@ -60,8 +60,12 @@ def test_db_upgrade_and_jobs(tmp_path):
     assert r.returncode == 0, r.stderr
     assert "partnerships" in inspect(Database(url).engine).get_table_names()
     r = run("jobs", "list", cwd=tmp_path)
-    assert "request-expiry" in r.stdout
+    for name in ("monthly-checkins", "checkin-reminders", "meeting-nudges", "request-expiry", "success-stories",
+                 "weekly-digest"):
+        assert name in r.stdout
     r = run("jobs", "run", "request-expiry", env={"DATABASE_URL": url}, cwd=tmp_path)
+    assert r.returncode == 2 and "SLACK_BOT_TOKEN is missing" in r.stderr
+    r = run("jobs", "run", "request-expiry", env={"DATABASE_URL": url, "SLACK_BOT_TOKEN": "xoxb-1"}, cwd=tmp_path)
     assert r.returncode == 0 and "0 request(s) expired" in r.stdout
     r = run("jobs", "run", "nope", env={"DATABASE_URL": url}, cwd=tmp_path)
     assert r.returncode == 2 and "no job named 'nope'" in r.stderr

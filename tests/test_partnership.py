@@ -5,7 +5,6 @@ from datetime import datetime, timedelta, timezone
 import time_machine
 from sqlalchemy import func, select
 
-from jobs import JOBS
 from models import Partnership
 from tests.fakeslack import message_errors
 
@@ -79,7 +78,7 @@ def test_requests_expire_after_14_days(world, slack, fake, bot):
         assert any("This request expired" in e["text"] for e in fake.ephemerals("U2"))
         assert fake.group_dm("U1", "U2") is None
         # the hourly job closes it for good
-        assert JOBS["request-expiry"].run(bot.settings, bot.db) == "1 request(s) expired"
+        assert world.run_job("request-expiry") == "1 request(s) expired"
         assert world.partnership("U1", "U2").status == "expired"
         # Ada can ask again now that the old request is closed.
         world.ask("U1", "U2")

@@ -15,6 +15,14 @@ class World:
         """Wait until the app finished what it does after acknowledging Slack."""
         self.bot.executor.wait_idle()
 
+    def run_job(self, name: str, **settings: object) -> str:
+        """Run a scheduled job once, now, as `mentor-bot jobs run NAME` does (settings may be overridden)."""
+        from jobs.scheduler import run_job
+
+        result = run_job(self.bot.settings.model_copy(update=settings), self.bot.db, name)
+        self.idle()
+        return result
+
     def person_id(self, user_id: str) -> int:
         with self.bot.db.uow() as session:
             return session.scalars(select(Person.id).where(Person.slack_user_id == user_id)).one()

@@ -20,6 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
+from . import history as _history  # noqa: F401  (registers conversations.history/replies, files.info)
 from . import views as _views  # importing it registers the views.* methods
 from ._core import ApiError, Call, parse_request
 from ._inspect import Inspection
@@ -124,6 +125,7 @@ class FakeSlack(Inspection):
             self._files: dict[str, dict] = {}
             self._limits: dict[str, dict] = {}
             self._failures: dict[str, list[tuple[str, int]]] = {}
+            self._hangs: dict[str, dict] = {}
             self._token_error: str | None = None
             self.add_user(self.bot_user_id, "mentor-bot", is_bot=True)
             if self.general_channel:
@@ -175,6 +177,15 @@ class FakeSlack(Inspection):
         with self._lock:
             self._failures.setdefault(method, []).extend([(error, status)] * times)
 
+    def hang_after(self, method: str, calls: int, seconds: float = 30.0) -> threading.Event:
+        """After `calls` more answered calls to `method`, the next ones take effect in Slack but their
+        HTTP answer is held back for `seconds` (or until the returned event is set): the moment a
+        client crashes or times out not knowing whether its message arrived."""
+        with self._lock:
+            release = threading.Event()
+            self._hangs[method] = {"left": calls, "seconds": seconds, "release": release}
+            return release
+
     def new_trigger_id(self, user_id: str | None = None) -> str:
         """A trigger_id valid for `trigger_ttl` seconds and one use; views open for `user_id`."""
         with self._lock:
@@ -210,7 +221,8 @@ class FakeSlack(Inspection):
         return f"1700000000.{self._next_seq():08x}"
 
     def _next_ts(self) -> str:
-        self._ts += 100
+        # Like Slack's: the epoch time of the message, unique within the workspace.
+        self._ts = max(self._ts + 100, int(time.time() * 1_000_000))
         return f"{self._ts // 1_000_000}.{self._ts % 1_000_000:06d}"
 
     def _ensure_dm(self, user_id: str) -> str:
@@ -287,6 +299,11 @@ class FakeSlack(Inspection):
                 response, error = exc.body(), exc.error
                 status, extra_headers, injected = exc.status, exc.headers, exc.injected
             self._record(Call(name, args, error is None, error, response, time.time(), status, injected))
+            hang = self._hangs.get(name) if error is None else None
+            if hang is not None:
+                hang["left"] -= 1
+        if hang is not None and hang["left"] < 0:
+            hang["release"].wait(hang["seconds"])
         headers_out = {"Content-Type": "application/json; charset=utf-8", **extra_headers}
         return status, headers_out, json.dumps(response).encode("utf-8")
 

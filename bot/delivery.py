@@ -1,0 +1,346 @@
+"""The outbox sender: delivers what `bot.services.outbox` wrote, exactly once.
+
+One row is one Slack side effect. A row is claimed with a lease (and `FOR UPDATE SKIP LOCKED` on
+PostgreSQL, so several senders share the work), sent, and marked sent with Slack's ts. When the
+outcome of a call is unknown (a timeout, a 5xx, a process killed mid-call) the row stays "sending"
+until its lease ends; whoever claims it next first asks Slack whether it already arrived: every
+message carries its outbox key in Slack message metadata, so `conversations.history` can tell.
+
+Errors: 429 waits for Retry-After and does not count as an attempt; 5xx and network errors back off
+and retry; permanent errors (user gone, channel not found, not in channel, bad blocks) give up with a
+log line; a revoked token stops the run and keeps every row for later.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy.orm import aliased
+
+from bot.db import Database
+from bot.settings import Settings
+from models import OutboxMessage
+from models.base import utcnow
+
+log = logging.getLogger("mentor_bot.outbox")
+
+METADATA_TYPE = "mentor_bot_outbox"
+BATCH = 50
+MAX_ATTEMPTS = 8
+PERMANENT = {
+    "user_not_found", "user_disabled", "account_inactive", "cannot_dm_bot", "channel_not_found", "not_in_channel",
+    "is_archived", "invalid_blocks", "invalid_arguments", "msg_too_long", "no_text", "restricted_action",
+    "message_not_found", "cant_update_message", "edit_window_closed", "messages_tab_disabled", "file_not_found",
+    "too_many_attachments", "invalid_metadata_format", "invalid_metadata_schema",
+}
+STOPS_EVERYTHING = {"invalid_auth", "token_revoked", "token_expired", "not_authed", "missing_scope", "team_access_not_granted"}
+
+
+@dataclass
+class DrainReport:
+    sent: int = 0
+    failed: int = 0
+    retried: int = 0
+    reconciled: int = 0
+    rate_limited: int = 0
+    waiting: int = 0
+    stopped: str | None = None
+    errors: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        words = f"{self.sent} sent, {self.failed} failed, {self.waiting} waiting"
+        if self.reconciled:
+            words += f", {self.reconciled} found already delivered"
+        if self.rate_limited:
+            words += f", {self.rate_limited} rate-limited"
+        if self.stopped:
+            words += f" (stopped: {self.stopped})"
+        return words
+
+
+class _RateLimited(Exception):
+    def __init__(self, retry_after: float):
+        self.retry_after = retry_after
+
+
+class _InDoubt(Exception):
+    """The call may or may not have reached Slack."""
+
+
+def make_sender_client(settings: Settings) -> WebClient:
+    # No retry handlers: a blind retry after a timeout could post twice. The sender decides.
+    return WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=15)
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(5 * 2 ** max(attempts - 1, 0), 3600))
+
+
+class Sender:
+    def __init__(self, settings: Settings, db: Database, client: WebClient | None = None):
+        self.settings, self.db = settings, db
+        self.client = client or make_sender_client(settings)
+        self.lease = timedelta(seconds=settings.outbox_lease_seconds)
+        self.postgres = db.url.startswith("postgresql")
+
+    # -- claiming ---------------------------------------------------------------------------------
+    def _due(self, now: datetime):
+        parent = aliased(OutboxMessage)
+        parent_done = exists().where(parent.key == OutboxMessage.after_key,
+                                     parent.status.in_(("sent", "failed", "cancelled")))
+        return and_(
+            or_(and_(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now),
+                and_(OutboxMessage.status == "sending", OutboxMessage.lease_until <= now)),
+            or_(OutboxMessage.after_key.is_(None), parent_done),
+        )
+
+    def _claim(self, limit: int) -> list[tuple[int, bool, datetime | None, datetime]]:
+        """Take up to `limit` due rows; returns (id, in_doubt, previous claim time, my claim time)."""
+        now = utcnow()
+        with self.db.uow() as session:
+            query = select(OutboxMessage.id, OutboxMessage.status, OutboxMessage.claimed_at).where(self._due(now)) \
+                .order_by(OutboxMessage.id).limit(limit)
+            if self.postgres:
+                query = query.with_for_update(skip_locked=True, of=OutboxMessage)
+            claimed = []
+            for row_id, status, previous in session.execute(query).all():
+                done = session.execute(
+                    update(OutboxMessage).where(OutboxMessage.id == row_id, self._due(now))
+                    .values(status="sending", lease_until=now + self.lease, claimed_at=now,
+                            attempts=OutboxMessage.attempts + 1)
+                    .execution_options(synchronize_session=False)
+                ).rowcount
+                if done:
+                    claimed.append((row_id, status == "sending", previous, now))
+            return claimed
+
+    def _finish(self, row_id: int, mine: datetime, **values: object) -> None:
+        with self.db.uow() as session:
+            session.execute(
+                update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.status == "sending",
+                                            OutboxMessage.claimed_at == mine)
+                .values(**values).execution_options(synchronize_session=False)
+            )
+
+    def _load(self, row_id: int) -> tuple[OutboxMessage, str | None]:
+        with self.db.uow() as session:
+            row = session.get(OutboxMessage, row_id)
+            thread_ts = None
+            if row.after_key:
+                thread_ts = session.scalars(select(OutboxMessage.slack_ts).where(
+                    OutboxMessage.key == row.after_key, OutboxMessage.status == "sent")).first()
+            session.expunge(row)
+            return row, thread_ts
+
+    # -- the loop ---------------------------------------------------------------------------------
+    def drain(self, *, max_seconds: float = 900.0) -> DrainReport:
+        """Send everything due; wait out rate limits and short backoffs within `max_seconds`."""
+        report = DrainReport()
+        deadline = time.monotonic() + max_seconds
+        while True:
+            batch = self._claim(BATCH)
+            if not batch:
+                wait = self._seconds_to_next_due()
+                if wait is None or time.monotonic() + wait > deadline:
+                    break
+                time.sleep(max(wait, 0.05))
+                continue
+            for index, (row_id, in_doubt, previous, mine) in enumerate(batch):
+                try:
+                    self._process(row_id, in_doubt, previous, mine, report)
+                except _RateLimited as limited:
+                    report.rate_limited += 1
+                    self._release([b for b in batch[index:]], limited.retry_after)
+                    if time.monotonic() + limited.retry_after > deadline:
+                        report.waiting = self._waiting()
+                        return report
+                    time.sleep(limited.retry_after)
+                    break
+                except _Stop as stop:
+                    self._release(batch[index:], 60.0)
+                    report.stopped = stop.error
+                    report.waiting = self._waiting()
+                    return report
+        report.waiting = self._waiting()
+        return report
+
+    def _release(self, rows: list, delay: float) -> None:
+        """Give claimed rows back untouched (not an attempt), due again after `delay` seconds."""
+        at = utcnow() + timedelta(seconds=delay)
+        for row_id, in_doubt, _previous, mine in rows:
+            values = dict(attempts=OutboxMessage.attempts - 1, lease_until=at)
+            if in_doubt:  # still unknown whether it arrived: keep it in doubt, reclaimable at `at`
+                values["claimed_at"] = _previous
+            else:
+                values.update(status="pending", next_attempt_at=at)
+            self._finish(row_id, mine, **values)
+
+    def _seconds_to_next_due(self) -> float | None:
+        with self.db.uow() as session:
+            nxt = session.scalars(select(OutboxMessage.next_attempt_at).where(OutboxMessage.status == "pending")
+                                  .order_by(OutboxMessage.next_attempt_at).limit(1)).first()
+            lease = session.scalars(select(OutboxMessage.lease_until).where(OutboxMessage.status == "sending")
+                                    .order_by(OutboxMessage.lease_until).limit(1)).first()
+        times = [t for t in (nxt, lease) if t is not None]
+        if not times:
+            return None
+        return max((min(times) - utcnow()).total_seconds(), 0.0)
+
+    def _waiting(self) -> int:
+        with self.db.uow() as session:
+            return len(session.scalars(select(OutboxMessage.id).where(
+                OutboxMessage.status.in_(("pending", "sending")))).all())
+
+    # -- one row ----------------------------------------------------------------------------------
+    def _process(self, row_id: int, in_doubt: bool, previous: datetime | None, mine: datetime,
+                 report: DrainReport) -> None:
+        row, thread_ts = self._load(row_id)
+        try:
+            if in_doubt:
+                found = self._already_delivered(row, previous or row.created_at, thread_ts)
+                if found is not None:
+                    report.reconciled += 1
+                    report.sent += 1
+                    self._finish(row_id, mine, status="sent", sent_at=utcnow(), slack_channel=found[0],
+                                 slack_ts=found[1], lease_until=None)
+                    return
+            channel, ts = self._send(row, thread_ts, mine)
+        except _RateLimited:
+            raise
+        except _InDoubt as exc:
+            self._retry_later(row, mine, str(exc), report, in_doubt=True)
+            return
+        except SlackApiError as exc:
+            error = str(exc.response.get("error") or exc.response.status_code)
+            status = exc.response.status_code
+            if status == 429 or error == "ratelimited":
+                raise _RateLimited(float(exc.response.headers.get("Retry-After") or exc.response.headers.get("retry-after") or 1))
+            if error in STOPS_EVERYTHING:
+                log.error("outbox: Slack refused the token (%s); sending stops until it is fixed", error)
+                raise _Stop(error) from None
+            if status >= 500:
+                self._retry_later(row, mine, error, report, in_doubt=True)
+            elif error in PERMANENT:
+                log.warning("outbox: gave up on %s to %s: %s", row.key, row.recipient, error)
+                report.failed += 1
+                report.errors.append(f"{row.key}: {error}")
+                self._finish(row_id, mine, status="failed", last_error=error, lease_until=None)
+            else:
+                self._retry_later(row, mine, error, report, in_doubt=False)
+            return
+        report.sent += 1
+        self._finish(row_id, mine, status="sent", sent_at=utcnow(), slack_channel=channel, slack_ts=ts,
+                     lease_until=None, last_error=None)
+
+    def _retry_later(self, row: OutboxMessage, mine: datetime, error: str, report: DrainReport, *, in_doubt: bool) -> None:
+        attempts = row.attempts + 1  # the claim counted this attempt in the database
+        if attempts >= MAX_ATTEMPTS:
+            log.warning("outbox: gave up on %s to %s after %d attempts: %s", row.key, row.recipient, attempts, error)
+            report.failed += 1
+            self._finish(row.id, mine, status="failed", last_error=error, lease_until=None)
+            return
+        report.retried += 1
+        at = utcnow() + _backoff(attempts)
+        log.info("outbox: %s to %s will be retried (%s)", row.key, row.recipient, error)
+        if in_doubt:  # stay "sending": the next claim first checks whether it arrived
+            self._finish(row.id, mine, lease_until=at, last_error=error)
+        else:
+            self._finish(row.id, mine, status="pending", next_attempt_at=at, last_error=error, lease_until=None)
+
+    def _call(self, method: str, **kwargs):
+        try:
+            return getattr(self.client, method.replace(".", "_"))(**kwargs)
+        except SlackApiError:
+            raise
+        except (OSError, TimeoutError) as exc:  # URLError, timeouts, resets: it may have arrived
+            raise _InDoubt(f"{type(exc).__name__}: {exc}") from None
+
+    def _send(self, row: OutboxMessage, thread_ts: str | None, mine: datetime) -> tuple[str | None, str | None]:
+        payload = dict(row.payload)
+        if "update" in payload:
+            target = payload["update"]
+            self._call("chat.update", channel=target["channel"], ts=target["ts"], text=payload.get("text", ""),
+                       blocks=payload.get("blocks") or [])
+            return target["channel"], target["ts"]
+        if "file" in payload:
+            return self._upload(row, payload, thread_ts, mine)
+        args = dict(channel=row.recipient, text=payload.get("text", ""),
+                    metadata={"event_type": METADATA_TYPE, "event_payload": {"key": row.key}})
+        if payload.get("blocks"):
+            args["blocks"] = payload["blocks"]
+        if thread_ts:
+            args["thread_ts"] = thread_ts
+        resp = self._call("chat.postMessage", **args)
+        return resp.get("channel"), resp.get("ts")
+
+    def _upload(self, row: OutboxMessage, payload: dict, thread_ts: str | None, mine: datetime) -> tuple[str | None, str | None]:
+        """Files upload v2: get an upload URL, send the bytes, complete the upload into the channel."""
+        spec, data = payload["file"], row.attachment or b""
+        try:
+            got = self.client.files_getUploadURLExternal(filename=spec["filename"], length=len(data))
+        except (OSError, TimeoutError) as exc:
+            raise _InDoubt(str(exc)) from None  # no file was shared yet; nothing to find, retried as new
+        file_id = got["file_id"]
+        self._finish(row.id, mine, file_id=file_id)
+        request = urllib.request.Request(got["upload_url"], data=data, method="POST",
+                                         headers={"Content-Type": "application/octet-stream"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as resp:
+                resp.read()
+        except OSError as exc:
+            raise _InDoubt(f"upload failed: {exc}") from None
+        complete = dict(files=[{"id": file_id, "title": spec.get("title") or spec["filename"]}], channel_id=row.recipient)
+        if payload.get("text"):
+            complete["initial_comment"] = payload["text"]
+        if thread_ts:
+            complete["thread_ts"] = thread_ts
+        self._call("files.completeUploadExternal", **complete)
+        return row.recipient, None
+
+    # -- was it delivered after all? ----------------------------------------------------------------
+    def _already_delivered(self, row: OutboxMessage, since: datetime, thread_ts: str | None) -> tuple[str, str | None] | None:
+        payload = row.payload
+        if "update" in payload:
+            return None  # an edit is safe to repeat
+        if "file" in payload:
+            if not row.file_id:
+                return None
+            try:
+                info = self.client.files_info(file=row.file_id)["file"]
+            except SlackApiError as exc:
+                if exc.response.get("error") == "file_not_found":
+                    return None
+                raise
+            shared = set(info.get("channels") or []) | set(info.get("groups") or [])
+            return (row.recipient, None) if row.recipient in shared else None
+        channel = row.slack_channel or row.recipient
+        if channel[:1] in ("U", "W"):
+            channel = self._call("conversations.open", users=channel)["channel"]["id"]
+        oldest = f"{(since - timedelta(minutes=5)).timestamp():.6f}"
+        if thread_ts:
+            resp = self.client.conversations_replies(channel=channel, ts=thread_ts, oldest=oldest,
+                                                     include_all_metadata=True, limit=200)
+        else:
+            resp = self.client.conversations_history(channel=channel, oldest=oldest, include_all_metadata=True,
+                                                     limit=200)
+        for message in resp.get("messages") or []:
+            meta = message.get("metadata") or {}
+            if meta.get("event_type") == METADATA_TYPE and (meta.get("event_payload") or {}).get("key") == row.key:
+                return channel, message.get("ts")
+        return None
+
+
+class _Stop(Exception):
+    def __init__(self, error: str):
+        self.error = error
+
+
+def drain(settings: Settings, db: Database, *, max_seconds: float = 900.0, client: WebClient | None = None) -> DrainReport:
+    return Sender(settings, db, client).drain(max_seconds=max_seconds)

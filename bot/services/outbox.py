@@ -1,0 +1,59 @@
+"""Writing to the outbox: what to send, to whom, under which idempotency key. No Slack here.
+
+`enqueue` is safe to call twice, from two processes at once, or after a crash: a key is written once.
+The sender (bot/delivery.py) reads the rows back and talks to Slack.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from models import OutboxMessage
+from models.base import utcnow
+
+
+def insert_ignore(session: Session, model: type, rows: list[dict[str, Any]], key_columns: list[str]) -> int:
+    """INSERT … ON CONFLICT DO NOTHING on SQLite and PostgreSQL; returns how many rows were new."""
+    if not rows:
+        return 0
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(model).values(rows).on_conflict_do_nothing(index_elements=key_columns)
+    return session.execute(stmt).rowcount or 0
+
+
+def enqueue(session: Session, team_id: str, key: str, kind: str, recipient: str, message: dict[str, Any], *,
+            after_key: str | None = None, attachment: bytes | None = None, not_before: datetime | None = None) -> bool:
+    """Ask for one message to be sent. Returns False when a message with this key was asked for before."""
+    row = dict(team_id=team_id, key=key, kind=kind, recipient=recipient, payload=message, after_key=after_key,
+               attachment=attachment, status="pending", attempts=0, next_attempt_at=not_before or utcnow(),
+               created_at=utcnow())
+    return insert_ignore(session, OutboxMessage, [row], ["key"]) == 1
+
+
+def enqueue_many(session: Session, rows: list[dict[str, Any]]) -> int:
+    """Many `enqueue`s in one statement; each row has team_id, key, kind, recipient, payload."""
+    now = utcnow()
+    full = [dict(after_key=None, attachment=None, status="pending", attempts=0, next_attempt_at=now,
+                 created_at=now) | row for row in rows]
+    total = 0
+    for start in range(0, len(full), 500):
+        total += insert_ignore(session, OutboxMessage, full[start:start + 500], ["key"])
+    return total
+
+
+def sent(session: Session, key: str) -> OutboxMessage | None:
+    """The message with this key, if Slack has it (its channel and ts are then known)."""
+    return session.scalars(select(OutboxMessage).where(OutboxMessage.key == key,
+                                                       OutboxMessage.status == "sent")).first()
+
+
+def depth(session: Session) -> dict[str, int]:
+    """How many messages are in each state."""
+    rows = session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all()
+    return {status: n for status, n in rows}

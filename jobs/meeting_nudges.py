@@ -1,0 +1,9 @@
+"""meeting_nudges (placeholder until its service lands)."""
+
+from __future__ import annotations
+
+from jobs import JobContext
+
+
+def run(ctx: JobContext) -> str:
+    return "nothing yet"

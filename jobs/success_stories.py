@@ -1,0 +1,9 @@
+"""success_stories (placeholder until its service lands)."""
+
+from __future__ import annotations
+
+from jobs import JobContext
+
+
+def run(ctx: JobContext) -> str:
+    return "nothing yet"
