@@ -15,6 +15,7 @@ from handlers.common import Deps, guarded, team_of, user_of
 from handlers.find import find_message
 from handlers.meeting import journal_message, log_modal
 from handlers.profile import open_profile
+from handlers.story import story_command
 
 MAX_TEXT = 500
 
@@ -57,9 +58,14 @@ def register(app, deps: Deps) -> None:
             return reply(ack, find_blocks.not_joined())
         reply(ack, journal_message(deps, team_of(body), user_of(body)))
 
+    def story(ack, body, client, rest):
+        if not _joined(deps, body):
+            return reply(ack, find_blocks.not_joined())
+        story_command(ack, body, client, deps)
+
     routes: dict[str, Callable] = {
         "help": show_help, "join": profile, "profile": profile, "edit": profile, "find": find,
-        "agreement": agreement, "log": log, "journal": journal,
+        "agreement": agreement, "log": log, "journal": journal, "story": story,
     }
 
     @app.command(ids.COMMAND)

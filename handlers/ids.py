@@ -24,6 +24,17 @@ LOG_OPEN = "meeting_log_open"
 JOURNAL_ADD = "journal_add"
 HELP = "help_open"
 
+# Check-ins (handlers/checkin.py)
+CHECKIN_MET = "checkin_met"
+CHECKIN_NOT_MET = "checkin_not_met"
+CHECKIN_CHANGE = "checkin_change"
+AT_RISK_FINE = "at_risk_fine"
+AT_RISK_PAUSE = "at_risk_pause"
+AT_RISK_END = "at_risk_end"
+RESUME = "participation_resume"
+
+# Stories (handlers/story.py): add story action ids here
+
 # Modals (callback ids)
 PROFILE_MODAL = "profile_submit"
 ASK_MODAL = "ask_submit"
@@ -31,6 +42,8 @@ AGREEMENT_MODAL = "agreement_submit"
 AGREEMENT_VIEW_MODAL = "agreement_read"
 MEETING_MODAL = "meeting_submit"
 JOURNAL_MODAL = "journal_submit"
+CHECKIN_MODAL = "checkin_submit"
+# Stories: add story modal callback ids here
 
 
 def unique(action_id: str, suffix: object) -> str:

@@ -12,6 +12,7 @@ SUBCOMMANDS: list[tuple[str, str]] = [
     ("agreement", "Write, confirm or read your partnership agreement."),
     ("log", "Log a meeting: date, length, topics, action items."),
     ("journal", "Your private learning journal: only you can read it."),
+    ("story", "Share a success story from your partnership (your partner agrees first if it names them)."),
     ("help", "This overview."),
 ]
 
