@@ -275,7 +275,7 @@ class Sender:
                     metadata={"event_type": METADATA_TYPE, "event_payload": {"key": row.key}})
         if payload.get("blocks"):
             args["blocks"] = payload["blocks"]
-        if thread_ts:
+        if thread_ts and payload.get("in_thread", True):
             args["thread_ts"] = thread_ts
         resp = self._call("chat.postMessage", **args)
         return resp.get("channel"), resp.get("ts")
@@ -299,7 +299,7 @@ class Sender:
         complete = dict(files=[{"id": file_id, "title": spec.get("title") or spec["filename"]}], channel_id=row.recipient)
         if payload.get("text"):
             complete["initial_comment"] = payload["text"]
-        if thread_ts:
+        if thread_ts and payload.get("in_thread", True):
             complete["thread_ts"] = thread_ts
         self._call("files.completeUploadExternal", **complete)
         return row.recipient, None
@@ -324,7 +324,7 @@ class Sender:
         if channel[:1] in ("U", "W"):
             channel = self._call("conversations.open", users=channel)["channel"]["id"]
         oldest = f"{(since - timedelta(minutes=5)).timestamp():.6f}"
-        if thread_ts:
+        if thread_ts and payload.get("in_thread", True):
             resp = self.client.conversations_replies(channel=channel, ts=thread_ts, oldest=oldest,
                                                      include_all_metadata=True, limit=200)
         else:

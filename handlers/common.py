@@ -28,6 +28,17 @@ class Deps:
         return self.settings.program_name
 
 
+def deliver_now(deps: Deps) -> None:
+    """Send what this action wrote to the outbox now, after the ack (the scheduler's sender would pick it
+    up within seconds anyway, and retries what fails)."""
+    from bot.delivery import drain
+
+    try:
+        drain(deps.settings, deps.db, max_seconds=5.0)
+    except Exception:
+        log.exception("outbox delivery after an action failed; the scheduler will retry")
+
+
 def team_of(body: dict) -> str:
     return body.get("team_id") or (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id") or ""
 

@@ -27,6 +27,12 @@ def insert_ignore(session: Session, model: type, rows: list[dict[str, Any]], key
     return session.execute(stmt).rowcount or 0
 
 
+# A message's payload: {"text": ..., "blocks": [...]} (a DM when the recipient is a user id, else a channel post);
+# {"update": {"channel", "ts"}, "text", "blocks"} edits a message; {"file": {"filename", "title"}, "text"} with
+# `attachment` bytes uploads a file (files upload v2). With `after_key`, it goes out only after that message,
+# as a reply in its thread, or just after it when the payload says "in_thread": False.
+
+
 def enqueue(session: Session, team_id: str, key: str, kind: str, recipient: str, message: dict[str, Any], *,
             after_key: str | None = None, attachment: bytes | None = None, not_before: datetime | None = None) -> bool:
     """Ask for one message to be sent. Returns False when a message with this key was asked for before."""
