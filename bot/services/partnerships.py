@@ -223,3 +223,32 @@ def _status_words(status: str) -> str:
         "ended": "ended",
         "paused": "accepted",
     }.get(status, status)
+
+
+def _move(session: Session, partnership: Partnership, from_statuses: tuple[str, ...], **values: object) -> bool:
+    """A conditional state change: True if this call made it (a double click makes it once)."""
+    done = session.execute(
+        update(Partnership).where(Partnership.id == partnership.id, Partnership.status.in_(from_statuses))
+        .values(**values).execution_options(synchronize_session=False)
+    ).rowcount
+    session.refresh(partnership)
+    return done == 1
+
+
+def settle(session: Session, team_id: str, slack_user_id: str, partnership_id: object, choice: str,
+           now: datetime | None = None) -> tuple[Partnership, Person, bool]:
+    """A partner's answer to "at risk": "fine" keeps it going, "paused" pauses it, "ended" ends it.
+    Returns (partnership, acting person, whether this call changed anything)."""
+    now = now or clock.now()
+    partnership, person = get_for_member(session, team_id, slack_user_id, partnership_id)
+    if partnership.status not in ("active", "paused"):
+        raise Conflict(f"This partnership is already {_status_words(partnership.status)}.")
+    if choice == "fine":  # also resumes a paused partnership
+        changed = _move(session, partnership, ("active", "paused"), status="active", at_risk_since=None)
+    elif choice == "paused":
+        changed = _move(session, partnership, ("active",), status="paused", at_risk_since=None)
+    elif choice == "ended":
+        changed = _move(session, partnership, ("active", "paused"), status="ended", ended_at=now, at_risk_since=None)
+    else:
+        raise ValueError(choice)
+    return partnership, person, changed
