@@ -78,8 +78,13 @@ def test_requests_expire_after_14_days(world, slack, fake, bot):
         assert any("This request expired" in e["text"] for e in fake.ephemerals("U2"))
         assert fake.group_dm("U1", "U2") is None
         # the hourly job closes it for good
-        assert world.run_job("request-expiry") == "1 request(s) expired"
+        assert world.run_job("request-expiry").startswith("1 request(s) expired")
+        assert world.run_job("request-expiry") == "0 request(s) expired"
         assert world.partnership("U1", "U2").status == "expired"
+        # both are told: Ada by DM (once), Bea's request message loses its buttons
+        assert len([m for m in fake.dms_to("U1") if "expired after 14 days" in m["text"]]) == 1
+        updated = fake.message(request["channel"], request["ts"])
+        assert "expired" in updated["text"] and "Accept" not in str(updated["blocks"])
         # Ada can ask again now that the old request is closed.
         world.ask("U1", "U2")
         assert world.partnership("U1", "U2").status == "requested"

@@ -52,6 +52,12 @@ def declined_for_requester(partner_user_id: str) -> dict:
     return {"text": text, "blocks": [section(text), actions(button("Find a partner", ids.FIND), block_id="after_decline")]}
 
 
+def expired_for_requester(target_user_id: str) -> dict:
+    text = (f"Your request to {mention(target_user_id)} expired after 14 days without an answer. People get busy; "
+            "it says nothing about you. You can ask someone else, or ask them again later.")
+    return {"text": text, "blocks": [section(text), actions(button("Find a partner", ids.FIND), block_id="after_expiry")]}
+
+
 def kickoff(program_name: str, a_user_id: str, b_user_id: str, partnership_id: int) -> dict:
     text = f"Welcome to your peer partnership, {mention(a_user_id)} and {mention(b_user_id)}!"
     blocks = [
