@@ -32,8 +32,9 @@ from models.base import utcnow
 log = logging.getLogger("mentor_bot.outbox")
 
 METADATA_TYPE = "mentor_bot_outbox"
-BATCH = 50
+BATCH = 5  # a killed sender leaves at most this many messages to check with Slack
 MAX_ATTEMPTS = 8
+MAX_IDLE_WAIT = 30.0  # a drain waits this long at most for the next row to come due
 PERMANENT = {
     "user_not_found", "user_disabled", "account_inactive", "cannot_dm_bot", "channel_not_found", "not_in_channel",
     "is_archived", "invalid_blocks", "invalid_arguments", "msg_too_long", "no_text", "restricted_action",
@@ -80,7 +81,7 @@ def make_sender_client(settings: Settings) -> WebClient:
 
 
 def _backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(5 * 2 ** max(attempts - 1, 0), 3600))
+    return timedelta(seconds=min(2 * 2 ** max(attempts - 1, 0), 3600))
 
 
 class Sender:
@@ -148,8 +149,8 @@ class Sender:
             batch = self._claim(BATCH)
             if not batch:
                 wait = self._seconds_to_next_due()
-                if wait is None or time.monotonic() + wait > deadline:
-                    break
+                if wait is None or wait > MAX_IDLE_WAIT or time.monotonic() + wait > deadline:
+                    break  # later work (or another sender's in-flight rows) is left to the next drain
                 time.sleep(max(wait, 0.05))
                 continue
             for index, (row_id, in_doubt, previous, mine) in enumerate(batch):

@@ -116,7 +116,8 @@ class Leader:
 
     def release(self) -> None:
         if self._conn is not None:
-            try:
+            try:  # close the database connection itself (not back to the pool): that frees the lock
+                self._conn.invalidate()
                 self._conn.close()
             except Exception:
                 pass

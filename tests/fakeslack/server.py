@@ -126,6 +126,7 @@ class FakeSlack(Inspection):
             self._limits: dict[str, dict] = {}
             self._failures: dict[str, list[tuple[str, int]]] = {}
             self._hangs: dict[str, dict] = {}
+            self._latency: dict[str, float] = {}
             self._token_error: str | None = None
             self.add_user(self.bot_user_id, "mentor-bot", is_bot=True)
             if self.general_channel:
@@ -176,6 +177,15 @@ class FakeSlack(Inspection):
         """The next `times` calls to `method` fail with HTTP `status` (200 → ok:false + error)."""
         with self._lock:
             self._failures.setdefault(method, []).extend([(error, status)] * times)
+
+    def restore_token(self) -> None:
+        with self._lock:
+            self._token_error = None
+
+    def set_latency(self, method: str, seconds: float) -> None:
+        """Every call to `method` takes this long to answer (held outside the lock, like a slow network)."""
+        with self._lock:
+            self._latency[method] = seconds
 
     def hang_after(self, method: str, calls: int, seconds: float = 30.0) -> threading.Event:
         """After `calls` more answered calls to `method`, the next ones take effect in Slack but their
@@ -304,6 +314,8 @@ class FakeSlack(Inspection):
                 hang["left"] -= 1
         if hang is not None and hang["left"] < 0:
             hang["release"].wait(hang["seconds"])
+        if self._latency.get(name):
+            time.sleep(self._latency[name])
         headers_out = {"Content-Type": "application/json; charset=utf-8", **extra_headers}
         return status, headers_out, json.dumps(response).encode("utf-8")
 
