@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from bot.services import checkins, clock, outbox, partnerships, profiles
+from bot.services import checkins, clock, outbox, partnerships, profiles, stories
 from bot.services.checkins import CheckInForm
 from bot.services.errors import DomainError
 from handlers import ids
 from handlers.blocks import checkin as blocks
+from handlers.blocks.story import story_prompt
 from handlers.common import Deps, action_value, deliver_now, guarded, notice_view, open_view, reply, team_of, user_of
 from handlers.forms import field_errors, metadata, state_values
 
@@ -109,11 +110,8 @@ def register(app, deps: Deps) -> None:
             deliver_now(deps)
 
     def _story_prompts(session, partnership) -> None:
-        try:
-            from bot.services.stories import enqueue_end_prompt
-        except ImportError:  # stories not installed in this build
-            return
-        enqueue_end_prompt(session, partnership, deps.program_name)
+        stories.enqueue_prompts(session, [partnership], "ended", lambda person, partner, p, occasion: story_prompt(
+            deps.program_name, person, partner, p, occasion))
 
     @app.action(ids.matcher(ids.AT_RISK_FINE))
     @guarded

@@ -34,6 +34,12 @@ AT_RISK_END = "at_risk_end"
 RESUME = "participation_resume"
 
 # Stories (handlers/story.py): add story action ids here
+STORY_SHARE = "story_share"
+STORY_AGREE = "story_partner_agree"
+STORY_DISAGREE = "story_partner_disagree"
+STORY_APPROVE = "story_approve"
+STORY_EDIT = "story_edit"
+STORY_REJECT = "story_reject"
 
 # Modals (callback ids)
 PROFILE_MODAL = "profile_submit"
@@ -44,6 +50,8 @@ MEETING_MODAL = "meeting_submit"
 JOURNAL_MODAL = "journal_submit"
 CHECKIN_MODAL = "checkin_submit"
 # Stories: add story modal callback ids here
+STORY_MODAL = "story_submit"
+STORY_EDIT_MODAL = "story_edit_submit"
 
 
 def unique(action_id: str, suffix: object) -> str:

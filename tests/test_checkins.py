@@ -75,7 +75,7 @@ def test_a_month_of_checkins(world, slack, fake, bot):
         assert [len(checkin_dms(fake, u)) for u in ("U3", "U4", "U5", "U6")] == [2, 3, 3, 3]
         # Ada changes her answer: the modal shows her own answer, and only hers.
         slack.click("U1", fake.message(first["channel"], first["ts"]), "Change my answer")
-        modal = fake.wait_for(lambda: fake.open_modal("U1"))
+        modal = fake.wait_for(lambda: (m := fake.open_modal("U1")) and m["callback_id"] == "checkin_submit" and m)
         assert modal["blocks"][2]["element"]["initial_value"] == "60"
         slack.submit("U1", modal, {"minutes": "90"})
         world.idle()
@@ -113,7 +113,7 @@ def test_checkin_form_errors(world, slack, fake):
         world.run_job("monthly-checkins")
         message = checkin_dms(fake, "U1")[0]
         slack.click("U1", message, "We met")
-        modal = fake.wait_for(lambda: fake.open_modal("U1"))
+        modal = fake.wait_for(lambda: (m := fake.open_modal("U1")) and m["callback_id"] == "checkin_submit" and m)
         response = slack.submit("U1", modal, {"expectations": "yes"})
         assert set(response.view_errors) == {"minutes", "effectiveness", "next_meeting_on"}
         response = slack.submit("U1", modal, dict(MET, minutes="lots"))
@@ -215,6 +215,8 @@ def test_ending_a_partnership_at_risk_tells_the_partner(world, slack, fake, bot)
         world.idle()
         assert world.partnership("U3", "U4").status == "ended"
         assert len([m for m in fake.dms_to("U4") if "ended your partnership" in m["text"]]) == 1
+        for user in ("U3", "U4"):  # both are asked for a story, once
+            assert len([m for m in fake.dms_to(user) if "Share a story" in str(m["blocks"])]) == 1
         # Dee (U4) cannot bring back an ended partnership with her own old button
         slack.click("U4", next(m for m in fake.dms_to("U4") if "haven't managed" in str(m["blocks"])), "We're fine")
         world.idle()
