@@ -8,6 +8,11 @@ BOT_SCOPES = [
     "im:write",          # conversations.open with one person
     "mpim:write",        # conversations.open with a pair (their group chat with the bot)
     "users:read",        # users.info: name, title and time zone
+    "files:write",       # the weekly digest's chart (files upload v2)
+    "files:read",        # files.info: did an interrupted upload arrive?
+    "im:history",        # conversations.history: did an interrupted DM arrive? (read back by outbox key only)
+    "channels:history",  # ... and a post to the stories or digest channel
+    "groups:history",    # ... when that channel is private
 ]
 BOT_EVENTS = ["app_home_opened"]
 
@@ -16,8 +21,8 @@ def build_manifest(base_url: str, name: str = "mentor-bot", socket_mode: bool = 
     url = base_url.rstrip("/") + "/slack/events"
     command = {
         "command": "/mentor",
-        "description": "Peer mentoring: join, find a partner, agree, log meetings",
-        "usage_hint": "help | join | profile | find [skill] | agreement | log | journal",
+        "description": "Peer mentoring: join, find a partner, agree, log meetings, share stories",
+        "usage_hint": "help | join | profile | find [skill] | agreement | log | journal | story",
         "should_escape": False,
     }
     settings: dict = {

@@ -9,6 +9,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 from sqlalchemy import inspect
 
 from bot.db import Database
@@ -48,8 +49,9 @@ def test_manifest_names_the_command_events_and_scopes():
     assert manifest["settings"]["interactivity"] == {"is_enabled": True, "request_url": url}
     assert manifest["settings"]["event_subscriptions"] == {"request_url": url, "bot_events": ["app_home_opened"]}
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
-    assert set(manifest["oauth_config"]["scopes"]["bot"]) == {"commands", "chat:write", "im:write", "mpim:write",
-                                                              "users:read"}
+    assert set(manifest["oauth_config"]["scopes"]["bot"]) == {
+        "commands", "chat:write", "im:write", "mpim:write", "users:read", "files:write", "files:read", "im:history",
+        "channels:history", "groups:history"}
     committed = json.loads((ROOT / "slack-manifest.json").read_text())
     assert committed == build_manifest("https://mentor-bot.example.com")
 
@@ -63,6 +65,12 @@ def test_db_upgrade_and_jobs(tmp_path):
     for name in ("monthly-checkins", "checkin-reminders", "meeting-nudges", "request-expiry", "success-stories",
                  "weekly-digest"):
         assert name in r.stdout
+    line = next(li for li in r.stdout.splitlines() if li.startswith("monthly-checkins"))
+    assert "0 10 1 * *" in line and "-01 10:00" in line  # its schedule, and its next run: the 1st at 10:00
+    r = run("jobs", "list", env={"PROGRAM_TIMEZONE": "Europe/Nowhere"}, cwd=tmp_path)
+    assert r.returncode == 2 and "PROGRAM_TIMEZONE" in r.stderr
+    r = run("jobs", "list", env={"CRON_WEEKLY_DIGEST": "every monday"}, cwd=tmp_path)
+    assert r.returncode == 2 and "CRON_WEEKLY_DIGEST" in r.stderr
     r = run("jobs", "run", "request-expiry", env={"DATABASE_URL": url}, cwd=tmp_path)
     assert r.returncode == 2 and "SLACK_BOT_TOKEN is missing" in r.stderr
     r = run("jobs", "run", "request-expiry", env={"DATABASE_URL": url, "SLACK_BOT_TOKEN": "xoxb-1"}, cwd=tmp_path)
@@ -77,7 +85,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_serve_migrates_and_answers_slack(tmp_path, fake):
+@pytest.mark.parametrize("flags", [[], ["--no-scheduler"]])
+def test_serve_migrates_and_answers_slack(tmp_path, fake, flags):
     from tests.fakeslack import SlackDriver
 
     fake.reset()
@@ -85,7 +94,7 @@ def test_serve_migrates_and_answers_slack(tmp_path, fake):
     env = {"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.api_url,
            "DATABASE_URL": f"sqlite:///{tmp_path}/serve.db", "PORT": str(port), "PROGRAM_NAME": "Pairs"}
     full_env = {**os.environ, **env}
-    proc = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1"], env=full_env, cwd=tmp_path,
+    proc = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", *flags], env=full_env, cwd=tmp_path,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 30
@@ -104,4 +113,7 @@ def test_serve_migrates_and_answers_slack(tmp_path, fake):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        output = proc.stdout.read()
         proc.stdout.close()
+    # the scheduler runs inside serve unless told not to (a web-only replica)
+    assert ("scheduler started (timezone UTC)" in output) == (not flags), output
