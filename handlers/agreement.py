@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from bot.services import agreements, clock, partnerships, profiles
+from bot.services import agreements, clock, outbox, partnerships, profiles
 from bot.services.agreements import AgreementForm
 from bot.services.errors import DomainError
 from handlers import ids
 from handlers.blocks import agreement as blocks
 from handlers.blocks.common import mention, section
-from handlers.common import Deps, action_value, dm, guarded, open_view, refuse_in_modal, team_of, user_of
+from handlers.common import Deps, action_value, deliver_now, guarded, open_view, refuse_in_modal, team_of, user_of
 from handlers.forms import field_errors, metadata, state_values
 from handlers.home import publish_home
 
@@ -113,12 +113,12 @@ def register(app, deps: Deps) -> None:
             partner = pair[1] if pair[0] == user_id else pair[0]
             updated = blocks.agreement_message(agreement, partnership)
             refreshed_view = blocks.agreement_view(agreement, partnership, partner)
-            to_notify = [
-                (row.id, row.supervisor_user_id,
-                 blocks.supervisor_dm(deps.program_name, agreement, partnership,
-                                      agreements.supervisees(agreement, row.supervisor_user_id), row.id))
-                for row in agreement.acknowledgements if row.dm_ts is None
-            ] if complete else []
+            to_notify = [row.id for row in agreement.acknowledgements if row.dm_ts is None] if complete else []
+            for row in agreement.acknowledgements:
+                if row.id in to_notify:
+                    outbox.enqueue(session, team_id, f"supervisor-ack:{row.id}", "supervisor-ack", row.supervisor_user_id,
+                                   blocks.supervisor_dm(deps.program_name, agreement, partnership,
+                                                        agreements.supervisees(agreement, row.supervisor_user_id), row.id))
             channel = partnership.channel_id
         container = body.get("container") or {}
         if respond is not None and container.get("type") == "message":
@@ -130,10 +130,12 @@ def register(app, deps: Deps) -> None:
                                     blocks=[section("Your agreement is confirmed by both of you. "
                                                     + ("Your supervisors have been asked to acknowledge it."
                                                        if to_notify else ""))])
-        for ack_id, supervisor, message in to_notify:
-            dm_channel, ts = dm(client, supervisor, message)
+        if to_notify:
+            deliver_now(deps)
             with deps.db.uow() as session:
-                agreements.record_ack_message(session, ack_id, dm_channel, ts)
+                for ack_id in to_notify:
+                    if (sent := outbox.sent(session, f"supervisor-ack:{ack_id}")) is not None:
+                        agreements.record_ack_message(session, ack_id, sent.slack_channel, sent.slack_ts)
         publish_home(client, deps, team_id, *pair)
 
     @app.action(ids.SUPERVISOR_ACK)

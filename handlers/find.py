@@ -6,12 +6,23 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints, ValidationError
 
-from bot.services import matching, partnerships, profiles
+from bot.services import matching, outbox, partnerships, profiles
 from bot.services.errors import DomainError
 from handlers import ids
 from handlers.blocks import find as find_blocks
 from handlers.blocks import requests as request_blocks
-from handlers.common import Deps, action_value, dm, guarded, notice_view, open_view, refuse_in_modal, reply, team_of, user_of
+from handlers.common import (
+    Deps,
+    action_value,
+    deliver_now,
+    guarded,
+    notice_view,
+    open_view,
+    refuse_in_modal,
+    reply,
+    team_of,
+    user_of,
+)
 from handlers.forms import field_errors, metadata, state_values
 from handlers.home import publish_home
 
@@ -78,11 +89,13 @@ def register(app, deps: Deps) -> None:
                 message = request_blocks.request_dm(deps.program_name, me, note, partnership.id,
                                                     partnership.request.expires_at)
                 target_user, pid = target.slack_user_id, partnership.id
+                outbox.enqueue(session, team_id, f"request:{pid}", "request", target_user, message)
         except DomainError as exc:
             refuse_in_modal(ack, exc, "Request not sent")
             return
         ack(response_action="update", view=notice_view("Request sent", request_blocks.request_sent(target_user)))
-        channel, ts = dm(client, target_user, message)
+        deliver_now(deps)
         with deps.db.uow() as session:
-            partnerships.record_request_message(session, pid, channel, ts)
+            if (sent := outbox.sent(session, f"request:{pid}")) is not None:
+                partnerships.record_request_message(session, pid, sent.slack_channel, sent.slack_ts)
         publish_home(client, deps, team_id, user_id, target_user)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from bot.services import clock, meetings, partnerships, profiles
+from bot.services import clock, meetings, outbox, partnerships, profiles
 from bot.services.errors import DomainError
 from bot.services.meetings import MeetingForm
 from handlers import ids
 from handlers.blocks import meeting as blocks
-from handlers.common import Deps, action_value, dm, guarded, notice_view, open_view, refuse_in_modal, team_of, user_of
+from handlers.common import Deps, action_value, deliver_now, guarded, notice_view, open_view, refuse_in_modal, team_of, user_of
 from handlers.forms import field_errors, metadata, state_values
 from handlers.home import publish_home
 
@@ -64,11 +64,14 @@ def register(app, deps: Deps) -> None:
                 partner = partnership.other(me.id).slack_user_id
                 for_partner = blocks.meeting_logged_for_partner(user_id, meeting, created)
                 confirmation = blocks.meeting_logged_confirmation(meeting, created)
+                session.flush()
+                stamp = f"{meeting.id}:{clock.now():%Y%m%d%H%M%S%f}"  # every save is news for the partner
+                outbox.enqueue(session, team_id, f"meeting-logged:{stamp}", "meeting-logged", partner, for_partner)
         except DomainError as exc:
             refuse_in_modal(ack, exc, "Not logged")
             return
         ack(response_action="update", view=notice_view("Meeting logged", confirmation))
-        dm(client, partner, for_partner)
+        deliver_now(deps)
         publish_home(client, deps, team_id, user_id, partner)
 
     @app.action(ids.JOURNAL_ADD)

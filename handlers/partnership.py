@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from bot.services import partnerships
+from bot.services import outbox, partnerships
 from handlers import ids
 from handlers.blocks import requests as request_blocks
-from handlers.common import Deps, action_value, dm, guarded, team_of, user_of
+from handlers.common import Deps, action_value, deliver_now, guarded, team_of, user_of
 from handlers.home import publish_home
 
 
-def _request_facts(partnership) -> dict:
+def _request_facts(session, partnership) -> dict:
     req = partnership.request
     asker = partnership.person_a if partnership.person_a_id == req.from_person_id else partnership.person_b
     asked = partnership.other(asker.id)
+    channel, ts = req.dm_channel, req.dm_ts
+    if not ts and (sent := outbox.sent(session, f"request:{partnership.id}")) is not None:
+        channel, ts = sent.slack_channel, sent.slack_ts  # delivered later than the ask, by the outbox sender
     return {"id": partnership.id, "asker": asker.slack_user_id, "asked": asked.slack_user_id,
-            "channel": req.dm_channel, "ts": req.dm_ts}
+            "channel": channel, "ts": ts}
 
 
 def register(app, deps: Deps) -> None:
@@ -24,7 +27,9 @@ def register(app, deps: Deps) -> None:
         ack()
         team_id = team_of(body)
         with deps.db.uow() as session:
-            facts = _request_facts(partnerships.accept(session, team_id, user_of(body), action_value(body)))
+            facts = _request_facts(session, partnerships.accept(session, team_id, user_of(body), action_value(body)))
+            outbox.enqueue(session, team_id, f"request-accepted:{facts['id']}", "request-answer", facts["asker"],
+                           request_blocks.accepted_for_requester(facts["asked"]))
         if facts["channel"] and facts["ts"]:
             client.chat_update(channel=facts["channel"], ts=facts["ts"],
                                **request_blocks.request_answered(facts["asker"], "accepted"))
@@ -33,7 +38,7 @@ def register(app, deps: Deps) -> None:
             partnerships.set_channel(session, facts["id"], group)
         client.chat_postMessage(channel=group, **request_blocks.kickoff(deps.program_name, facts["asker"],
                                                                          facts["asked"], facts["id"]))
-        dm(client, facts["asker"], request_blocks.accepted_for_requester(facts["asked"]))
+        deliver_now(deps)
         publish_home(client, deps, team_id, facts["asker"], facts["asked"])
 
     @app.action(ids.matcher(ids.DECLINE))
@@ -42,11 +47,13 @@ def register(app, deps: Deps) -> None:
         ack()
         team_id = team_of(body)
         with deps.db.uow() as session:
-            facts = _request_facts(partnerships.decline(session, team_id, user_of(body), action_value(body)))
+            facts = _request_facts(session, partnerships.decline(session, team_id, user_of(body), action_value(body)))
+            outbox.enqueue(session, team_id, f"request-declined:{facts['id']}", "request-answer", facts["asker"],
+                           request_blocks.declined_for_requester(facts["asked"]))
         if facts["channel"] and facts["ts"]:
             client.chat_update(channel=facts["channel"], ts=facts["ts"],
                                **request_blocks.request_answered(facts["asker"], "declined"))
-        dm(client, facts["asker"], request_blocks.declined_for_requester(facts["asked"]))
+        deliver_now(deps)
         publish_home(client, deps, team_id, facts["asker"], facts["asked"])
 
     @app.action(ids.matcher(ids.CANCEL))
@@ -55,7 +62,7 @@ def register(app, deps: Deps) -> None:
         ack()
         team_id = team_of(body)
         with deps.db.uow() as session:
-            facts = _request_facts(partnerships.cancel(session, team_id, user_of(body), action_value(body)))
+            facts = _request_facts(session, partnerships.cancel(session, team_id, user_of(body), action_value(body)))
         if facts["channel"] and facts["ts"]:
             client.chat_update(channel=facts["channel"], ts=facts["ts"],
                                **request_blocks.request_answered(facts["asker"], "withdrawn by the person who asked"))

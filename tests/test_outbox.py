@@ -42,9 +42,9 @@ def assert_exactly_one_each(fake, users: list[str]) -> None:
     assert set(counts.values()) == {1}, counts
 
 
-def outbox_states(bot) -> dict[str, int]:
+def outbox_states(bot, kind: str = "checkin") -> dict[str, int]:
     with bot.db.uow() as session:
-        rows = session.scalars(select(OutboxMessage.status)).all()
+        rows = session.scalars(select(OutboxMessage.status).where(OutboxMessage.kind == kind)).all()
     return {s: rows.count(s) for s in set(rows)}
 
 
@@ -163,3 +163,22 @@ def test_one_scheduler_leads_and_missed_fires_are_caught_up(world, slack, fake, 
     with bot.db.uow() as session:
         fires = session.scalars(select(JobRun.trigger).where(JobRun.job == "monthly-checkins")).all()
     assert sorted(fires) == ["baseline", "catch-up"]
+
+
+@pytest.mark.allow_rejections
+def test_news_from_an_action_survives_a_slack_failure(world, slack, fake, bot):
+    """Bea accepts while Slack is failing: Ada's news waits in the outbox and arrives once, later."""
+    from bot.delivery import drain
+
+    world.join("U1", "Ada", offers=["Python"], wants=["Go"])
+    world.join("U2", "Bea", offers=["Go"], wants=["Python"])
+    world.ask("U1", "U2")
+    fake.fail_next("chat.postMessage", "fatal_error", status=500, times=2)
+    slack.click("U2", world.request_message("U2"), "Accept")
+    world.idle()
+    assert world.partnership("U1", "U2").status == "active"
+    assert not [m for m in fake.dms_to("U1") if "accepted your request" in m["text"]]
+    time.sleep(2.1)  # the retry's backoff
+    drain(bot.settings, bot.db, max_seconds=5)  # what the scheduler does every 10 seconds
+    drain(bot.settings, bot.db, max_seconds=5)
+    assert len([m for m in fake.dms_to("U1") if "accepted your request" in m["text"]]) == 1
