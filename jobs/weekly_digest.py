@@ -1,9 +1,76 @@
-"""weekly_digest (placeholder until its service lands)."""
+"""weekly-digest: the managers' digest of the last complete week (Monday to Monday in PROGRAM_TIMEZONE) against
+the week before, with a 12-week chart, posted to DIGEST_CHANNEL once per team and week.
+
+The figures and their definitions are in bot/services/digest.py. The message and the chart are written to the
+outbox under keys naming the team and the week, so a second run in the same week posts nothing new; the chart
+follows the digest (after_key) as a separate post (files upload v2).
+"""
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from bot.chart import weekly_chart
+from bot.services import digest as figures
+from bot.services.outbox import enqueue
+from handlers.blocks.digest import chart_title, digest_message
 from jobs import JobContext
+from models import OutboxMessage
+from models.base import utcnow
+
+
+def keys(team_id: str, week: figures.Week) -> tuple[str, str]:
+    return f"digest:{team_id}:{week.first_day}", f"digest-chart:{team_id}:{week.first_day}"
 
 
 def run(ctx: JobContext) -> str:
-    return "nothing yet"
+    settings = ctx.settings
+    channel = settings.digest_channel
+    if not channel:
+        return "DIGEST_CHANNEL is not set; no digest posted"
+    week = figures.report_week(utcnow(), settings.tz)
+    queued = 0
+    with ctx.db.uow() as session:
+        team_ids = figures.teams(session)
+    for team_id in team_ids:
+        message_key, chart_key = keys(team_id, week)
+        with ctx.db.uow() as session:
+            if session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == message_key)) is not None:
+                continue  # this week's digest was written before (sent, or still on its way)
+            digest = figures.compute(session, team_id, week, k=settings.anonymity_min_group)
+            message = digest_message(digest, settings.program_name, settings.program_timezone)
+            png = weekly_chart(f"{settings.program_name}: last 12 weeks",
+                               [w.first_day for w in digest.chart], [w.meetings for w in digest.chart],
+                               [w.active_partnerships for w in digest.chart])
+            if enqueue(session, team_id, message_key, "digest", channel, message):
+                enqueue(session, team_id, chart_key, "digest-chart", channel, {
+                    "file": {"filename": f"mentoring-12-weeks-{week.first_day}.png",
+                             "title": chart_title(settings.program_name, week.last_day)},
+                    "text": "Meetings per week (bars) and active partnerships at each week's end (line), last 12 weeks.",
+                    "in_thread": False,
+                }, after_key=message_key, attachment=png)
+                queued += 1
+    ctx.deliver()
+    return _outcome(ctx, team_ids, week, channel, queued)
+
+
+def _outcome(ctx: JobContext, team_ids: list[str], week: figures.Week, channel: str, queued: int) -> str:
+    """One line: how many teams' digests are in the channel, and what kept any of them out."""
+    wanted = [k for team_id in team_ids for k in keys(team_id, week)]
+    with ctx.db.uow() as session:
+        rows = session.execute(select(OutboxMessage.key, OutboxMessage.kind, OutboxMessage.status,
+                                      OutboxMessage.last_error).where(OutboxMessage.key.in_(wanted))
+                               .order_by(OutboxMessage.id)).all() if wanted else []
+    digests = [r for r in rows if r.kind == "digest"]
+    posted = sum(r.status == "sent" for r in digests)
+    charts = sum(r.status == "sent" for r in rows if r.kind == "digest-chart")
+    words = (f"weekly digest for the week of {week.first_day}: {posted} of {len(team_ids)} team(s) posted to {channel} "
+             f"({charts} chart(s)); {queued} written this run")
+    failed = [f"{r.key}: {r.last_error}" for r in rows if r.status == "failed"]
+    waiting = [r.key for r in rows if r.status in ("pending", "sending")]
+    if failed:
+        hint = " (invite the bot to the channel)" if any("not_in_channel" in f for f in failed) else ""
+        words += f"; NOT posted: {', '.join(failed)}{hint}"
+    if waiting:
+        words += f"; {len(waiting)} still waiting to be sent"
+    return words

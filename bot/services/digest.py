@@ -1,0 +1,332 @@
+"""The managers' weekly digest: the figures, computed with a bounded number of aggregate queries. No Slack here.
+
+Definitions (what every figure means):
+
+* A week runs from Monday 00:00 to the next Monday 00:00 in the program's time zone (PROGRAM_TIMEZONE).
+  A run reports the last complete week before the run time ("this week") against the week before it.
+  Figures that are states are taken as of the week's end (Monday 00:00).
+* Opted in: people not 'left' who joined before the week's end. New: joined within the week.
+* Skills wanted with too few offering: among people not 'left' who joined before the week's end, per skill
+  the number of people wanting it and offering it; up to 5 skills with more wanting than offering, ordered
+  by (wanted - offered) descending, then by name. (Skills have no history: this is today's profiles.)
+* Active partnerships at the week's end: accepted (started_at) before the end, and still active or paused,
+  or ended at or after the end. New: accepted within the week.
+* Agreements signed: agreement versions with both confirmations, the later one within the week.
+  Acknowledged: supervisor acknowledgements made within the week.
+* Meetings logged: meetings held (held_on, a date in the program's time zone) within the week;
+  hours = sum of minutes / 60, to one decimal.
+* Check-in response rate: for the month (YYYY-MM) containing the week's last day (Sunday), the check-ins of
+  that month created before the week's end, and of those the ones answered before the week's end. Counts only.
+* Pairs that met this month: of the partnerships active at the week's end, the share with at least one
+  meeting held from the 1st of that month to the week's last day.
+* Average effectiveness and share getting what they expected: from the most recent check-in month closed
+  before the week's end (CheckInPeriod aggregates, written once at close), never from an open month, so two
+  reports can never be subtracted to reveal one answer. Reported only when at least ANONYMITY_MIN_GROUP (k)
+  people answered that month; effectiveness only when at least k rated it, the expectations share only
+  when at least k answered that question (share = "yes" among yes/partly/no).
+* Partnerships at risk: partnerships active at the week's end flagged at risk (at_risk_since) before it.
+  A count, never names. (The flag is cleared when a pair is fine again, so last week's figure counts only
+  pairs still flagged now.)
+* Stories posted: success stories posted within the week.
+
+Every figure is an aggregate (COUNT / SUM over CASE) in SQL valid on SQLite and PostgreSQL; one team's digest
+is about a dozen queries whatever the number of people.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from models import (
+    Agreement,
+    CheckIn,
+    CheckInPeriod,
+    Meeting,
+    Partnership,
+    Person,
+    PersonSkill,
+    Skill,
+    Story,
+    SupervisorAck,
+)
+
+CHART_WEEKS = 12
+MAX_SKILLS = 5
+LIVE = ("active", "paused")
+
+
+# -- weeks --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Week:
+    """Monday 00:00 to Monday 00:00 in the program's time zone; `start`/`end` are the UTC instants."""
+
+    first_day: date  # the Monday
+    tz_name: str
+
+    @property
+    def end_day(self) -> date:  # the next Monday (exclusive)
+        return self.first_day + timedelta(days=7)
+
+    @property
+    def last_day(self) -> date:  # the Sunday
+        return self.first_day + timedelta(days=6)
+
+    @property
+    def start(self) -> datetime:
+        return _midnight(self.first_day, self.tz_name)
+
+    @property
+    def end(self) -> datetime:
+        return _midnight(self.end_day, self.tz_name)
+
+    @property
+    def period(self) -> str:
+        """The check-in month (YYYY-MM) containing the week's last day."""
+        return f"{self.last_day:%Y-%m}"
+
+    @property
+    def month_start(self) -> date:
+        return self.last_day.replace(day=1)
+
+    def previous(self, weeks: int = 1) -> Week:
+        return Week(self.first_day - timedelta(days=7 * weeks), self.tz_name)
+
+
+def _midnight(day: date, tz_name: str) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=ZoneInfo(tz_name)).astimezone(timezone.utc)
+
+
+def report_week(now: datetime, tz: ZoneInfo) -> Week:
+    """The last complete week before `now`."""
+    today = now.astimezone(tz).date()
+    this_monday = today - timedelta(days=today.weekday())
+    return Week(this_monday - timedelta(days=7), tz.key)
+
+
+# -- results ------------------------------------------------------------------------------------
+@dataclass
+class WeekFigures:
+    week: Week
+    people: int = 0
+    new_people: int = 0
+    active_partnerships: int = 0
+    new_partnerships: int = 0
+    at_risk: int = 0
+    agreements_signed: int = 0
+    acknowledged: int = 0
+    meetings: int = 0
+    minutes: int = 0
+    pairs_met: int = 0  # of `active_partnerships`, those that met this month
+    checkins_asked: int = 0
+    checkins_answered: int = 0
+    stories: int = 0
+
+    @property
+    def hours(self) -> float:
+        return round(self.minutes / 60, 1)
+
+
+@dataclass
+class ClosedMonth:
+    """What the most recent closed check-in month may show under the k-rule (None: not enough answers)."""
+
+    period: str
+    closed_at: datetime
+    answered: int
+    reportable: bool
+    effectiveness: float | None  # average, 1..5
+    effectiveness_n: int
+    expected_share: float | None  # 0..1, "yes" among yes/partly/no
+    expected_n: int
+
+
+@dataclass
+class SkillGap:
+    name: str
+    wanted: int
+    offered: int
+
+
+@dataclass
+class ChartWeek:
+    first_day: date
+    meetings: int
+    active_partnerships: int
+
+
+@dataclass
+class Digest:
+    team_id: str
+    this: WeekFigures
+    last: WeekFigures
+    skills: list[SkillGap]
+    closed_this: ClosedMonth | None
+    closed_last: ClosedMonth | None
+    k: int
+    chart: list[ChartWeek] = field(default_factory=list)
+
+
+# -- queries ------------------------------------------------------------------------------------
+def teams(session: Session) -> list[str]:
+    return list(session.scalars(select(Person.team_id).distinct().order_by(Person.team_id)))
+
+
+def _count(condition) -> object:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _sum(condition, value) -> object:
+    return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
+
+
+def _active_at(end: datetime):
+    return and_(Partnership.started_at < end,
+                or_(Partnership.status.in_(LIVE), Partnership.ended_at >= end))
+
+
+def compute(session: Session, team_id: str, week: Week, *, k: int) -> Digest:
+    """All the digest's figures for one team: `week` against the week before, and the 12-week chart."""
+    weeks = [week.previous(n) for n in range(CHART_WEEKS - 1, -1, -1)]  # oldest first, `week` last
+    this, last = WeekFigures(week), WeekFigures(week.previous())
+    both = (this, last)
+
+    # People
+    row = session.execute(
+        select(*[_count(Person.joined_at < f.week.end) for f in both],
+               *[_count(and_(Person.joined_at >= f.week.start, Person.joined_at < f.week.end)) for f in both])
+        .where(Person.team_id == team_id, Person.status != "left", Person.joined_at < week.end)
+    ).one()
+    this.people, last.people, this.new_people, last.new_people = map(int, row)
+
+    # Partnerships: active at each of the 12 week ends (chart), new and at risk this week and last
+    oldest_end = weeks[0].end
+    row = session.execute(
+        select(*[_count(_active_at(w.end)) for w in weeks],
+               *[_count(and_(Partnership.started_at >= f.week.start, Partnership.started_at < f.week.end)) for f in both],
+               *[_count(and_(_active_at(f.week.end), Partnership.at_risk_since < f.week.end)) for f in both])
+        .where(Partnership.team_id == team_id, Partnership.started_at.is_not(None), Partnership.started_at < week.end,
+               or_(Partnership.status.in_(LIVE), Partnership.ended_at >= oldest_end))
+    ).one()
+    active = [int(v) for v in row[:CHART_WEEKS]]
+    this.active_partnerships, last.active_partnerships = active[-1], active[-2]
+    this.new_partnerships, last.new_partnerships, this.at_risk, last.at_risk = map(int, row[CHART_WEEKS:])
+
+    # Pairs that met this month (per week: its month, up to its last day)
+    def met_in(f: WeekFigures):
+        return exists().where(Meeting.partnership_id == Partnership.id, Meeting.held_on >= f.week.month_start,
+                              Meeting.held_on < f.week.end_day)
+
+    row = session.execute(
+        select(*[_count(and_(_active_at(f.week.end), met_in(f))) for f in both])
+        .where(Partnership.team_id == team_id, Partnership.started_at.is_not(None),
+               Partnership.started_at < week.end, or_(Partnership.status.in_(LIVE), Partnership.ended_at >= last.week.end))
+    ).one()
+    this.pairs_met, last.pairs_met = map(int, row)
+
+    # Meetings per week for 12 weeks (dates in the program's time zone): counted per day (at most 84 rows,
+    # read from the (team_id, held_on) index alone), then added up per week here.
+    per_day = session.execute(
+        select(Meeting.held_on, func.count())
+        .where(Meeting.team_id == team_id, Meeting.held_on >= weeks[0].first_day, Meeting.held_on < week.end_day)
+        .group_by(Meeting.held_on)
+    ).all()
+    meetings = [0] * CHART_WEEKS
+    for held_on, n in per_day:
+        meetings[(held_on - weeks[0].first_day).days // 7] += int(n)
+    this.meetings, last.meetings = meetings[-1], meetings[-2]
+    row = session.execute(
+        select(_sum(Meeting.held_on >= this.week.first_day, Meeting.minutes),
+               _sum(Meeting.held_on < this.week.first_day, Meeting.minutes))
+        .where(Meeting.team_id == team_id, Meeting.held_on >= last.week.first_day, Meeting.held_on < week.end_day)
+    ).one()
+    this.minutes, last.minutes = map(int, row)
+
+    # Agreements signed (the later confirmation) and supervisors' acknowledgements
+    signed_at = case((Agreement.confirmed_a_at > Agreement.confirmed_b_at, Agreement.confirmed_a_at),
+                     else_=Agreement.confirmed_b_at)
+    row = session.execute(
+        select(*[_count(and_(signed_at >= f.week.start, signed_at < f.week.end)) for f in both])
+        .where(Agreement.team_id == team_id, Agreement.confirmed_a_at < week.end, Agreement.confirmed_b_at < week.end,
+               or_(Agreement.confirmed_a_at >= last.week.start, Agreement.confirmed_b_at >= last.week.start))
+    ).one()
+    this.agreements_signed, last.agreements_signed = map(int, row)
+    row = session.execute(
+        select(_count(SupervisorAck.acknowledged_at >= this.week.start), _count(SupervisorAck.acknowledged_at < last.week.end))
+        .where(SupervisorAck.team_id == team_id, SupervisorAck.acknowledged_at >= last.week.start,
+               SupervisorAck.acknowledged_at < week.end)
+    ).one()
+    this.acknowledged, last.acknowledged = map(int, row)
+
+    # Check-in response rate (counts only), each week for the month containing its last day
+    row = session.execute(
+        select(*[_count(and_(CheckIn.period == f.week.period, CheckIn.created_at < f.week.end)) for f in both],
+               *[_count(and_(CheckIn.period == f.week.period, CheckIn.created_at < f.week.end,
+                             CheckIn.answered_at < f.week.end)) for f in both])
+        .where(CheckIn.team_id == team_id, CheckIn.period.in_(sorted({this.week.period, last.week.period})))
+    ).one()
+    this.checkins_asked, last.checkins_asked, this.checkins_answered, last.checkins_answered = map(int, row)
+
+    # Stories posted
+    row = session.execute(
+        select(_count(Story.posted_at >= this.week.start), _count(Story.posted_at < last.week.end))
+        .where(Story.team_id == team_id, Story.status == "posted", Story.posted_at >= last.week.start,
+               Story.posted_at < week.end)
+    ).one()
+    this.stories, last.stories = map(int, row)
+
+    return Digest(
+        team_id=team_id, this=this, last=last, k=k,
+        skills=skill_gaps(session, team_id, week.end),
+        closed_this=closed_month(session, team_id, week.end, k),
+        closed_last=closed_month(session, team_id, last.week.end, k),
+        chart=[ChartWeek(w.first_day, m, a) for w, m, a in zip(weeks, meetings, active)],
+    )
+
+
+def skill_gaps(session: Session, team_id: str, end: datetime, limit: int = MAX_SKILLS) -> list[SkillGap]:
+    """Skills more people want than offer (people not 'left', joined before `end`), biggest gap first."""
+    wanted = _count(PersonSkill.kind == "want").label("wanted")
+    offered = _count(PersonSkill.kind == "offer").label("offered")
+    # Counted per skill id first, named after: the plan stays one pass over people and their skills.
+    gaps = (
+        select(PersonSkill.skill_id, wanted, offered)
+        .join(Person, Person.id == PersonSkill.person_id)
+        .where(Person.team_id == team_id, Person.status != "left", Person.joined_at < end)
+        .group_by(PersonSkill.skill_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Skill.name, gaps.c.wanted, gaps.c.offered)
+        .join(gaps, gaps.c.skill_id == Skill.id)
+        .where(Skill.team_id == team_id, gaps.c.wanted > gaps.c.offered)
+        .order_by((gaps.c.wanted - gaps.c.offered).desc(), func.lower(Skill.name), Skill.name)
+        .limit(limit)
+    ).all()
+    return [SkillGap(name, int(w), int(o)) for name, w, o in rows]
+
+
+def closed_month(session: Session, team_id: str, before: datetime, k: int) -> ClosedMonth | None:
+    """The most recent check-in month closed before `before`, with only what the k-rule allows."""
+    period = session.scalars(
+        select(CheckInPeriod).where(CheckInPeriod.team_id == team_id, CheckInPeriod.closed_at.is_not(None),
+                                    CheckInPeriod.closed_at < before)
+        .order_by(CheckInPeriod.closed_at.desc(), CheckInPeriod.period.desc()).limit(1)
+    ).first()
+    if period is None:
+        return None
+    reportable = period.answered >= k
+    expected_n = period.expected_yes + period.expected_partly + period.expected_no
+    effectiveness = expected = None
+    if reportable and period.effectiveness_n >= k:
+        effectiveness = period.effectiveness_sum / period.effectiveness_n
+    if reportable and expected_n >= k:
+        expected = period.expected_yes / expected_n
+    return ClosedMonth(period=period.period, closed_at=period.closed_at, answered=period.answered,
+                       reportable=reportable, effectiveness=effectiveness, effectiveness_n=period.effectiveness_n,
+                       expected_share=expected, expected_n=expected_n)
+

@@ -1,0 +1,154 @@
+"""The managers' weekly digest message: this week against the week before, with the definitions in small print."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.services.digest import ClosedMonth, Digest, WeekFigures
+from handlers.blocks.common import context, cut, divider, esc, header, section
+
+NOT_ENOUGH = "not enough answers to report"
+SMALL_PRINT = (
+    "A week runs Monday 00:00 to Monday 00:00 ({tz}); states (people, partnerships, at risk) are as of the week's end. "
+    "Active partnerships: accepted and not ended at the week's end (paused ones included). "
+    "Agreements signed: both people confirmed, the second within the week. "
+    "Response rate: check-ins of the month answered by the week's end. "
+    "Pairs that met: active pairs with a meeting logged from the 1st of the month to the week's last day. "
+    "Effectiveness and expectations come from the last closed check-in month only, and are shown only when at "
+    "least {k} people answered."
+)
+
+
+def _day(d: date) -> str:
+    return f"{d:%A} {d.day} {d:%B %Y}"
+
+
+def _short(d: date) -> str:
+    return f"{d.day} {d:%B}"
+
+
+def month_name(period: str) -> str:
+    year, month = period.split("-")
+    return f"{date(int(year), int(month), 1):%B %Y}"
+
+
+def _signed(delta: float, decimals: int = 0) -> str:
+    if round(delta, decimals) == 0:
+        return "±0"
+    return f"{delta:+.{decimals}f}"
+
+
+def count_line(label: str, now: int, before: int) -> str:
+    """"Meetings logged: 12 (last week 9, +3)"."""
+    return f"{label}: {now} (last week {before}, {_signed(now - before)})"
+
+
+def hours_line(label: str, now: float, before: float) -> str:
+    return f"{label}: {now:.1f} (last week {before:.1f}, {_signed(round(now, 1) - round(before, 1), 1)})"
+
+
+def _percent(part: int, whole: int) -> int:
+    return round(100 * part / whole)
+
+
+def share_line(label: str, part: int, whole: int, part_before: int, whole_before: int, *, of: str, none: str) -> str:
+    """"Check-in response rate: 60%, 6 of 10 answered (last week 40%, +20 points)"."""
+    if whole == 0:
+        text = f"{label}: {none}"
+    else:
+        text = f"{label}: {_percent(part, whole)}%, {part} of {whole} {of}"
+    if whole_before == 0:
+        return f"{text} (last week {none})"
+    if whole == 0:
+        return f"{text} (last week {_percent(part_before, whole_before)}%)"
+    change = _percent(part, whole) - _percent(part_before, whole_before)
+    return f"{text} (last week {_percent(part_before, whole_before)}%, {_signed(change)} points)"
+
+
+def _effectiveness(month: ClosedMonth) -> float | None:
+    return round(month.effectiveness, 1) if month.reportable and month.effectiveness is not None else None
+
+
+def _expected(month: ClosedMonth) -> int | None:
+    return round(100 * month.expected_share) if month.reportable and month.expected_share is not None else None
+
+
+def closed_line(label: str, now: ClosedMonth, before: ClosedMonth | None, value, fmt, *, unit: str = "",
+                decimals: int = 0, scale: str = "") -> str:
+    """A figure of the last closed check-in month, k-rule applied, against last week's last closed month."""
+    v = value(now)
+    text = f"{label} ({month_name(now.period)}): {fmt(v) + scale if v is not None else NOT_ENOUGH}"
+    if before is None:
+        return f"{text} (last week no month had closed)"
+    if before.period == now.period:
+        return f"{text} (same month as last week)"
+    b = value(before)
+    if b is None:
+        return f"{text} (last week, {month_name(before.period)}: {NOT_ENOUGH})"
+    tail = f"last week {fmt(b)} for {month_name(before.period)}"
+    if v is not None:
+        tail += f", {_signed(v - b, decimals)}{unit}"
+    return f"{text} ({tail})"
+
+
+def _closed_lines(now: ClosedMonth | None, before: ClosedMonth | None) -> list[str]:
+    if now is None:
+        return ["Effectiveness and expectations: no check-in month has closed yet"]
+    return [
+        closed_line("Average effectiveness", now, before, _effectiveness, lambda v: f"{v:.1f}", decimals=1,
+                    scale=" of 5"),
+        closed_line("Got what they expected", now, before, _expected, lambda v: f"{v}%", unit=" points"),
+    ]
+
+
+def _bullets(title: str, lines: list[str]) -> dict:
+    return section(cut(f"*{title}*\n" + "\n".join(f"• {line}" for line in lines), 3000))
+
+
+def digest_message(digest: Digest, program_name: str, tz_name: str) -> dict:
+    """{"text", "blocks"} for the managers' channel."""
+    this, last = digest.this, digest.last
+    week = this.week
+    blocks = [
+        header(f"{program_name}: weekly digest"),
+        context(f"Week of {_day(week.first_day)} to {_day(week.last_day)} ({esc(tz_name)}), "
+                f"against the week before ({_short(last.week.first_day)} to {_short(last.week.last_day)})."),
+        _bullets("People", [count_line("Opted in", this.people, last.people),
+                            count_line("New this week", this.new_people, last.new_people)]),
+        _bullets("Skills wanted with too few people offering them", [
+            f"{esc(s.name)}: {s.wanted} want it, {s.offered} offer it" for s in digest.skills
+        ] or ["None: every skill people want has enough people offering it"]),
+        _bullets("Partnerships", [
+            count_line("Active at the week's end", this.active_partnerships, last.active_partnerships),
+            count_line("New this week", this.new_partnerships, last.new_partnerships),
+            count_line("At risk", this.at_risk, last.at_risk),
+        ]),
+        _bullets("Agreements", [count_line("Signed", this.agreements_signed, last.agreements_signed),
+                                count_line("Acknowledged by supervisors", this.acknowledged, last.acknowledged)]),
+        _bullets("Meetings", [
+            count_line("Meetings logged", this.meetings, last.meetings),
+            hours_line("Hours", this.hours, last.hours),
+            share_line(f"Pairs that met this month ({_short(week.month_start)} to {_short(week.last_day)})",
+                       this.pairs_met, this.active_partnerships, last.pairs_met, last.active_partnerships,
+                       of="active pairs", none="no active pairs"),
+        ]),
+        _bullets("Check-ins", [
+            share_line(f"Response rate ({month_name(week.period)})", this.checkins_answered, this.checkins_asked,
+                       last.checkins_answered, last.checkins_asked, of="answered", none="none asked"),
+            *_closed_lines(digest.closed_this, digest.closed_last),
+        ]),
+        _bullets("Stories", [count_line("Stories posted", this.stories, last.stories)]),
+        divider(),
+        context(SMALL_PRINT.format(tz=esc(tz_name), k=digest.k)),
+    ]
+    return {"text": summary(digest, program_name), "blocks": blocks[:50]}
+
+
+def summary(digest: Digest, program_name: str) -> str:
+    this: WeekFigures = digest.this
+    return (f"{program_name} weekly digest, week of {_short(this.week.first_day)}: {this.meetings} meetings logged, "
+            f"{this.active_partnerships} active partnerships, {this.people} people opted in.")
+
+
+def chart_title(program_name: str, last_day: date) -> str:
+    return f"{program_name}: meetings and active partnerships, 12 weeks to {_short(last_day)}"
