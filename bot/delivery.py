@@ -130,15 +130,17 @@ class Sender:
                 .values(**values).execution_options(synchronize_session=False)
             )
 
-    def _load(self, row_id: int) -> tuple[OutboxMessage, str | None]:
+    def _load(self, row_id: int) -> tuple[OutboxMessage, str | None, bool]:
+        """The row, the ts of the message it follows, and whether that message failed for good."""
         with self.db.uow() as session:
             row = session.get(OutboxMessage, row_id)
-            thread_ts = None
+            thread_ts, orphan = None, False
             if row.after_key:
-                thread_ts = session.scalars(select(OutboxMessage.slack_ts).where(
-                    OutboxMessage.key == row.after_key, OutboxMessage.status == "sent")).first()
+                parent_status, thread_ts = session.execute(select(OutboxMessage.status, OutboxMessage.slack_ts).where(
+                    OutboxMessage.key == row.after_key)).one()
+                orphan = parent_status != "sent"
             session.expunge(row)
-            return row, thread_ts
+            return row, thread_ts, orphan
 
     # -- the loop ---------------------------------------------------------------------------------
     def drain(self, *, max_seconds: float = 900.0) -> DrainReport:
@@ -202,7 +204,13 @@ class Sender:
     # -- one row ----------------------------------------------------------------------------------
     def _process(self, row_id: int, in_doubt: bool, previous: datetime | None, mine: datetime,
                  report: DrainReport) -> None:
-        row, thread_ts = self._load(row_id)
+        row, thread_ts, orphan = self._load(row_id)
+        if orphan:  # what it belongs to never reached Slack (e.g. a chart without its digest)
+            log.warning("outbox: dropped %s: the message it follows (%s) was not delivered", row.key, row.after_key)
+            report.failed += 1
+            self._finish(row_id, mine, status="cancelled", last_error="the message it follows was not delivered",
+                         lease_until=None)
+            return
         try:
             if in_doubt:
                 found = self._already_delivered(row, previous or row.created_at, thread_ts)

@@ -154,6 +154,14 @@ def test_enough_answers_are_reported_once_and_free_text_reaches_admins_unattribu
             report = checkins.closed_report(session, "T0TEST", 5)
         assert report.shown and report.answered == 5 and report.average_effectiveness == 3.0
         assert report.met_share == 1.0 and report.expected_share == 1.0
+    # the managers' digest shows the closed month's totals (and nothing of the open one)
+    fake.add_channel("C0DIGEST", "mentoring-managers", bot_member=True)
+    with at(2027, 1, 4, 8):
+        world.run_job("weekly-digest", digest_channel="C0DIGEST")
+    posted = str(fake.messages("C0DIGEST")[0]["blocks"])
+    assert "Average effectiveness (December 2026): 3.0 of 5" in posted
+    assert "Got what they expected (December 2026): 100%" in posted
+    assert not any(name in posted for name in ("Ada", "Bea", "idea number"))
     admin = [m for m in fake.dms_to("UADMIN") if "what would help" in m["text"]]
     assert len(admin) == 1
     body = str(admin[0]["blocks"])

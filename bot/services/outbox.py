@@ -23,8 +23,9 @@ def insert_ignore(session: Session, model: type, rows: list[dict[str, Any]], key
         return 0
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(model).values(rows).on_conflict_do_nothing(index_elements=key_columns)
-    return session.execute(stmt).rowcount or 0
+    stmt = insert(model).values(rows).on_conflict_do_nothing(index_elements=key_columns) \
+        .returning(*model.__table__.primary_key.columns)
+    return len(session.execute(stmt).all())  # rowcount is not reliable for multi-row inserts on every driver
 
 
 # A message's payload: {"text": ..., "blocks": [...]} (a DM when the recipient is a user id, else a channel post);
