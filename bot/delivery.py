@@ -107,7 +107,7 @@ class Sender:
         now = utcnow()
         with self.db.uow() as session:
             query = select(OutboxMessage.id, OutboxMessage.status, OutboxMessage.claimed_at).where(self._due(now)) \
-                .order_by(OutboxMessage.id).limit(limit)
+                .order_by(OutboxMessage.priority.desc(), OutboxMessage.id).limit(limit)
             if self.postgres:
                 query = query.with_for_update(skip_locked=True, of=OutboxMessage)
             claimed = []
@@ -143,12 +143,17 @@ class Sender:
             return row, thread_ts, orphan
 
     # -- the loop ---------------------------------------------------------------------------------
-    def drain(self, *, max_seconds: float = 900.0) -> DrainReport:
-        """Send everything due; wait out rate limits and short backoffs within `max_seconds`."""
+    def drain(self, *, max_seconds: float = 900.0, max_messages: int | None = None) -> DrainReport:
+        """Send everything due (or the first `max_messages`, most urgent first); wait out rate limits and
+        short backoffs within `max_seconds`."""
         report = DrainReport()
         deadline = time.monotonic() + max_seconds
+        handled = 0
         while True:
-            batch = self._claim(BATCH)
+            if max_messages is not None and handled >= max_messages:
+                break
+            batch = self._claim(BATCH if max_messages is None else min(BATCH, max_messages - handled))
+            handled += len(batch)
             if not batch:
                 wait = self._seconds_to_next_due()
                 if wait is None or wait > MAX_IDLE_WAIT or time.monotonic() + wait > deadline:
@@ -351,5 +356,6 @@ class _Stop(Exception):
         self.error = error
 
 
-def drain(settings: Settings, db: Database, *, max_seconds: float = 900.0, client: WebClient | None = None) -> DrainReport:
-    return Sender(settings, db, client).drain(max_seconds=max_seconds)
+def drain(settings: Settings, db: Database, *, max_seconds: float = 900.0, max_messages: int | None = None,
+          client: WebClient | None = None) -> DrainReport:
+    return Sender(settings, db, client).drain(max_seconds=max_seconds, max_messages=max_messages)

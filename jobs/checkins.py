@@ -31,15 +31,15 @@ def _announce_close(session, team_id: str, closed: checkins.Closed, ctx: JobCont
         for me in (partnership.person_a, partnership.person_b):
             other = partnership.other(me.id)
             outbox.enqueue(session, team_id, f"at-risk:{pid}:{closed.period}:{me.id}", "at-risk", me.slack_user_id,
-                           blocks.at_risk_message(s.program_name, pid, other.display_name, other.slack_user_id))
+                           blocks.at_risk_message(s.program_name, pid, other.display_name, other.slack_user_id), priority=0)
     for person_id in closed.paused:
         person = session.get(Person, person_id)
         outbox.enqueue(session, team_id, f"paused:{person_id}:{closed.period}", "paused", person.slack_user_id,
-                       blocks.paused_message(s.program_name))
+                       blocks.paused_message(s.program_name), priority=0)
     if closed.help_texts:
         for admin in s.program_admins:
             outbox.enqueue(session, team_id, f"checkin-help:{team_id}:{closed.period}:{admin}", "checkin-help", admin,
-                           blocks.help_texts_message(s.program_name, month, closed.answered, closed.help_texts))
+                           blocks.help_texts_message(s.program_name, month, closed.answered, closed.help_texts), priority=0)
 
 
 def run_monthly(ctx: JobContext) -> str:

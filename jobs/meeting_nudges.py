@@ -22,9 +22,10 @@ def run(ctx: JobContext) -> str:
                     if me.status != "active":
                         continue
                     other = partnership.other(me.id)
+                    message = blocks.meeting_tomorrow(ctx.settings.program_name, partnership.id, other.display_name,
+                                                      other.slack_user_id, day)
                     outbox.enqueue(session, team_id, f"meeting-reminder:{partnership.id}:{day}:{me.id}", "meeting-reminder",
-                                   me.slack_user_id, blocks.meeting_tomorrow(ctx.settings.program_name, partnership.id,
-                                                                             other.display_name, other.slack_user_id, day))
+                                   me.slack_user_id, message, priority=0)
             for q in nudges.gone_quiet(session, team_id, today):
                 quiet_pairs += 1
                 p = q.partnership
@@ -34,6 +35,6 @@ def run(ctx: JobContext) -> str:
                     other = p.other(me.id)
                     outbox.enqueue(session, team_id, f"cadence-nudge:{p.id}:{q.last}:{q.interval}:{me.id}", "cadence-nudge",
                                    me.slack_user_id, blocks.gone_quiet(ctx.settings.program_name, p.id, other.display_name,
-                                                                       other.slack_user_id, q.days, q.frequency))
+                                                                       other.slack_user_id, q.days, q.frequency), priority=0)
     report = ctx.deliver()
     return f"{reminders} pair(s) meet tomorrow, {quiet_pairs} pair(s) past their cadence; delivery: {report}"

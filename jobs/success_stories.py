@@ -21,7 +21,7 @@ def run(ctx: JobContext) -> str:
                 posting = "no approved story to post"
             else:
                 outbox.enqueue(session, story.team_id, f"story-post:{story.id}", "story-post", channel,
-                               posted_story(program, story))
+                               posted_story(program, story), priority=0)
                 posting = f"posted story {story.id} to {channel}"
     with ctx.db.uow() as session:
         prompted = stories.enqueue_prompts(

@@ -42,13 +42,13 @@ def run(ctx: JobContext) -> str:
             png = weekly_chart(f"{settings.program_name}: last 12 weeks",
                                [w.first_day for w in digest.chart], [w.meetings for w in digest.chart],
                                [w.active_partnerships for w in digest.chart])
-            if enqueue(session, team_id, message_key, "digest", channel, message):
+            if enqueue(session, team_id, message_key, "digest", channel, message, priority=0):
                 enqueue(session, team_id, chart_key, "digest-chart", channel, {
                     "file": {"filename": f"mentoring-12-weeks-{week.first_day}.png",
                              "title": chart_title(settings.program_name, week.last_day)},
                     "text": "Meetings per week (bars) and active partnerships at each week's end (line), last 12 weeks.",
                     "in_thread": False,
-                }, after_key=message_key, attachment=png)
+                }, after_key=message_key, attachment=png, priority=0)
                 queued += 1
     ctx.deliver()
     return _outcome(ctx, team_ids, week, channel, queued)

@@ -34,6 +34,8 @@ class OutboxMessage(Base):
     attachment: Mapped[bytes | None] = mapped_column(LargeBinary)
     # Send only after this other message went out, as a reply in its thread.
     after_key: Mapped[str | None] = mapped_column(String(200))
+    # 1: a person just acted and waits for the result; 0: a scheduled fan-out. Higher goes first.
+    priority: Mapped[int] = mapped_column(Integer, default=1)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

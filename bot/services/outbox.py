@@ -35,19 +35,21 @@ def insert_ignore(session: Session, model: type, rows: list[dict[str, Any]], key
 
 
 def enqueue(session: Session, team_id: str, key: str, kind: str, recipient: str, message: dict[str, Any], *,
-            after_key: str | None = None, attachment: bytes | None = None, not_before: datetime | None = None) -> bool:
+            after_key: str | None = None, attachment: bytes | None = None, not_before: datetime | None = None,
+            priority: int = 1) -> bool:
     """Ask for one message to be sent. Returns False when a message with this key was asked for before."""
     row = dict(team_id=team_id, key=key, kind=kind, recipient=recipient, payload=message, after_key=after_key,
                attachment=attachment, status="pending", attempts=0, next_attempt_at=not_before or utcnow(),
-               created_at=utcnow())
+               created_at=utcnow(), priority=priority)
     return insert_ignore(session, OutboxMessage, [row], ["key"]) == 1
 
 
 def enqueue_many(session: Session, rows: list[dict[str, Any]]) -> int:
-    """Many `enqueue`s in one statement; each row has team_id, key, kind, recipient, payload."""
+    """Many `enqueue`s in one statement (a scheduled fan-out: it yields to messages people wait for);
+    each row has team_id, key, kind, recipient, payload."""
     now = utcnow()
     full = [dict(after_key=None, attachment=None, status="pending", attempts=0, next_attempt_at=now,
-                 created_at=now) | row for row in rows]
+                 created_at=now, priority=0) | row for row in rows]
     total = 0
     for start in range(0, len(full), 500):
         total += insert_ignore(session, OutboxMessage, full[start:start + 500], ["key"])

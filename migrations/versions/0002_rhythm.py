@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-23 03:33:19.423220
+Create Date: 2026-11-23 03:53:39.245556
 
 """
 from typing import Sequence, Union
@@ -72,6 +72,7 @@ def upgrade() -> None:
     sa.Column('payload', sa.JSON(), nullable=False),
     sa.Column('attachment', sa.LargeBinary(), nullable=True),
     sa.Column('after_key', sa.String(length=200), nullable=True),
+    sa.Column('priority', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('next_attempt_at', sa.DateTime(), nullable=False),
