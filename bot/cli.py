@@ -36,18 +36,24 @@ def _start(settings: Settings):
         raise SettingsError(f"cannot reach Slack at SLACK_API_URL={settings.slack_api_url}: {exc}") from None
 
 
+def _background_scheduler(settings: Settings, db, args: argparse.Namespace):
+    """The scheduled jobs and the outbox sender, in this process, unless turned off."""
+    if not settings.scheduler_enabled or getattr(args, "no_scheduler", False):
+        return None
+    from jobs.scheduler import Scheduler
+
+    scheduler = Scheduler(settings, db)
+    scheduler.start()
+    log.info("scheduler started (timezone %s)", settings.program_timezone)
+    return scheduler
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     from bot.web import Server, make_wsgi
 
     app, db = _start(settings)
     server = Server(make_wsgi(app, db), host=args.host, port=args.port or settings.port, threads=settings.web_threads)
-    scheduler = None
-    if settings.scheduler_enabled and not args.no_scheduler:
-        from jobs.scheduler import Scheduler
-
-        scheduler = Scheduler(settings, db)
-        scheduler.start()
-        log.info("scheduler started (timezone %s)", settings.program_timezone)
+    scheduler = _background_scheduler(settings, db, args)
     log.info("mentor-bot listening on http://%s:%s/slack/events", args.host, server.port)
     try:
         server.serve_forever()
@@ -78,9 +84,14 @@ def cmd_socket(settings: Settings, args: argparse.Namespace) -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     settings.require("slack_app_token")
-    app, _db = _start(settings)
+    app, db = _start(settings)
+    scheduler = _background_scheduler(settings, db, args)
     log.info("mentor-bot connecting to Slack in Socket Mode")
-    SocketModeHandler(app, settings.slack_app_token).start()
+    try:
+        SocketModeHandler(app, settings.slack_app_token).start()
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown()
     return 0
 
 
@@ -139,7 +150,8 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-scheduler", action="store_true",
                        help="web only: run no scheduled jobs in this process (see `mentor-bot scheduler`)")
     sub.add_parser("scheduler", help="run only the scheduled jobs and the outbox sender (no HTTP)")
-    sub.add_parser("socket", help="run the bot in Socket Mode (needs SLACK_APP_TOKEN)")
+    socket = sub.add_parser("socket", help="run the bot in Socket Mode (needs SLACK_APP_TOKEN)")
+    socket.add_argument("--no-scheduler", action="store_true", help="run no scheduled jobs in this process")
     db = sub.add_parser("db", help="database commands")
     db.add_argument("db_command", choices=["upgrade"])
     manifest = sub.add_parser("manifest", help="print the Slack app manifest (JSON)")
