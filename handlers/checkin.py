@@ -12,6 +12,7 @@ from handlers.blocks import checkin as blocks
 from handlers.blocks.story import story_prompt
 from handlers.common import Deps, action_value, deliver_now, guarded, notice_view, open_view, reply, team_of, user_of
 from handlers.forms import field_errors, metadata, state_values
+from handlers.home import publish_home
 
 
 def _own_answer(checkin) -> dict:
@@ -139,3 +140,4 @@ def register(app, deps: Deps) -> None:
             person = profiles.require(session, team_of(body), user_of(body))
             checkins.resume(session, person)
         reply(client, body, respond, blocks.resumed_message(deps.program_name), replace=True)
+        publish_home(client, deps, team_of(body), user_of(body))

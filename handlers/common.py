@@ -62,7 +62,7 @@ def dm(client, user_id: str, message: dict) -> tuple[str, str]:
 def reply(client, body: dict, respond: Callable | None, message: dict, *, replace: bool = False) -> None:
     """A message only the acting person sees: ephemeral (or in place of the clicked one) where the click came
     with a response_url, otherwise (App Home, modals) in their DM with the bot."""
-    if respond is not None:
+    if respond is not None and (body.get("response_url") or body.get("response_urls")):
         respond(response_type="ephemeral", replace_original=replace, **message)
     else:
         dm(client, user_of(body), message)

@@ -205,10 +205,17 @@ def test_silent_pairs_are_at_risk_and_silent_people_are_paused(world, slack, fak
         pause_dm = next(m for m in fake.dms_to("U1") if "paused your participation" in str(m["blocks"]))
         # paused people are not asked about March
         assert not any("March 2027" in m["text"] for m in fake.dms_to("U1"))
-        slack.click("U1", pause_dm, "Resume")
+        slack.app_home_opened("U2")
         world.idle()
-        assert "Welcome back" in str(fake.dms_to("U1")[-1]) or any("Welcome back" in r.get("text", "")
-                                                                   for r in fake.responses("U1"))
+        assert "Your participation is paused" in str(fake.home("U2")["blocks"])
+        slack.click("U1", pause_dm, "Resume")
+        slack.click("U2", fake.home("U2"), "Resume")  # from the Home tab: the answer comes as a DM
+        world.idle()
+        with bot.db.uow() as session:
+            statuses = dict(session.execute(select(Person.slack_user_id, Person.status)).all())
+        assert statuses["U1"] == statuses["U2"] == "active"
+        assert "Welcome back" in fake.dms_to("U2")[-1]["text"]
+        assert "Your participation is paused" not in str(fake.home("U2")["blocks"])
 
 
 def test_ending_a_partnership_at_risk_tells_the_partner(world, slack, fake, bot):

@@ -37,6 +37,12 @@ def home_view(program_name: str, person, lines: list[PartnershipLine], incoming:
         ]
         return {"type": "home", "blocks": blocks}
 
+    if person.status == "paused":
+        blocks += [
+            section("*Your participation is paused*: no check-ins or reminders, and you are not suggested in "
+                    "`/mentor find`. Your partnerships and notes are kept."),
+            actions(button("Resume", ids.RESUME, style="primary"), block_id="home_resume"),
+        ]
     blocks += [
         section("*Your profile*\n" + profile_summary(person)),
         actions(button("Edit my profile", ids.OPEN_PROFILE), button("Find a partner", ids.FIND, style="primary"),
