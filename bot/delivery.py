@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from bot.db import Database
@@ -92,14 +92,19 @@ class Sender:
         self.postgres = db.url.startswith("postgresql")
 
     # -- claiming ---------------------------------------------------------------------------------
-    def _due(self, now: datetime):
+    @staticmethod
+    def _free():
+        """Not waiting for another message to go first."""
         parent = aliased(OutboxMessage)
         parent_done = exists().where(parent.key == OutboxMessage.after_key,
                                      parent.status.in_(("sent", "failed", "cancelled")))
+        return or_(OutboxMessage.after_key.is_(None), parent_done)
+
+    def _due(self, now: datetime):
         return and_(
             or_(and_(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now),
                 and_(OutboxMessage.status == "sending", OutboxMessage.lease_until <= now)),
-            or_(OutboxMessage.after_key.is_(None), parent_done),
+            self._free(),
         )
 
     def _claim(self, limit: int) -> list[tuple[int, bool, datetime | None, datetime]]:
@@ -192,7 +197,8 @@ class Sender:
 
     def _seconds_to_next_due(self) -> float | None:
         with self.db.uow() as session:
-            nxt = session.scalars(select(OutboxMessage.next_attempt_at).where(OutboxMessage.status == "pending")
+            nxt = session.scalars(select(OutboxMessage.next_attempt_at).where(OutboxMessage.status == "pending",
+                                                                              self._free())
                                   .order_by(OutboxMessage.next_attempt_at).limit(1)).first()
             lease = session.scalars(select(OutboxMessage.lease_until).where(OutboxMessage.status == "sending")
                                     .order_by(OutboxMessage.lease_until).limit(1)).first()
@@ -203,8 +209,8 @@ class Sender:
 
     def _waiting(self) -> int:
         with self.db.uow() as session:
-            return len(session.scalars(select(OutboxMessage.id).where(
-                OutboxMessage.status.in_(("pending", "sending")))).all())
+            return session.scalar(select(func.count(OutboxMessage.id)).where(
+                OutboxMessage.status.in_(("pending", "sending")))) or 0
 
     # -- one row ----------------------------------------------------------------------------------
     def _process(self, row_id: int, in_doubt: bool, previous: datetime | None, mine: datetime,
