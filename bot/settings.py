@@ -67,10 +67,10 @@ class Settings(BaseSettings):
     )
     @classmethod
     def _crontab(cls, value: str) -> str:
-        from apscheduler.triggers.cron import CronTrigger
+        from bot.cron import crontab
 
         try:
-            CronTrigger.from_crontab(value)
+            crontab(value)
         except ValueError as exc:
             raise ValueError(f"{value!r} is not a crontab line (minute hour day month weekday): {exc}") from None
         return value

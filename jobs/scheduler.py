@@ -23,6 +23,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import select, text
 
+from bot.cron import crontab
 from bot.db import Database
 from bot.services.outbox import insert_ignore
 from bot.settings import Settings
@@ -38,7 +39,7 @@ LEADER_EVERY = 15  # seconds between attempts to become leader
 
 
 def trigger(settings: Settings, name: str) -> CronTrigger:
-    return CronTrigger.from_crontab(settings.cron(name), timezone=settings.tz)
+    return crontab(settings.cron(name), settings.tz)
 
 
 def next_run(settings: Settings, name: str, now: datetime | None = None) -> datetime | None:

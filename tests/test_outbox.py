@@ -182,3 +182,23 @@ def test_news_from_an_action_survives_a_slack_failure(world, slack, fake, bot):
     drain(bot.settings, bot.db, max_seconds=5)  # what the scheduler does every 10 seconds
     drain(bot.settings, bot.db, max_seconds=5)
     assert len([m for m in fake.dms_to("U1") if "accepted your request" in m["text"]]) == 1
+
+
+def test_the_scheduler_fires_jobs_on_their_cron_in_the_program_timezone(world, bot):
+    settings = bot.settings.model_copy(update={"program_timezone": "Asia/Tokyo", "cron_weekly_digest": "30 9 * * 1"})
+    scheduler = Scheduler(settings, bot.db)
+    scheduler.start()
+    try:
+        world.slack.fake.wait_for(lambda: _ledger(bot) == 6, timeout=10)  # leader at start: a baseline per job
+        jobs = {job.id: job for job in scheduler.aps.get_jobs()}
+        assert set(jobs) >= {"monthly-checkins", "checkin-reminders", "meeting-nudges", "request-expiry",
+                             "success-stories", "weekly-digest", "outbox"}
+        digest = jobs["weekly-digest"].next_run_time
+        assert (digest.tzname(), digest.weekday(), digest.hour, digest.minute) == ("JST", 0, 9, 30)
+    finally:
+        scheduler.shutdown()
+
+
+def _ledger(bot) -> int:
+    with bot.db.uow() as session:
+        return len(session.scalars(select(JobRun.id).where(JobRun.trigger == "baseline")).all())
