@@ -15,6 +15,8 @@ log = logging.getLogger("mentor_bot")
 def _setup_logging(settings: Settings) -> None:
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    if settings.log_level.upper() != "DEBUG":  # APScheduler says "Running job …" every 10 s at INFO
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def _start(settings: Settings):
