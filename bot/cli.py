@@ -171,8 +171,20 @@ def parser() -> argparse.ArgumentParser:
 COMMANDS = {"serve": cmd_serve, "scheduler": cmd_scheduler, "socket": cmd_socket, "db": cmd_db, "manifest": cmd_manifest, "jobs": cmd_jobs}
 
 
+def _stop_on_sigterm() -> None:
+    """A container's stop (SIGTERM) unwinds like Ctrl-C: the scheduler stops and hands over leadership."""
+    import signal
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.command in ("serve", "socket", "scheduler"):
+        _stop_on_sigterm()
     try:
         settings = load_settings()
         _setup_logging(settings)
