@@ -148,9 +148,9 @@ class Sender:
             return row, thread_ts, orphan
 
     # -- the loop ---------------------------------------------------------------------------------
-    def drain(self, *, max_seconds: float = 900.0, max_messages: int | None = None) -> DrainReport:
+    def drain(self, *, max_seconds: float = 900.0, max_messages: int | None = None, patient: bool = True) -> DrainReport:
         """Send everything due (or the first `max_messages`, most urgent first); wait out rate limits and
-        short backoffs within `max_seconds`."""
+        short backoffs within `max_seconds` (not at all when not `patient`: what is not due is left for later)."""
         report = DrainReport()
         deadline = time.monotonic() + max_seconds
         handled = 0
@@ -160,6 +160,8 @@ class Sender:
             batch = self._claim(BATCH if max_messages is None else min(BATCH, max_messages - handled))
             handled += len(batch)
             if not batch:
+                if not patient:
+                    break
                 wait = self._seconds_to_next_due()
                 if wait is None or wait > MAX_IDLE_WAIT or time.monotonic() + wait > deadline:
                     break  # later work (or another sender's in-flight rows) is left to the next drain
@@ -171,7 +173,7 @@ class Sender:
                 except _RateLimited as limited:
                     report.rate_limited += 1
                     self._release([b for b in batch[index:]], limited.retry_after)
-                    if time.monotonic() + limited.retry_after > deadline:
+                    if not patient or time.monotonic() + limited.retry_after > deadline:
                         report.waiting = self._waiting()
                         return report
                     time.sleep(limited.retry_after)
@@ -260,7 +262,7 @@ class Sender:
                      lease_until=None, last_error=None)
 
     def _retry_later(self, row: OutboxMessage, mine: datetime, error: str, report: DrainReport, *, in_doubt: bool) -> None:
-        attempts = row.attempts + 1  # the claim counted this attempt in the database
+        attempts = row.attempts  # the claim counted this attempt already
         if attempts >= MAX_ATTEMPTS:
             log.warning("outbox: gave up on %s to %s after %d attempts: %s", row.key, row.recipient, attempts, error)
             report.failed += 1
@@ -363,5 +365,5 @@ class _Stop(Exception):
 
 
 def drain(settings: Settings, db: Database, *, max_seconds: float = 900.0, max_messages: int | None = None,
-          client: WebClient | None = None) -> DrainReport:
-    return Sender(settings, db, client).drain(max_seconds=max_seconds, max_messages=max_messages)
+          patient: bool = True, client: WebClient | None = None) -> DrainReport:
+    return Sender(settings, db, client).drain(max_seconds=max_seconds, max_messages=max_messages, patient=patient)

@@ -120,17 +120,17 @@ def register(app, deps: Deps) -> None:
                                    blocks.supervisor_dm(deps.program_name, agreement, partnership,
                                                         agreements.supervisees(agreement, row.supervisor_user_id), row.id))
             channel = partnership.channel_id
+            if complete and channel:
+                text = "Your agreement is confirmed by both of you." + (
+                    " Your supervisors have been asked to acknowledge it." if to_notify else "")
+                outbox.enqueue(session, team_id, f"agreement-confirmed:{agreement.id}", "agreement-confirmed", channel,
+                               {"text": text, "blocks": [section(text)]})
         container = body.get("container") or {}
         if respond is not None and container.get("type") == "message":
             respond(replace_original=True, **updated)
         elif container.get("type") == "view" and (body.get("view") or {}).get("callback_id") == ids.AGREEMENT_VIEW_MODAL:
             client.views_update(view_id=container["view_id"], view=refreshed_view)
-        if complete and channel:
-            client.chat_postMessage(channel=channel, text="Your agreement is confirmed by both of you.",
-                                    blocks=[section("Your agreement is confirmed by both of you. "
-                                                    + ("Your supervisors have been asked to acknowledge it."
-                                                       if to_notify else ""))])
-        if to_notify:
+        if to_notify or (complete and channel):
             deliver_now(deps)
             with deps.db.uow() as session:
                 for ack_id in to_notify:
@@ -146,11 +146,12 @@ def register(app, deps: Deps) -> None:
             ack_row = agreements.acknowledge(session, team_of(body), user_of(body), action_value(body))
             partnership = ack_row.agreement.partnership
             supervisees = agreements.supervisees(ack_row.agreement, user_of(body))
-            channel = partnership.channel_id
             pair = (partnership.person_a.slack_user_id, partnership.person_b.slack_user_id)
+            if partnership.channel_id:
+                text = f"{mention(user_of(body))} acknowledged your agreement."
+                outbox.enqueue(session, ack_row.team_id, f"agreement-acknowledged:{ack_row.id}", "agreement-acknowledged",
+                               partnership.channel_id, {"text": text, "blocks": [section(text)]})
         if respond is not None:
             respond(replace_original=True, **blocks.supervisor_acknowledged(supervisees))
-        if channel:
-            text = f"{mention(user_of(body))} acknowledged your agreement."
-            client.chat_postMessage(channel=channel, text=text, blocks=[section(text)])
+        deliver_now(deps)
         publish_home(client, deps, team_of(body), *pair)

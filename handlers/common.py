@@ -33,8 +33,9 @@ def deliver_now(deps: Deps) -> None:
     up within seconds anyway, and retries what fails)."""
     from bot.delivery import drain
 
-    try:  # this action's messages go first (priority); a big scheduled fan-out is not this thread's work
-        drain(deps.settings, deps.db, max_seconds=5.0, max_messages=10)
+    try:  # this action's messages go first (priority); a big scheduled fan-out, or waiting out a Slack
+        # outage, is not this listener thread's work: what fails now the scheduler retries
+        drain(deps.settings, deps.db, max_seconds=5.0, max_messages=10, patient=False)
     except Exception:
         log.exception("outbox delivery after an action failed; the scheduler will retry")
 

@@ -33,11 +33,12 @@ def register(app, deps: Deps) -> None:
         if facts["channel"] and facts["ts"]:
             client.chat_update(channel=facts["channel"], ts=facts["ts"],
                                **request_blocks.request_answered(facts["asker"], "accepted"))
+        deliver_now(deps)  # the asker's good news first: it does not depend on the group chat
         group = client.conversations_open(users=f"{facts['asker']},{facts['asked']}")["channel"]["id"]
         with deps.db.uow() as session:
             partnerships.set_channel(session, facts["id"], group)
-        client.chat_postMessage(channel=group, **request_blocks.kickoff(deps.program_name, facts["asker"],
-                                                                         facts["asked"], facts["id"]))
+            outbox.enqueue(session, team_id, f"kickoff:{facts['id']}", "kickoff", group,
+                           request_blocks.kickoff(deps.program_name, facts["asker"], facts["asked"], facts["id"]))
         deliver_now(deps)
         publish_home(client, deps, team_id, facts["asker"], facts["asked"])
 

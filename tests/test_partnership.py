@@ -147,13 +147,16 @@ def test_a_button_carrying_another_pairs_id_changes_nothing(world, slack, fake):
     assert any("Only the person who was asked" in e["text"] for e in fake.ephemerals("U1"))
 
 
-def test_slack_rate_limits_are_waited_out_and_nothing_is_lost(world, slack, fake):
+def test_slack_rate_limits_are_waited_out_and_nothing_is_lost(world, slack, fake, bot):
+    from bot.delivery import drain
+
     world.join("U1", "Ada", offers=["Python"], wants=["Go"])
     world.join("U2", "Bea", offers=["Go"], wants=["Python"])
     world.ask("U1", "U2")
     fake.set_rate_limit("chat.postMessage", per_minute=1, retry_after=1, window=1.0)
     slack.click("U2", world.request_message("U2"), "Accept")
     world.idle()
+    drain(bot.settings, bot.db, max_seconds=10)  # the scheduler's sender, seconds later, sends what had to wait
     assert any(c.error == "ratelimited" for c in fake.calls_to("chat.postMessage"))  # Slack said 429 ...
     assert len(fake.messages(fake.group_dm("U1", "U2"))) == 1  # ... and the kickoff still arrived once
     assert len([m for m in fake.dms_to("U1") if "accepted your request" in m["text"]]) == 1

@@ -178,6 +178,11 @@ class FakeSlack(Inspection):
         with self._lock:
             self._failures.setdefault(method, []).extend([(error, status)] * times)
 
+    def clear_failures(self) -> None:
+        """Forget the failures fail_next queued and not yet used."""
+        with self._lock:
+            self._failures.clear()
+
     def restore_token(self) -> None:
         with self._lock:
             self._token_error = None
