@@ -7,10 +7,8 @@ Create Date: 2026-11-23 03:53:39.245556
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
-
-
+from alembic import op
 
 revision: str = '0002'
 down_revision: Union[str, None] = '0001'
