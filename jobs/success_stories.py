@@ -13,6 +13,7 @@ def run(ctx: JobContext) -> str:
     program = ctx.settings.program_name
     channel = ctx.settings.stories_channel
     with ctx.db.uow() as session:
+        stories.return_failed_posts(session)  # a post Slack refused last time is tried again
         if channel is None:
             posting = f"STORIES_CHANNEL is not set; {stories.count_approved(session)} approved stories wait"
         else:
@@ -20,7 +21,7 @@ def run(ctx: JobContext) -> str:
             if story is None:
                 posting = "no approved story to post"
             else:
-                outbox.enqueue(session, story.team_id, f"story-post:{story.id}", "story-post", channel,
+                outbox.enqueue(session, story.team_id, stories.post_key(session, story), "story-post", channel,
                                posted_story(program, story), priority=0)
                 posting = f"posted story {story.id} to {channel}"
     with ctx.db.uow() as session:
@@ -28,5 +29,8 @@ def run(ctx: JobContext) -> str:
             session, stories.due_for_three_month_prompt(session, now), "3-months",
             lambda person, partner, partnership, occasion: story_prompt(program, person, partner, partnership, occasion))
     report = ctx.deliver()
+    with ctx.db.uow() as session:
+        if stories.return_failed_posts(session):  # Slack refused it: it waits, approved, for the next run
+            posting += ", but Slack refused it; it will be tried again"
     failed = f" ({'; '.join(report.errors)})" if report.errors else ""
     return f"{posting}; {prompted} story prompt(s) sent; delivery: {report}{failed}"

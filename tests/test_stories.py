@@ -281,3 +281,18 @@ def test_bad_story_input_gives_field_errors_and_saves_nothing(world, slack, fake
                              "who": "Choose who is in this story, or “No one by name”."}
     assert story_rows(bot) == []
     assert fake.dms_to("UADMIN") == [] and dms_saying(fake, "U2", "story") == []
+
+
+def test_a_post_slack_refuses_is_tried_again_once_the_bot_is_in_the_channel(world, slack, fake, bot, admins):
+    world.join("U5", "Cai", offers=["Go"], wants=["Python"])
+    fake.add_channel(STORIES, "stories", bot_member=False)  # nobody invited the bot yet
+    share(world, "U5", {"Title": "Joining made me brave", "What changed": "I asked for a mentor at last."})
+    slack.click("UADMIN", fake.dms_to("UADMIN")[0], "Approve")
+    world.idle()
+    result = world.run_job("success-stories", stories_channel=STORIES)
+    assert "not_in_channel" in result and fake.messages(STORIES) == []
+    assert story_rows(bot)[0][2] == "approved"  # not lost: still waiting to be posted
+    fake.add_channel(STORIES, "stories", bot_member=True)  # /invite @mentor-bot
+    world.run_job("success-stories", stories_channel=STORIES)
+    world.run_job("success-stories", stories_channel=STORIES)
+    assert len(fake.messages(STORIES)) == 1 and story_rows(bot)[0][2] == "posted"

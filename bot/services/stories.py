@@ -211,6 +211,32 @@ def claim_next_to_post(session: Session, now: datetime | None = None) -> Story |
     return None
 
 
+def post_key(session: Session, story: Story) -> str:
+    """The outbox key of this story's next post: numbered, so a post that failed can be tried again."""
+    tried = session.scalar(select(func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.kind == "story-post", OutboxMessage.key.like(f"story-post:{story.id}:%"))) or 0
+    return f"story-post:{story.id}:{tried + 1}"
+
+
+def return_failed_posts(session: Session) -> list[int]:
+    """Stories marked posted whose every post Slack refused (say the bot was not in the channel) are approved
+    again, so the next run tries again. Returns their ids."""
+    failed_ids = set()
+    for key, status in session.execute(select(OutboxMessage.key, OutboxMessage.status)
+                                       .where(OutboxMessage.kind == "story-post")).all():
+        story_id = int(key.split(":")[1])
+        if status in ("failed", "cancelled"):
+            failed_ids.add(story_id)
+    ok_ids = {int(key.split(":")[1]) for key in session.scalars(select(OutboxMessage.key).where(
+        OutboxMessage.kind == "story-post", OutboxMessage.status.in_(("pending", "sending", "sent"))))}
+    back = []
+    for story_id in sorted(failed_ids - ok_ids):
+        story = session.get(Story, story_id)
+        if story is not None and _move(session, story, "posted", status="approved", posted_at=None):
+            back.append(story_id)
+    return back
+
+
 def count_approved(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Story).where(Story.status == "approved")) or 0
 
