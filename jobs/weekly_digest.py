@@ -8,7 +8,7 @@ follows the digest (after_key) as a separate post (files upload v2).
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from bot.chart import weekly_chart
 from bot.services import digest as figures
@@ -19,8 +19,19 @@ from models import OutboxMessage
 from models.base import utcnow
 
 
-def keys(team_id: str, week: figures.Week) -> tuple[str, str]:
-    return f"digest:{team_id}:{week.first_day}", f"digest-chart:{team_id}:{week.first_day}"
+def keys(team_id: str, week: figures.Week, attempt: int = 1) -> tuple[str, str]:
+    """The outbox keys of a team's digest and chart for a week. A digest Slack refused (the bot was not in
+    the channel) may be tried again in the same week under the next attempt's keys."""
+    suffix = "" if attempt == 1 else f":{attempt}"
+    return f"digest:{team_id}:{week.first_day}{suffix}", f"digest-chart:{team_id}:{week.first_day}{suffix}"
+
+
+def _attempts(session, team_id: str, week: figures.Week) -> tuple[int, bool]:
+    """(how many times this week's digest was written, whether one of them is sent or on its way)."""
+    rows = session.execute(select(OutboxMessage.status).where(
+        OutboxMessage.kind == "digest",
+        or_(OutboxMessage.key == keys(team_id, week)[0], OutboxMessage.key.like(keys(team_id, week)[0] + ":%")))).all()
+    return len(rows), any(status in ("pending", "sending", "sent") for (status,) in rows)
 
 
 def run(ctx: JobContext) -> str:
@@ -33,10 +44,11 @@ def run(ctx: JobContext) -> str:
     with ctx.db.uow() as session:
         team_ids = figures.teams(session)
     for team_id in team_ids:
-        message_key, chart_key = keys(team_id, week)
         with ctx.db.uow() as session:
-            if session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == message_key)) is not None:
+            tried, alive = _attempts(session, team_id, week)
+            if alive:
                 continue  # this week's digest was written before (sent, or still on its way)
+            message_key, chart_key = keys(team_id, week, tried + 1)
             digest = figures.compute(session, team_id, week, k=settings.anonymity_min_group)
             message = digest_message(digest, settings.program_name, settings.program_timezone)
             png = weekly_chart(f"{settings.program_name}: last 12 weeks",
@@ -56,8 +68,8 @@ def run(ctx: JobContext) -> str:
 
 def _outcome(ctx: JobContext, team_ids: list[str], week: figures.Week, channel: str, queued: int) -> str:
     """One line: how many teams' digests are in the channel, and what kept any of them out."""
-    wanted = [k for team_id in team_ids for k in keys(team_id, week)]
     with ctx.db.uow() as session:
+        wanted = [k for team_id in team_ids for k in keys(team_id, week, max(_attempts(session, team_id, week)[0], 1))]
         rows = session.execute(select(OutboxMessage.key, OutboxMessage.kind, OutboxMessage.status,
                                       OutboxMessage.last_error).where(OutboxMessage.key.in_(wanted))
                                .order_by(OutboxMessage.id)).all() if wanted else []

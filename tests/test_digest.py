@@ -309,3 +309,10 @@ def test_a_channel_the_bot_is_not_in_is_reported_not_crashed_on(world, fake, bot
     assert f"NOT posted: digest:{TEAM}:2025-03-31: not_in_channel" in result and "invite the bot" in result
     assert fake.messages(CHANNEL) == []
     assert [c.error for c in fake.calls_to("chat.postMessage")] == ["not_in_channel"]
+    # the operator invites the bot and runs the job again: this week's digest goes out, once
+    fake.add_channel(CHANNEL, "mentoring-managers", bot_member=True)
+    with time_machine.travel(RUN_AT, tick=False):
+        result = world.run_job("weekly-digest", digest_channel=CHANNEL, program_timezone="Europe/Berlin")
+        assert "1 of 1 team(s) posted" in result and "NOT posted" not in result
+        world.run_job("weekly-digest", digest_channel=CHANNEL, program_timezone="Europe/Berlin")
+    assert len(fake.messages(CHANNEL)) == 2  # the digest and its chart
