@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
-from bot.services import checkins
+from bot.services import digest
 from models import CheckIn, CheckInAnswer, CheckInPeriod, Partnership, Person
 
 PAIRS = [("U1", "Ada", "U2", "Bea"), ("U3", "Cy", "U4", "Dee"), ("U5", "Eve", "U6", "Fox")]
@@ -100,7 +100,7 @@ def test_a_month_of_checkins(world, slack, fake, bot):
             assert session.scalar(select(func.count()).select_from(CheckInAnswer)) == 3
             assert not {"person_id", "partnership_id"} & set(CheckInAnswer.__table__.columns.keys())
             # fewer than k (5) answers: nothing may be reported
-            assert checkins.closed_report(session, "T0TEST", bot.settings.anonymity_min_group).shown is False
+            assert digest.closed_month(session, "T0TEST", datetime.now(timezone.utc), 5).reportable is False
         # January's check-in went out; December's can no longer be changed
         assert len(checkin_dms(fake, "U1")) == 2 and "January 2027" in checkin_dms(fake, "U1")[-1]["text"]
         slack.click("U1", fake.message(first["channel"], first["ts"]), "Change my answer")
@@ -146,15 +146,15 @@ def test_enough_answers_are_reported_once_and_free_text_reaches_admins_unattribu
             answer(world, user, checkin_dms(fake, user)[0],
                    dict(MET, minutes=str(30 + 10 * n), effectiveness=str(1 + n), help=f"idea number {n}"))
         with bot.db.uow() as session:  # the open month is never reported, however many answered
-            assert checkins.closed_report(session, "T0TEST", 5) is None
+            assert digest.closed_month(session, "T0TEST", datetime.now(timezone.utc), 5) is None
     assert not fake.dms_to("UADMIN")
     with at(2027, 1, 1, 10):
         world.run_job("monthly-checkins")
         world.run_job("monthly-checkins")
         with bot.db.uow() as session:
-            report = checkins.closed_report(session, "T0TEST", 5)
-        assert report.shown and report.answered == 5 and report.average_effectiveness == 3.0
-        assert report.met_share == 1.0 and report.expected_share == 1.0
+            report = digest.closed_month(session, "T0TEST", datetime.now(timezone.utc), 5)
+        assert report.reportable and report.answered == 5 and report.effectiveness == 3.0
+        assert report.expected_share == 1.0
     # the managers' digest shows the closed month's totals (and nothing of the open one)
     fake.add_channel("C0DIGEST", "mentoring-managers", bot_member=True)
     with at(2027, 1, 4, 8):
@@ -251,11 +251,12 @@ def test_report_pairs_cannot_be_subtracted(world, slack, fake, bot, k):
         snapshots = []
         for user in ("U1", "U2", "U3", "U4", "U5", "U6"):
             with bot.db.uow() as session:
-                snapshots.append(checkins.closed_report(session, "T0TEST", k))
+                snapshots.append(digest.closed_month(session, "T0TEST", datetime.now(timezone.utc), k))
             answer(world, user, checkin_dms(fake, user)[-1], MET)
         assert all(s == snapshots[0] for s in snapshots)
         with bot.db.uow() as session:
-            assert checkins.response_counts(session, "T0TEST", "2027-01", datetime.now(timezone.utc)) == (6, 6)
+            answered = session.scalars(select(CheckIn.answered_at).where(CheckIn.period == "2027-01")).all()
+            assert len(answered) == 6 and all(answered)
 
 
 def test_no_checkins_for_paused_partnerships(world, slack, fake, bot):

@@ -4,8 +4,8 @@ Anonymity rules this module keeps:
 - an answer is shown to its author only (`for_author`), and may be changed until its month closes;
 - when the month closes its answers are copied, without person or partnership, to `checkin_answers`
   in random order and wiped from the invitations; the month's aggregates are computed once, then;
-- reports read closed months only (`closed_report`), and show them only over at least k answers, so
-  no two reports differ by a single answer;
+- reports read closed months only (`CheckInPeriod`, see bot/services/digest.py), and show them only over at
+  least k answers, so no two reports differ by a single answer;
 - free text reaches program admins only once k answers exist for the month, without names.
 """
 
@@ -18,7 +18,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field, field_validator, model_validator
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.services.errors import Conflict, NotAllowed
@@ -327,50 +327,6 @@ def open_periods_before(session: Session, team_id: str, period: str) -> list[str
     return list(session.scalars(select(CheckInPeriod.period).where(
         CheckInPeriod.team_id == team_id, CheckInPeriod.period < period, CheckInPeriod.closed_at.is_(None))
         .order_by(CheckInPeriod.period)))
-
-
-# -- reading closed months ----------------------------------------------------------------------
-@dataclass
-class Report:
-    """A closed month's aggregates, and whether they may be shown (k answers or more)."""
-
-    period: str
-    asked: int
-    answered: int
-    shown: bool
-    met_share: float | None = None
-    minutes_per_answer: float | None = None
-    average_effectiveness: float | None = None
-    expected_share: float | None = None
-    partly_share: float | None = None
-
-
-def closed_report(session: Session, team_id: str, k: int, before: datetime | None = None) -> Report | None:
-    """The latest month closed before `before` (default: now)."""
-    query = select(CheckInPeriod).where(CheckInPeriod.team_id == team_id, CheckInPeriod.closed_at.is_not(None))
-    if before is not None:
-        query = query.where(CheckInPeriod.closed_at < before)
-    row = session.scalars(query.order_by(CheckInPeriod.period.desc()).limit(1)).first()
-    if row is None:
-        return None
-    report = Report(row.period, row.asked, row.answered, row.answered >= k)
-    if report.shown:
-        report.met_share = row.met / row.answered
-        report.minutes_per_answer = row.minutes / row.answered
-        if row.effectiveness_n >= k:
-            report.average_effectiveness = row.effectiveness_sum / row.effectiveness_n
-        report.expected_share = row.expected_yes / row.answered
-        report.partly_share = row.expected_partly / row.answered
-    return report
-
-
-def response_counts(session: Session, team_id: str, period: str, at: datetime) -> tuple[int, int]:
-    """(answered, asked) for a month as of `at`: counts only, never answers."""
-    asked = session.scalar(select(func.count(CheckIn.id)).where(
-        CheckIn.team_id == team_id, CheckIn.period == period, CheckIn.created_at < at)) or 0
-    answered = session.scalar(select(func.count(CheckIn.id)).where(
-        CheckIn.team_id == team_id, CheckIn.period == period, CheckIn.answered_at < at)) or 0
-    return answered, asked
 
 
 def resume(session: Session, person: Person) -> bool:
