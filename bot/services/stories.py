@@ -221,16 +221,13 @@ def post_key(session: Session, story: Story) -> str:
 def return_failed_posts(session: Session) -> list[int]:
     """Stories marked posted whose every post Slack refused (say the bot was not in the channel) are approved
     again, so the next run tries again. Returns their ids."""
-    failed_ids = set()
-    for key, status in session.execute(select(OutboxMessage.key, OutboxMessage.status)
-                                       .where(OutboxMessage.kind == "story-post")).all():
-        story_id = int(key.split(":")[1])
-        if status in ("failed", "cancelled"):
-            failed_ids.add(story_id)
-    ok_ids = {int(key.split(":")[1]) for key in session.scalars(select(OutboxMessage.key).where(
-        OutboxMessage.kind == "story-post", OutboxMessage.status.in_(("pending", "sending", "sent"))))}
+    def story_ids(statuses: tuple[str, ...]) -> set[int]:
+        return {int(key.split(":")[1]) for key in session.scalars(select(OutboxMessage.key).where(
+            OutboxMessage.kind == "story-post", OutboxMessage.status.in_(statuses)))}
+
+    refused = story_ids(("failed", "cancelled")) - story_ids(("pending", "sending", "sent"))
     back = []
-    for story_id in sorted(failed_ids - ok_ids):
+    for story_id in sorted(refused):
         story = session.get(Story, story_id)
         if story is not None and _move(session, story, "posted", status="approved", posted_at=None):
             back.append(story_id)
