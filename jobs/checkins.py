@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from bot.services import checkins, outbox
+from bot.services import checkins, outbox, profiles
 from handlers.blocks import checkin as blocks
 from jobs import JobContext
 from models import Partnership, Person
 from models.base import utcnow
-
-
-def teams(session) -> list[str]:
-    return list(session.scalars(select(Person.team_id).distinct()))
 
 
 def _invitation_rows(team_id: str, invitations, ctx: JobContext, key: str, reminder: int = 0) -> list[dict]:
@@ -47,7 +41,7 @@ def run_monthly(ctx: JobContext) -> str:
     period = checkins.period_of(now, tz)
     closed_words, asked = [], 0
     with ctx.db.uow() as session:
-        team_ids = teams(session)
+        team_ids = profiles.teams(session)
     for team_id in team_ids:
         with ctx.db.uow() as session:  # close what ended, and say so, in one transaction
             for old in checkins.open_periods_before(session, team_id, period):
@@ -71,7 +65,7 @@ def run_reminders(ctx: JobContext) -> str:
     period = checkins.period_of(now, tz)
     total = 0
     with ctx.db.uow() as session:
-        team_ids = teams(session)
+        team_ids = profiles.teams(session)
     for team_id in team_ids:
         with ctx.db.uow() as session:
             due = checkins.due_reminders(session, team_id, period, now)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from bot.services import clock, nudges, outbox
+from bot.services import clock, nudges, outbox, profiles
 from handlers.blocks import nudges as blocks
 from jobs import JobContext
-from jobs.checkins import teams
 
 
 def run(ctx: JobContext) -> str:
@@ -13,7 +12,7 @@ def run(ctx: JobContext) -> str:
     today = now.astimezone(ctx.settings.tz).date()
     reminders = quiet_pairs = 0
     with ctx.db.uow() as session:
-        team_ids = teams(session)
+        team_ids = profiles.teams(session)
     for team_id in team_ids:
         with ctx.db.uow() as session:
             for partnership, day in nudges.meeting_tomorrow(session, team_id, today):

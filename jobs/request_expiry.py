@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.services import outbox, partnerships
 from handlers.blocks import requests as blocks
 from jobs import JobContext
-from models import Partnership
+from models import Partnership, Person
 
 
 def run(ctx: JobContext) -> str:
@@ -16,7 +16,7 @@ def run(ctx: JobContext) -> str:
             request = partnership.request
             if request is None:
                 continue
-            asker = session.get(type(partnership.person_a), request.from_person_id)
+            asker = session.get(Person, request.from_person_id)
             asked = partnership.other(asker.id)
             outbox.enqueue(session, partnership.team_id, f"request-expired:{pid}", "request-expired",
                            asker.slack_user_id, blocks.expired_for_requester(asked.slack_user_id), priority=0)

@@ -12,6 +12,7 @@ from sqlalchemy import or_, select
 
 from bot.chart import weekly_chart
 from bot.services import digest as figures
+from bot.services import profiles
 from bot.services.outbox import enqueue
 from handlers.blocks.digest import chart_title, digest_message
 from jobs import JobContext
@@ -42,7 +43,7 @@ def run(ctx: JobContext) -> str:
     week = figures.report_week(utcnow(), settings.tz)
     queued = 0
     with ctx.db.uow() as session:
-        team_ids = figures.teams(session)
+        team_ids = profiles.teams(session)
     for team_id in team_ids:
         with ctx.db.uow() as session:
             tried, alive = _attempts(session, team_id, week)

@@ -172,10 +172,6 @@ class Digest:
 
 
 # -- queries ------------------------------------------------------------------------------------
-def teams(session: Session) -> list[str]:
-    return list(session.scalars(select(Person.team_id).distinct().order_by(Person.team_id)))
-
-
 def _count(condition) -> object:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -60,9 +60,3 @@ def sent(session: Session, key: str) -> OutboxMessage | None:
     """The message with this key, if Slack has it (its channel and ts are then known)."""
     return session.scalars(select(OutboxMessage).where(OutboxMessage.key == key,
                                                        OutboxMessage.status == "sent")).first()
-
-
-def depth(session: Session) -> dict[str, int]:
-    """How many messages are in each state."""
-    rows = session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all()
-    return {status: n for status, n in rows}

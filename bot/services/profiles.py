@@ -158,3 +158,8 @@ def to_form(person: Person) -> ProfileForm:
         cross_department=person.cross_department,
         reverse_mentoring=person.reverse_mentoring,
     )
+
+
+def teams(session: Session) -> list[str]:
+    """Every Slack team with participants (scheduled jobs work team by team)."""
+    return list(session.scalars(select(Person.team_id).distinct().order_by(Person.team_id)))
