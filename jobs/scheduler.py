@@ -24,8 +24,7 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import select, text
 
 from bot.cron import crontab
-from bot.db import Database
-from bot.services.outbox import insert_ignore
+from bot.db import Database, insert_ignore
 from bot.settings import Settings
 from jobs import JOBS, JobContext
 from models import JobRun

@@ -21,9 +21,9 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.db import insert_ignore
 from bot.services.errors import Conflict, NotAllowed
 from bot.services.lookup import by_hint
-from bot.services.outbox import insert_ignore
 from models import CheckIn, CheckInAnswer, CheckInPeriod, Partnership, Person
 
 REMINDER_AFTER = (timedelta(days=3), timedelta(days=7))

@@ -10,23 +10,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from bot.db import insert_ignore
 from models import OutboxMessage
 from models.base import utcnow
-
-
-def insert_ignore(session: Session, model: type, rows: list[dict[str, Any]], key_columns: list[str]) -> int:
-    """INSERT … ON CONFLICT DO NOTHING on SQLite and PostgreSQL; returns how many rows were new."""
-    if not rows:
-        return 0
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(model).values(rows).on_conflict_do_nothing(index_elements=key_columns) \
-        .returning(*model.__table__.primary_key.columns)
-    return len(session.execute(stmt).all())  # rowcount is not reliable for multi-row inserts on every driver
-
 
 # A message's payload: {"text": ..., "blocks": [...]} (a DM when the recipient is a user id, else a channel post);
 # {"update": {"channel", "ts"}, "text", "blocks"} edits a message; {"file": {"filename", "title"}, "text"} with
