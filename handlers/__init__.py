@@ -1,9 +1,28 @@
 """The Slack edge: Bolt listeners that parse payloads, call one service, and render the reply."""
 
-from handlers import agreement, checkin, commands, events, find, home, meeting, partnership, profile, story
+from handlers import (
+    admin,
+    agreement,
+    buddy,
+    checkin,
+    commands,
+    events,
+    find,
+    home,
+    lifecycle,
+    meeting,
+    partnership,
+    profile,
+    rounds,
+    stats,
+    story,
+    succession,
+    topics,
+)
 from handlers.common import Deps
 
 
 def register(app, deps: Deps) -> None:
-    for module in (events, commands, profile, find, partnership, agreement, meeting, home, checkin, story):
+    for module in (events, commands, profile, find, partnership, agreement, meeting, home, checkin, story,
+                   admin, stats, lifecycle, rounds, buddy, topics, succession):
         module.register(app, deps)

@@ -6,7 +6,7 @@ import difflib
 from typing import Callable
 
 from bot.services import profiles
-from handlers import ids
+from handlers import admin, buddy, ids, lifecycle, rounds, stats, succession, topics
 from handlers.agreement import overview_message
 from handlers.blocks import find as find_blocks
 from handlers.blocks.help import help_message
@@ -67,6 +67,9 @@ def register(app, deps: Deps) -> None:
         "help": show_help, "join": profile, "profile": profile, "edit": profile, "find": find,
         "agreement": agreement, "log": log, "journal": journal, "story": story,
     }
+    # Each area's module names its own subcommands (handler(ack, body, client, rest)).
+    for module in (admin, stats, lifecycle, rounds, buddy, topics, succession):
+        routes.update(module.commands(deps))
 
     @app.command(ids.COMMAND)
     @guarded

@@ -3,15 +3,22 @@
 from models.agreements import FREQUENCIES, Agreement, SupervisorAck
 from models.base import Base, utcnow
 from models.checkins import CheckIn, CheckInAnswer, CheckInPeriod
+from models.closings import PartnershipClosing
 from models.events import ProcessedEvent
 from models.jobs import JobRun
 from models.meetings import JournalNote, Meeting
 from models.outbox import OutboxMessage
 from models.partnerships import OPEN_STATUSES, Partnership, PartnershipRequest
 from models.people import Person, PersonSkill, Skill
+from models.program import PROGRAM_TYPES, AuditEntry, ProgramAdmin, ProgramConfig
+from models.rounds import Introduction, PairingRound, RoundMember
 from models.stories import Story
+from models.succession import KnowledgeItem, SuccessionPlan, Successor
+from models.topics import TopicAttendee, TopicSession
 
 __all__ = [
     "Agreement", "Base", "CheckIn", "CheckInAnswer", "CheckInPeriod", "JobRun", "OutboxMessage", "Story", "FREQUENCIES", "JournalNote", "Meeting", "OPEN_STATUSES", "Partnership",
-    "PartnershipRequest", "Person", "PersonSkill", "ProcessedEvent", "Skill", "SupervisorAck", "utcnow",
+    "PartnershipRequest", "Person", "PartnershipClosing", "PROGRAM_TYPES", "AuditEntry", "ProgramAdmin",
+    "ProgramConfig", "Introduction", "PairingRound", "RoundMember", "KnowledgeItem", "SuccessionPlan", "Successor",
+    "TopicAttendee", "TopicSession", "PersonSkill", "ProcessedEvent", "Skill", "SupervisorAck", "utcnow",
 ]

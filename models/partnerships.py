@@ -13,6 +13,7 @@ from models.people import Person
 PARTNERSHIP_STATUSES = ("requested", "active", "paused", "ended", "declined", "expired", "cancelled")
 OPEN_STATUSES = ("requested", "active", "paused")
 _OPEN_SQL = "status IN ('requested', 'active', 'paused')"
+PARTNERSHIP_KINDS = ("peer", "reverse", "formal", "buddy")
 
 
 class Partnership(Base):
@@ -25,6 +26,7 @@ class Partnership(Base):
     __table_args__ = (
         CheckConstraint("person_a_id < person_b_id", name="ordered_pair"),
         CheckConstraint(f"status IN {PARTNERSHIP_STATUSES}", name="status_known"),
+        CheckConstraint(f"kind IN {PARTNERSHIP_KINDS}", name="kind_known"),
         Index(
             "uq_partnerships_open_pair",
             "person_a_id",
@@ -42,6 +44,7 @@ class Partnership(Base):
     person_a_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     person_b_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     status: Mapped[str] = mapped_column(String(16), default="requested")
+    kind: Mapped[str] = mapped_column(String(16), default="peer", server_default="peer")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -49,6 +52,8 @@ class Partnership(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     channel_id: Mapped[str | None] = mapped_column(String(32))  # the pair's group DM with the bot
     at_risk_since: Mapped[datetime | None] = mapped_column(UTCDateTime)  # set by a closed check-in month
+    end_prompted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the closing check-in was sent
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
 
     person_a: Mapped[Person] = relationship(foreign_keys=[person_a_id], lazy="joined")
     person_b: Mapped[Person] = relationship(foreign_keys=[person_b_id], lazy="joined")

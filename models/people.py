@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, utcnow
@@ -43,6 +43,12 @@ class Person(Base):
     status: Mapped[str] = mapped_column(String(16), default="active")
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     pause_reason: Mapped[str | None] = mapped_column(String(32))  # "missed-checkins", "own choice", ...
+    paused_until: Mapped[date | None] = mapped_column(Date)  # NULL while paused: "until I resume"
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Formal programs pick mentors by these: the person's own say, and the admin's record of training.
+    leadership_interest: Mapped[bool] = mapped_column(default=False, server_default=false())
+    mentor_trained: Mapped[bool] = mapped_column(default=False, server_default=false())
+    self_assessment: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")  # criterion -> 1..5
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
