@@ -41,6 +41,15 @@ STORY_APPROVE = "story_approve"
 STORY_EDIT = "story_edit"
 STORY_REJECT = "story_reject"
 
+# Formal rounds and introductions (handlers/rounds.py)
+INTRO_ACCEPT = "intro_accept"
+INTRO_DECLINE = "intro_decline"
+ROUND_PAGE = "round_page"
+ROUND_DROP = "round_drop"
+ROUND_CONFIRM = "round_confirm"
+ROUND_CANCEL = "round_cancel"
+ROUND_MODAL = "round_submit"
+
 # Modals (callback ids)
 PROFILE_MODAL = "profile_submit"
 ASK_MODAL = "ask_submit"

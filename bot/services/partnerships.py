@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from bot.services import clock, profiles
 from bot.services.errors import Conflict, NotAllowed
 from bot.services.lookup import by_hint
-from bot.services.matching import DECLINE_MEMORY, load
+from bot.services.matching import DECLINE_MEMORY, load, pair_kind
 from models import OPEN_STATUSES, Partnership, PartnershipRequest, Person
 
 REQUEST_LIFETIME = timedelta(days=14)
@@ -78,17 +78,23 @@ def request(session: Session, me: Person, target_id: object, note: str = "", now
     if recently_declined is not None:
         raise Conflict(f"{target.display_name or 'They'} isn't available for a new partnership right now.")
     _check_capacity(session, me, target, asking=me)
-    partnership = Partnership(team_id=me.team_id, person_a_id=a, person_b_id=b, status="requested", created_at=now)
+    partnership = Partnership(team_id=me.team_id, person_a_id=a, person_b_id=b, status="requested", created_at=now,
+                              kind=pair_kind(session, me, target))
     partnership.request = PartnershipRequest(
         from_person_id=me.id, to_person_id=target.id, note=note.strip()[:MAX_NOTE], created_at=now,
         expires_at=now + REQUEST_LIFETIME,
     )
+    return _insert(session, partnership, "There is already an open request between you two.")
+
+
+def _insert(session: Session, partnership: Partnership, taken: str) -> Partnership:
+    """Add a new open partnership; the pair's unique open index settles a race, with `taken` as the answer."""
     try:
         with session.begin_nested():
             session.add(partnership)
             session.flush()
     except IntegrityError:
-        raise Conflict("There is already an open request between you two.") from None
+        raise Conflict(taken) from None
     return partnership
 
 
@@ -141,6 +147,26 @@ def accept(session: Session, team_id: str, slack_user_id: str, partnership_id: o
     _claim(session, partnership, status="active", decided_at=now, started_at=now,
            planned_end=clock.add_months(now.date(), DEFAULT_MONTHS))
     return partnership
+
+
+BUDDY_DAYS = 45
+
+
+def start_introduced(session: Session, giver: Person, taker: Person, kind: str, length_months: int,
+                     now: datetime | None = None) -> Partnership:
+    """Two people who both accepted an introduction (formal round, onboarding buddy) become an active partnership
+    of that kind, as an accepted request does; a buddy's runs 45 days, others the program's default length.
+    The caller opens the pair's group chat and sends the kickoff, as for a request."""
+    now = now or clock.now()
+    a, b = _pair(giver, taker)
+    if session.scalars(select(Partnership.id).where(Partnership.person_a_id == a, Partnership.person_b_id == b,
+                                                    Partnership.status.in_(OPEN_STATUSES))).first() is not None:
+        raise Conflict(f"You and {taker.display_name or 'they'} already have a partnership or an open request.")
+    _check_capacity(session, giver, taker)
+    end = now.date() + timedelta(days=BUDDY_DAYS) if kind == "buddy" else clock.add_months(now.date(), length_months)
+    partnership = Partnership(team_id=giver.team_id, person_a_id=a, person_b_id=b, status="active", kind=kind,
+                              created_at=now, decided_at=now, started_at=now, planned_end=end)
+    return _insert(session, partnership, "These two already have an open partnership.")
 
 
 def decline(session: Session, team_id: str, slack_user_id: str, partnership_id: object, now: datetime | None = None) -> Partnership:

@@ -1,0 +1,131 @@
+"""Introductions: the program (a formal round, or an onboarding buddy) introduces a giver (mentor, buddy) to a
+taker (mentee, newcomer). Proposed, then sent (a DM to each with Accept / Decline), then two yeses make an active
+partnership of the introduction's kind; one no declines it. Messages go through the outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from bot.services import clock, outbox, partnerships, program
+from bot.services.errors import Conflict, NotAllowed
+from bot.services.lookup import by_hint
+from bot.services.matching import load
+from bot.settings import Settings
+from handlers.blocks import rounds as blocks
+from handlers.blocks.profile import profile_summary
+from models import Introduction, PairingRound, Person
+
+NOT_YOURS = "That introduction isn't one of yours."
+
+
+def propose(session: Session, *, team_id: str, kind: str, giver_id: int, taker_id: int, reason: str,
+            score: float = 0.0, round_id: int | None = None, created_by: str | None = None) -> Introduction:
+    """A proposed introduction (nothing is sent yet); `send` sends it."""
+    if kind not in ("formal", "buddy"):
+        raise ValueError(kind)
+    if giver_id == taker_id:
+        raise Conflict("Someone can't be introduced to themselves.")
+    intro = Introduction(team_id=team_id, kind=kind, giver_id=giver_id, taker_id=taker_id, reason=reason[:2000],
+                         score=float(score), round_id=round_id, created_by=created_by, status="proposed")
+    session.add(intro)
+    session.flush()
+    return intro
+
+
+def free_places(session: Session, people: list[Person]) -> dict[int, int]:
+    """How many more partnerships each person can take: their profile capacity minus open partnerships."""
+    counts = load(session, [p.id for p in people])
+    return {p.id: max(0, p.capacity - counts.get(p.id, 0)) for p in people}
+
+
+def send(session: Session, intro: Introduction, settings: Settings, now: datetime | None = None) -> None:
+    """proposed -> sent: both are told, each by a DM naming the other, the reason, and Accept / Decline."""
+    now = now or clock.now()
+    giver, taker = intro.giver, intro.taker
+    for person in (giver, taker):
+        if person.status != "active":
+            raise Conflict(f"{person.display_name or 'Someone in this pair'} isn't active in the program right now.")
+    if free_places(session, [giver])[giver.id] <= 0:
+        raise Conflict(f"{giver.display_name or 'The mentor'} has no room for another partner right now.")
+    moved = session.execute(
+        update(Introduction).where(Introduction.id == intro.id, Introduction.status == "proposed")
+        .values(status="sent", sent_at=now).execution_options(synchronize_session=False)
+    ).rowcount
+    session.refresh(intro)
+    if moved != 1:
+        raise Conflict(f"This introduction was already {intro.status}.")
+    name = program.current(session, intro.team_id, settings).name
+    for me, other in ((giver, taker), (taker, giver)):
+        message = blocks.intro_dm(name, intro.kind, intro.id, me_is_giver=me is giver, other_name=other.display_name,
+                                  other_user_id=other.slack_user_id, other_summary=profile_summary(other),
+                                  reason=intro.reason)
+        outbox.enqueue(session, intro.team_id, f"intro:{intro.id}:{me.id}", "introduction", me.slack_user_id, message,
+                       priority=0 if intro.round_id else 1)
+
+
+def _mine(session: Session, team_id: str, user_id: str, intro_id: object) -> tuple[Introduction, Person]:
+    intro = by_hint(session, Introduction, intro_id)
+    if intro is None or intro.team_id != team_id:
+        raise NotAllowed(NOT_YOURS)
+    for person in (intro.giver, intro.taker):
+        if person.slack_user_id == user_id and person.team_id == team_id:
+            return intro, person
+    raise NotAllowed(NOT_YOURS)
+
+
+def answer(session: Session, team_id: str, user_id: str, intro_id: object, accept: bool, settings: Settings,
+           now: datetime | None = None) -> Introduction:
+    """The giver's or the taker's answer. A second click changes nothing; two yeses start the partnership
+    (`intro.partnership_id`), a no declines it. Both, and for a round its admin, are told through the outbox."""
+    now = now or clock.now()
+    intro, me = _mine(session, team_id, user_id, intro_id)
+    if intro.status in ("proposed", "dropped"):
+        raise Conflict("This introduction hasn't been sent, so there is nothing to answer yet.")
+    if intro.status != "sent":
+        return intro  # already settled: a double click, or a late one
+    column = Introduction.giver_answer if me.id == intro.giver_id else Introduction.taker_answer
+    said = session.execute(
+        update(Introduction).where(Introduction.id == intro.id, Introduction.status == "sent", column.is_(None))
+        .values({column.key: "yes" if accept else "no"}).execution_options(synchronize_session=False)
+    ).rowcount
+    session.refresh(intro)
+    if said != 1:
+        return intro  # this person answered before
+    other = intro.taker if me.id == intro.giver_id else intro.giver
+    if not accept:
+        if _settle(session, intro, "declined", now):
+            outbox.enqueue(session, team_id, f"intro-declined:{intro.id}:{other.id}", "introduction", other.slack_user_id,
+                           blocks.intro_declined(me.slack_user_id))
+            admin = _round_admin(session, intro)
+            if admin:
+                outbox.enqueue(session, team_id, f"intro-declined:{intro.id}:admin", "introduction", admin,
+                               blocks.intro_declined_for_admin(intro.round_id, intro.giver.slack_user_id,
+                                                               intro.taker.slack_user_id))
+        return intro
+    if intro.giver_answer == "yes" and intro.taker_answer == "yes":
+        length = program.current(session, team_id, settings).default_length_months
+        partnership = partnerships.start_introduced(session, intro.giver, intro.taker, intro.kind, length, now)
+        if _settle(session, intro, "accepted", now, partnership_id=partnership.id):
+            for person, partner in ((intro.giver, intro.taker), (intro.taker, intro.giver)):
+                outbox.enqueue(session, team_id, f"intro-accepted:{intro.id}:{person.id}", "introduction",
+                               person.slack_user_id, blocks.intro_accepted(intro.kind, partner.slack_user_id))
+    return intro
+
+
+def _settle(session: Session, intro: Introduction, status: str, now: datetime, **values: object) -> bool:
+    moved = session.execute(
+        update(Introduction).where(Introduction.id == intro.id, Introduction.status == "sent")
+        .values(status=status, answered_at=now, **values).execution_options(synchronize_session=False)
+    ).rowcount
+    session.refresh(intro)
+    return moved == 1
+
+
+def _round_admin(session: Session, intro: Introduction) -> str | None:
+    if intro.kind != "formal" or intro.round_id is None:
+        return intro.created_by if intro.kind == "formal" else None
+    pairing_round = session.get(PairingRound, intro.round_id)
+    return pairing_round.created_by if pairing_round else None
