@@ -25,7 +25,16 @@ class Deps:
 
     @property
     def program_name(self) -> str:
+        """The PROGRAM_NAME setting only: messages use `program_of(deps, team_id).name`, which admins can change."""
         return self.settings.program_name
+
+
+def program_of(deps: Deps, team_id: str):
+    """The team's effective program (name, objective, channels, k, defaults) as admins set it in Slack."""
+    from bot.services import program
+
+    with deps.db.uow() as session:
+        return program.current(session, team_id, deps.settings)
 
 
 def deliver_now(deps: Deps) -> None:

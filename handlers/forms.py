@@ -41,6 +41,8 @@ def _value_of(state: dict) -> Any:
         return state.get("selected_user")
     if kind == "multi_users_select":
         return state.get("selected_users") or []
+    if kind == "conversations_select":
+        return state.get("selected_conversation")
     return state.get("value")
 
 

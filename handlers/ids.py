@@ -61,6 +61,8 @@ CHECKIN_MODAL = "checkin_submit"
 # Stories: add story modal callback ids here
 STORY_MODAL = "story_submit"
 STORY_EDIT_MODAL = "story_edit_submit"
+# Program administration (handlers/admin.py)
+ADMIN_MODAL = "admin_program_submit"
 
 
 def unique(action_id: str, suffix: object) -> str:

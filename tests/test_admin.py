@@ -1,0 +1,133 @@
+"""Program administration: admins change the program in Slack (name, objective, channels, k, schedules, types,
+admins), every change is audited, nobody else can, and the bot uses what they set."""
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from models import AuditEntry, ProgramConfig
+
+ADMIN = "UADMIN"
+
+
+@pytest.fixture
+def admin(bot, fake, monkeypatch):
+    """One admin from PROGRAM_ADMINS (Deps holds the same Settings object, so the app sees it at once)."""
+    fake.add_user(ADMIN, "Ada Admin")
+    monkeypatch.setattr(bot.settings, "program_admins", [ADMIN])
+    return ADMIN
+
+
+def open_admin_modal(world, user_id):
+    r = world.slack.command(user_id, "admin")
+    assert r.status == 200, r.text
+    return world.fake.wait_for(lambda: (m := world.fake.open_modal(user_id)) and m["callback_id"] == "admin_program_submit" and m)
+
+
+def save(world, user_id, values):
+    r = world.slack.submit(user_id, open_admin_modal(world, user_id), values)
+    assert r.status == 200, r.text
+    world.idle()
+    return r
+
+
+def audit_rows(bot):
+    with bot.db.uow() as session:
+        return [(e.actor_user_id, e.action, e.detail) for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+
+
+def config(bot):
+    with bot.db.uow() as session:
+        row = session.get(ProgramConfig, "T0TEST")
+        return None if row is None else {c: getattr(row, c) for c in ("name", "objective", "digest_channel",
+                                                                     "anonymity_min_group", "schedules")}
+
+
+def said(fake, user_id, words):
+    return [m for m in fake.dms_to(user_id) if words in json.dumps(m)]
+
+
+def test_admin_changes_the_program_and_every_change_is_audited(world, slack, fake, bot, admin):
+    r = save(world, admin, {"name": "Learn Together", "objective": "Everyone learns from a colleague this year.",
+                            "digest_channel": "C0DIGEST2", "anonymity_min_group": "3",
+                            "cron_weekly-digest": "0 9 * * 5"})
+    assert not r.view_errors
+    assert said(fake, admin, "5 change(s)")
+    assert [(a, action) for a, action, _ in audit_rows(bot)] == [
+        (admin, "program.name"), (admin, "program.objective"), (admin, "program.digest_channel"),
+        (admin, "program.anonymity_min_group"), (admin, "program.schedule")]
+    assert audit_rows(bot)[0][2] == {"old": "Grow Together", "new": "Learn Together"}
+    assert audit_rows(bot)[4][2] == {"job": "weekly-digest", "old": "0 8 * * 1", "new": "0 9 * * 5"}
+
+    # the modal opens again with what was saved
+    view = open_admin_modal(world, admin)
+    state = {b["block_id"]: b["element"] for b in view["blocks"] if b["type"] == "input"}
+    assert state["name"]["initial_value"] == "Learn Together"
+    assert state["digest_channel"]["initial_conversation"] == "C0DIGEST2"
+    assert state["cron_weekly-digest"]["initial_value"] == "0 9 * * 5"
+    slack.close_view(admin, view)
+
+    log = slack.command(admin, "admin log")
+    text = json.dumps(log.ephemeral, ensure_ascii=False)
+    assert "“Grow Together” → “Learn Together”" in text
+    assert "schedule of weekly-digest" in text and "<#C0DIGEST2>" in text
+
+
+def test_bad_fields_come_back_as_field_errors_and_nothing_changes(world, slack, fake, bot, admin):
+    r = save(world, admin, {"name": "Learn Together", "cron_weekly-digest": "every monday",
+                            "cron_request-expiry": "61 * * * *"})
+    assert set(r.view_errors) == {"cron_weekly-digest", "cron_request-expiry"}
+    assert "5 fields" in r.view_errors["cron_weekly-digest"]
+    assert config(bot) is None and audit_rows(bot) == []
+
+    view = fake.open_modal(admin)  # still open, with the errors
+    r = world.forged_submit(admin, view, {"anonymity_min_group": "1", "default_length_months": "0"})
+    assert set(r.view_errors) == {"anonymity_min_group", "default_length_months"}
+    assert config(bot) is None and audit_rows(bot) == []
+
+
+def test_a_non_admin_is_refused_and_a_forged_submission_changes_nothing(world, slack, fake, bot, admin):
+    fake.add_user("UMALLORY", "Mallory")
+    r = slack.command("UMALLORY", "admin")
+    assert r.status == 200
+    world.idle()
+    assert fake.open_modal("UMALLORY") is None
+    assert any("Only the program's admins" in json.dumps(x) for x in fake.responses("UMALLORY")), fake.summary()
+    r = slack.command("UMALLORY", "admin log")
+    world.idle()
+    assert sum("Only the program's admins" in json.dumps(x) for x in fake.responses("UMALLORY")) == 2
+
+    # Mallory copies the admin's modal and posts a submission of it by hand, making herself admin
+    view = open_admin_modal(world, admin)
+    assert slack.command("UMALLORY", "join").status == 200  # any modal of her own, for Slack to answer into
+    fake.wait_for(lambda: fake.open_modal("UMALLORY"))
+    r = world.forged_submit("UMALLORY", view, {"name": "Mallory's Program"})
+    r2 = world.forged_submit("UMALLORY", view, {})
+    assert r.status == 200 and r2.status == 200
+    world.idle()
+    assert "Only the program's admins" in json.dumps(fake.open_modal("UMALLORY"))
+    assert config(bot) is None and audit_rows(bot) == []
+
+
+def test_an_admin_adds_an_admin_who_can_then_open_the_modal_and_env_admins_stay(world, slack, fake, bot, admin):
+    fake.add_user("UBEA", "Bea")
+    assert slack.command("UBEA", "admin").status == 200
+    world.idle()
+    assert fake.open_modal("UBEA") is None
+
+    r = save(world, admin, {"admins": [admin, "UBEA"]})
+    assert not r.view_errors
+    assert audit_rows(bot) == [(admin, "admin.add", {"user": "UBEA"})]
+
+    view = open_admin_modal(world, "UBEA")
+    r = slack.submit("UBEA", view, {"admins": ["UBEA"]})  # taking the PROGRAM_ADMINS admin off is refused
+    assert "PROGRAM_ADMINS" in r.view_errors["admins"]
+    r = slack.submit("UBEA", fake.open_modal("UBEA"), {"admins": [admin], "objective": "Grow."})
+    assert not r.view_errors
+    world.idle()
+    assert audit_rows(bot)[1:] == [("UBEA", "program.objective", {"old": "", "new": "Grow."}),
+                                   ("UBEA", "admin.remove", {"user": "UBEA"})]
+    assert slack.command("UBEA", "admin").status == 200  # Bea took herself off
+    world.idle()
+    assert fake.open_modal("UBEA") is None
