@@ -35,11 +35,12 @@ is about a dozen queries whatever the number of people.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 from models import (
@@ -60,21 +61,18 @@ MAX_SKILLS = 5
 LIVE = ("active", "paused")
 
 
-# -- weeks --------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Week:
-    """Monday 00:00 to Monday 00:00 in the program's time zone; `start`/`end` are the UTC instants."""
+# -- weeks and other runs of days ---------------------------------------------------------------
+class Days:
+    """Whole days [first_day, end_day) in the program's time zone; `start`/`end` are the UTC instants.
+    States are taken at `end`; "pairs that met" counts meetings from `met_from` to the last day."""
 
-    first_day: date  # the Monday
+    first_day: date
+    end_day: date  # exclusive
     tz_name: str
 
     @property
-    def end_day(self) -> date:  # the next Monday (exclusive)
-        return self.first_day + timedelta(days=7)
-
-    @property
-    def last_day(self) -> date:  # the Sunday
-        return self.first_day + timedelta(days=6)
+    def last_day(self) -> date:
+        return self.end_day - timedelta(days=1)
 
     @property
     def start(self) -> datetime:
@@ -86,15 +84,44 @@ class Week:
 
     @property
     def period(self) -> str:
-        """The check-in month (YYYY-MM) containing the week's last day."""
+        """The check-in month (YYYY-MM) containing the last day."""
         return f"{self.last_day:%Y-%m}"
 
     @property
     def month_start(self) -> date:
         return self.last_day.replace(day=1)
 
+    @property
+    def met_from(self) -> date:
+        return self.first_day
+
+
+@dataclass(frozen=True)
+class Week(Days):
+    """Monday 00:00 to Monday 00:00 in the program's time zone."""
+
+    first_day: date  # the Monday
+    tz_name: str
+
+    @property
+    def end_day(self) -> date:  # the next Monday (exclusive)
+        return self.first_day + timedelta(days=7)
+
+    @property
+    def met_from(self) -> date:  # the digest's "pairs that met this month"
+        return self.month_start
+
     def previous(self, weeks: int = 1) -> Week:
         return Week(self.first_day - timedelta(days=7 * weeks), self.tz_name)
+
+
+@dataclass(frozen=True)
+class Span(Days):
+    """Any run of whole days: an admin's report period, or one month of it."""
+
+    first_day: date
+    end_day: date  # exclusive
+    tz_name: str
 
 
 def _midnight(day: date, tz_name: str) -> datetime:
@@ -111,7 +138,7 @@ def report_week(now: datetime, tz: ZoneInfo) -> Week:
 # -- results ------------------------------------------------------------------------------------
 @dataclass
 class WeekFigures:
-    week: Week
+    week: Days  # a Week in the digest; any Span in `figures`
     people: int = 0
     new_people: int = 0
     active_partnerships: int = 0
@@ -188,44 +215,16 @@ def _active_at(end: datetime):
 def compute(session: Session, team_id: str, week: Week, *, k: int) -> Digest:
     """All the digest's figures for one team: `week` against the week before, and the 12-week chart."""
     weeks = [week.previous(n) for n in range(CHART_WEEKS - 1, -1, -1)]  # oldest first, `week` last
-    this, last = WeekFigures(week), WeekFigures(week.previous())
-    both = (this, last)
+    this, last = figures(session, team_id, [week, week.previous()])
 
-    # People
+    # The chart: partnerships active at each of the 12 week ends, and meetings per week (dates in the
+    # program's time zone), counted per day (at most 84 rows, read from the (team_id, held_on) index alone).
     row = session.execute(
-        select(*[_count(Person.joined_at < f.week.end) for f in both],
-               *[_count(and_(Person.joined_at >= f.week.start, Person.joined_at < f.week.end)) for f in both])
-        .where(Person.team_id == team_id, Person.status != "left", Person.joined_at < week.end)
-    ).one()
-    this.people, last.people, this.new_people, last.new_people = map(int, row)
-
-    # Partnerships: active at each of the 12 week ends (chart), new and at risk this week and last
-    oldest_end = weeks[0].end
-    row = session.execute(
-        select(*[_count(_active_at(w.end)) for w in weeks],
-               *[_count(and_(Partnership.started_at >= f.week.start, Partnership.started_at < f.week.end)) for f in both],
-               *[_count(and_(_active_at(f.week.end), Partnership.at_risk_since < f.week.end)) for f in both])
+        select(*[_count(_active_at(w.end)) for w in weeks])
         .where(Partnership.team_id == team_id, Partnership.started_at.is_not(None), Partnership.started_at < week.end,
-               or_(Partnership.status.in_(LIVE), Partnership.ended_at >= oldest_end))
+               or_(Partnership.status.in_(LIVE), Partnership.ended_at >= weeks[0].end))
     ).one()
-    active = [int(v) for v in row[:CHART_WEEKS]]
-    this.active_partnerships, last.active_partnerships = active[-1], active[-2]
-    this.new_partnerships, last.new_partnerships, this.at_risk, last.at_risk = map(int, row[CHART_WEEKS:])
-
-    # Pairs that met this month (per week: its month, up to its last day)
-    def met_in(f: WeekFigures):
-        return exists().where(Meeting.partnership_id == Partnership.id, Meeting.held_on >= f.week.month_start,
-                              Meeting.held_on < f.week.end_day)
-
-    row = session.execute(
-        select(*[_count(and_(_active_at(f.week.end), met_in(f))) for f in both])
-        .where(Partnership.team_id == team_id, Partnership.started_at.is_not(None),
-               Partnership.started_at < week.end, or_(Partnership.status.in_(LIVE), Partnership.ended_at >= last.week.end))
-    ).one()
-    this.pairs_met, last.pairs_met = map(int, row)
-
-    # Meetings per week for 12 weeks (dates in the program's time zone): counted per day (at most 84 rows,
-    # read from the (team_id, held_on) index alone), then added up per week here.
+    active = [int(v) for v in row]
     per_day = session.execute(
         select(Meeting.held_on, func.count())
         .where(Meeting.team_id == team_id, Meeting.held_on >= weeks[0].first_day, Meeting.held_on < week.end_day)
@@ -234,46 +233,6 @@ def compute(session: Session, team_id: str, week: Week, *, k: int) -> Digest:
     meetings = [0] * CHART_WEEKS
     for held_on, n in per_day:
         meetings[(held_on - weeks[0].first_day).days // 7] += int(n)
-    this.meetings, last.meetings = meetings[-1], meetings[-2]
-    row = session.execute(
-        select(_sum(Meeting.held_on >= this.week.first_day, Meeting.minutes),
-               _sum(Meeting.held_on < this.week.first_day, Meeting.minutes))
-        .where(Meeting.team_id == team_id, Meeting.held_on >= last.week.first_day, Meeting.held_on < week.end_day)
-    ).one()
-    this.minutes, last.minutes = map(int, row)
-
-    # Agreements signed (the later confirmation) and supervisors' acknowledgements
-    signed_at = case((Agreement.confirmed_a_at > Agreement.confirmed_b_at, Agreement.confirmed_a_at),
-                     else_=Agreement.confirmed_b_at)
-    row = session.execute(
-        select(*[_count(and_(signed_at >= f.week.start, signed_at < f.week.end)) for f in both])
-        .where(Agreement.team_id == team_id, Agreement.confirmed_a_at < week.end, Agreement.confirmed_b_at < week.end,
-               or_(Agreement.confirmed_a_at >= last.week.start, Agreement.confirmed_b_at >= last.week.start))
-    ).one()
-    this.agreements_signed, last.agreements_signed = map(int, row)
-    row = session.execute(
-        select(_count(SupervisorAck.acknowledged_at >= this.week.start), _count(SupervisorAck.acknowledged_at < last.week.end))
-        .where(SupervisorAck.team_id == team_id, SupervisorAck.acknowledged_at >= last.week.start,
-               SupervisorAck.acknowledged_at < week.end)
-    ).one()
-    this.acknowledged, last.acknowledged = map(int, row)
-
-    # Check-in response rate (counts only), each week for the month containing its last day
-    row = session.execute(
-        select(*[_count(and_(CheckIn.period == f.week.period, CheckIn.created_at < f.week.end)) for f in both],
-               *[_count(and_(CheckIn.period == f.week.period, CheckIn.created_at < f.week.end,
-                             CheckIn.answered_at < f.week.end)) for f in both])
-        .where(CheckIn.team_id == team_id, CheckIn.period.in_(sorted({this.week.period, last.week.period})))
-    ).one()
-    this.checkins_asked, last.checkins_asked, this.checkins_answered, last.checkins_answered = map(int, row)
-
-    # Stories posted
-    row = session.execute(
-        select(_count(Story.posted_at >= this.week.start), _count(Story.posted_at < last.week.end))
-        .where(Story.team_id == team_id, Story.status == "posted", Story.posted_at >= last.week.start,
-               Story.posted_at < week.end)
-    ).one()
-    this.stories, last.stories = map(int, row)
 
     return Digest(
         team_id=team_id, this=this, last=last, k=k,
@@ -282,6 +241,94 @@ def compute(session: Session, team_id: str, week: Week, *, k: int) -> Digest:
         closed_last=closed_month(session, team_id, last.week.end, k),
         chart=[ChartWeek(w.first_day, m, a) for w, m, a in zip(weeks, meetings, active)],
     )
+
+
+def _spread(out: list[WeekFigures], row, *names: str) -> None:
+    """A row of len(out) columns per name, span by span, into the figures."""
+    n = len(out)
+    for i, name in enumerate(names):
+        for f, value in zip(out, row[i * n:(i + 1) * n]):
+            setattr(f, name, int(value))
+
+
+def figures(session: Session, team_id: str, spans: Sequence[Days]) -> list[WeekFigures]:
+    """The per-period figures (everything but skills, closed months and the chart) for each span, as defined
+    above with "week" read as "span". One aggregate query per group of figures, whatever the number of spans
+    (keep it to a few dozen: every span is a few columns)."""
+    out = [WeekFigures(s) for s in spans]
+    start, end = min(s.start for s in spans), max(s.end for s in spans)
+    first_day, end_day = min(s.first_day for s in spans), max(s.end_day for s in spans)
+
+    # People
+    row = session.execute(
+        select(*[_count(Person.joined_at < s.end) for s in spans],
+               *[_count(and_(Person.joined_at >= s.start, Person.joined_at < s.end)) for s in spans])
+        .where(Person.team_id == team_id, Person.status != "left", Person.joined_at < end)
+    ).one()
+    _spread(out, row, "people", "new_people")
+
+    # Partnerships: active at each span's end, new within it, at risk at its end
+    row = session.execute(
+        select(*[_count(_active_at(s.end)) for s in spans],
+               *[_count(and_(Partnership.started_at >= s.start, Partnership.started_at < s.end)) for s in spans],
+               *[_count(and_(_active_at(s.end), Partnership.at_risk_since < s.end)) for s in spans])
+        .where(Partnership.team_id == team_id, Partnership.started_at.is_not(None), Partnership.started_at < end,
+               or_(Partnership.status.in_(LIVE), Partnership.ended_at >= start))
+    ).one()
+    _spread(out, row, "active_partnerships", "new_partnerships", "at_risk")
+
+    # Pairs that met: of those active at the span's end, the ones with a meeting from `met_from` to its last day
+    row = session.execute(
+        select(*[func.count(distinct(case((and_(Meeting.held_on >= s.met_from, Meeting.held_on < s.end_day,
+                                                 _active_at(s.end)), Meeting.partnership_id))))
+                 for s in spans])
+        .select_from(Meeting).join(Partnership, Partnership.id == Meeting.partnership_id)
+        .where(Meeting.team_id == team_id, Meeting.held_on >= min(s.met_from for s in spans), Meeting.held_on < end_day)
+    ).one()
+    _spread(out, row, "pairs_met")
+
+    # Meetings held and their minutes
+    def held_in(s: Days):
+        return and_(Meeting.held_on >= s.first_day, Meeting.held_on < s.end_day)
+
+    row = session.execute(
+        select(*[_count(held_in(s)) for s in spans], *[_sum(held_in(s), Meeting.minutes) for s in spans])
+        .where(Meeting.team_id == team_id, Meeting.held_on >= first_day, Meeting.held_on < end_day)
+    ).one()
+    _spread(out, row, "meetings", "minutes")
+
+    # Agreements signed (the later confirmation) and supervisors' acknowledgements
+    signed_at = case((Agreement.confirmed_a_at > Agreement.confirmed_b_at, Agreement.confirmed_a_at),
+                     else_=Agreement.confirmed_b_at)
+    row = session.execute(
+        select(*[_count(and_(signed_at >= s.start, signed_at < s.end)) for s in spans])
+        .where(Agreement.team_id == team_id, Agreement.confirmed_a_at < end, Agreement.confirmed_b_at < end,
+               or_(Agreement.confirmed_a_at >= start, Agreement.confirmed_b_at >= start))
+    ).one()
+    _spread(out, row, "agreements_signed")
+    acked = SupervisorAck.acknowledged_at
+    row = session.execute(
+        select(*[_count(and_(acked >= s.start, acked < s.end)) for s in spans])
+        .where(SupervisorAck.team_id == team_id, acked >= start, acked < end)
+    ).one()
+    _spread(out, row, "acknowledged")
+
+    # Check-in response rate (counts only), each span for the month containing its last day
+    row = session.execute(
+        select(*[_count(and_(CheckIn.period == s.period, CheckIn.created_at < s.end)) for s in spans],
+               *[_count(and_(CheckIn.period == s.period, CheckIn.created_at < s.end, CheckIn.answered_at < s.end))
+                 for s in spans])
+        .where(CheckIn.team_id == team_id, CheckIn.period.in_(sorted({s.period for s in spans})))
+    ).one()
+    _spread(out, row, "checkins_asked", "checkins_answered")
+
+    # Stories posted
+    row = session.execute(
+        select(*[_count(and_(Story.posted_at >= s.start, Story.posted_at < s.end)) for s in spans])
+        .where(Story.team_id == team_id, Story.status == "posted", Story.posted_at >= start, Story.posted_at < end)
+    ).one()
+    _spread(out, row, "stories")
+    return out
 
 
 def skill_gaps(session: Session, team_id: str, end: datetime, limit: int = MAX_SKILLS) -> list[SkillGap]:
@@ -313,8 +360,11 @@ def closed_month(session: Session, team_id: str, before: datetime, k: int) -> Cl
                                     CheckInPeriod.closed_at < before)
         .order_by(CheckInPeriod.closed_at.desc(), CheckInPeriod.period.desc()).limit(1)
     ).first()
-    if period is None:
-        return None
+    return None if period is None else reported(period, k)
+
+
+def reported(period: CheckInPeriod, k: int) -> ClosedMonth:
+    """A closed check-in month with only what the k-rule allows."""
     reportable = period.answered >= k
     expected_n = period.expected_yes + period.expected_partly + period.expected_no
     effectiveness = expected = None
