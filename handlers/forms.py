@@ -37,6 +37,8 @@ def _value_of(state: dict) -> Any:
         return [o.get("value") for o in state.get("selected_options") or []]
     if kind == "datepicker":
         return state.get("selected_date")
+    if kind == "timepicker":
+        return state.get("selected_time")
     if kind == "users_select":
         return state.get("selected_user")
     if kind == "multi_users_select":

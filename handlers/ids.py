@@ -64,6 +64,20 @@ STORY_EDIT_MODAL = "story_edit_submit"
 # Program administration (handlers/admin.py)
 ADMIN_MODAL = "admin_program_submit"
 
+# Topic sessions and succession (handlers/topics.py, handlers/succession.py)
+TOPIC_HOST = "topic_host"
+TOPIC_JOIN = "topic_join"
+TOPIC_LEAVE = "topic_leave"
+TOPIC_CANCEL = "topic_cancel"
+TOPIC_PAGE = "topic_page"
+TOPIC_MODAL = "topic_submit"
+HANDOVER_OPEN = "handover_open"
+HANDOVER_ADD = "handover_add"
+HANDOVER_DONE = "handover_done"
+HANDOVER_CLOSE = "handover_close"
+SUCCESSION_MODAL = "succession_submit"
+HANDOVER_MODAL = "handover_item_submit"
+
 
 def unique(action_id: str, suffix: object) -> str:
     return f"{action_id}:{suffix}"

@@ -35,7 +35,7 @@ class Job:
 
 
 def _jobs() -> dict[str, Job]:
-    from jobs import checkins, meeting_nudges, request_expiry, success_stories, weekly_digest
+    from jobs import checkins, meeting_nudges, request_expiry, success_stories, topic_reminders, weekly_digest
 
     return {job.name: job for job in (
         Job("monthly-checkins", "Close last month's check-ins, report them, and ask everyone in a partnership "
@@ -49,6 +49,8 @@ def _jobs() -> dict[str, Job]:
         Job("success-stories", "Post the next approved success story; prompt pairs for stories after 3 months",
             success_stories.run),
         Job("weekly-digest", "Post the managers' weekly digest with a 12-week chart", weekly_digest.run),
+        Job("topic-reminders", "Remind people with a seat at a topic session (and its host) the day before",
+            topic_reminders.run),
     )}
 
 

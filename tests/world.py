@@ -79,6 +79,17 @@ class World:
         assert partnership is not None and partnership.status == "active"
         return partnership.id
 
+    def forged_click(self, user_id: str, action_id: str, value: object) -> None:
+        """A button press Slack never showed this person (a replayed or hand-made payload), from their DM."""
+        dm = self.fake.dm_channel(user_id)
+        payload = self.slack._base_payload("block_actions", user_id)
+        payload.update(actions=[{"type": "button", "action_id": action_id, "block_id": "x", "value": str(value),
+                                 "action_ts": "1.1"}],
+                       container={"type": "message", "channel_id": dm, "message_ts": "1.1"}, channel={"id": dm},
+                       response_url=self.fake.new_response_url(user_id, dm))
+        assert self.slack._interactive(payload).status == 200
+        self.idle()
+
     def forged_submit(self, user_id: str, view: dict, raw: dict, metadata: str | None = None):
         """A view_submission Slack's client would never send (empty required fields, tampered metadata):
         what a hostile or buggy client could still post. `raw` maps block_id to the value to send."""
