@@ -73,6 +73,12 @@ def friendly(err: dict) -> str:
     return _FRIENDLY.get(err["type"], err["msg"])
 
 
+def id_and_offset(value: str | None) -> tuple[str, int]:
+    """A button value "id:page offset" (a list's item and the page it was shown on): both only hints."""
+    raw_id, _, offset = (value or "").partition(":")
+    return raw_id, int(offset) if offset.isdigit() and len(offset) < 7 else 0
+
+
 def metadata(view: dict) -> dict[str, Any]:
     """private_metadata as a dict: a hint only, every id in it is checked again by the service."""
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from bot.services import outbox, topics
+from bot.services import outbox, program, topics
 from bot.services.errors import DomainError
 from handlers import ids
 from handlers.blocks import topics as blocks
@@ -21,19 +21,14 @@ from handlers.common import (
     team_of,
     user_of,
 )
-from handlers.forms import field_errors, state_values
-
-
-def _split(value: str | None) -> tuple[str, int]:
-    """A button's "session id:page offset" (both only hints)."""
-    sid, _, offset = (value or "").partition(":")
-    return sid, int(offset) if offset.isdigit() and len(offset) < 7 else 0
+from handlers.forms import field_errors, id_and_offset, state_values
 
 
 def topics_message(deps: Deps, team_id: str, user_id: str, offset: int = 0, note: str | None = None) -> dict:
     with deps.db.uow() as session:
         page = topics.upcoming(session, team_id, user_id, deps.settings, offset)
-    return blocks.topics_message(deps.program_name, page, note)
+        name = program.current(session, team_id, deps.settings).name
+    return blocks.topics_message(name, page, note)
 
 
 def host_modal(deps: Deps, team_id: str, user_id: str) -> dict:
@@ -87,11 +82,11 @@ def register(app, deps: Deps) -> None:
     @guarded
     def page(ack, body, client, respond):
         ack()
-        _, offset = _split(":" + (action_value(body) or ""))
+        _, offset = id_and_offset(":" + (action_value(body) or ""))
         reply(client, body, respond, topics_message(deps, team_of(body), user_of(body), offset), replace=True)
 
     def act(body, client, respond, change) -> None:
-        sid, offset = _split(action_value(body))
+        sid, offset = id_and_offset(action_value(body))
         note = change(sid)
         reply(client, body, respond, topics_message(deps, team_of(body), user_of(body), offset, note), replace=True)
 
@@ -119,7 +114,7 @@ def register(app, deps: Deps) -> None:
         def change(sid):
             with deps.db.uow() as session:
                 topic, host, people = topics.cancel(session, team_of(body), user_of(body), sid, deps.settings)
-                message = blocks.cancelled_message(deps.program_name, topic, host)
+                message = blocks.cancelled_message(program.current(session, topic.team_id, deps.settings).name, topic, host)
                 outbox.enqueue_many(session, [
                     {"team_id": topic.team_id, "key": f"topic-cancelled:{topic.id}:{person.id}",
                      "kind": "topic-cancelled", "recipient": person.slack_user_id, "payload": message, "priority": 1}

@@ -28,6 +28,8 @@ Definitions (what every figure means):
   A count, never names. (The flag is cleared when a pair is fine again, so last week's figure counts only
   pairs still flagged now.)
 * Stories posted: success stories posted within the week.
+* Succession: for every active succession plan, knowledge items handed over against all its items, as of the
+  run (plans name the retiring person: the digest goes to the managers' channel; no check-in data involved).
 
 Every figure is an aggregate (COUNT / SUM over CASE) in SQL valid on SQLite and PostgreSQL; one team's digest
 is about a dozen queries whatever the number of people.
@@ -43,6 +45,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, case, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
+from bot.services.succession import Progress as HandoverProgress
+from bot.services.succession import progress as handover_progress
 from models import (
     Agreement,
     CheckIn,
@@ -196,6 +200,7 @@ class Digest:
     closed_last: ClosedMonth | None
     k: int
     chart: list[ChartWeek] = field(default_factory=list)
+    succession: list[HandoverProgress] = field(default_factory=list)  # active plans, as of the run
 
 
 # -- queries ------------------------------------------------------------------------------------
@@ -240,6 +245,7 @@ def compute(session: Session, team_id: str, week: Week, *, k: int) -> Digest:
         closed_this=closed_month(session, team_id, week.end, k),
         closed_last=closed_month(session, team_id, last.week.end, k),
         chart=[ChartWeek(w.first_day, m, a) for w, m, a in zip(weeks, meetings, active)],
+        succession=handover_progress(session, team_id),
     )
 
 

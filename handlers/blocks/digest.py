@@ -105,6 +105,15 @@ def _bullets(title: str, lines: list[str]) -> dict:
     return section(cut(f"*{title}*\n" + "\n".join(f"• {line}" for line in lines), 3000))
 
 
+def succession_lines(digest: Digest, most: int = 25) -> list[str]:
+    """"<@U…> (retiring 30 June 2027): 3 of 5 items handed over", one per active plan, soonest retiring first."""
+    lines = [f"<@{p.retiring_user_id}> (retiring {_day(p.retire_on) if p.retire_on else 'date not set'}): "
+             f"{p.done} of {p.total} items handed over" for p in digest.succession[:most]]
+    if len(digest.succession) > most:
+        lines.append(f"and {len(digest.succession) - most} more plans")
+    return lines
+
+
 def digest_message(digest: Digest, program_name: str, tz_name: str) -> dict:
     """{"text", "blocks"} for the managers' channel."""
     this, last = digest.this, digest.last
@@ -138,6 +147,7 @@ def digest_message(digest: Digest, program_name: str, tz_name: str) -> dict:
             *_closed_lines(digest.closed_this, digest.closed_last),
         ]),
         _bullets("Stories", [count_line("Stories posted", this.stories, last.stories)]),
+        *([_bullets("Succession plans (as of today)", succession_lines(digest))] if digest.succession else []),
         divider(),
         context(SMALL_PRINT.format(tz=esc(tz_name), k=digest.k)),
     ]

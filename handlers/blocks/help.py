@@ -13,6 +13,10 @@ SUBCOMMANDS: list[tuple[str, str]] = [
     ("log", "Log a meeting: date, length, topics, action items."),
     ("journal", "Your private learning journal: only you can read it."),
     ("story", "Share a success story from your partnership (your partner agrees first if it names them)."),
+    ("topic", "Host a topic session: “come learn about…” at a time, for a number of seats."),
+    ("topics", "Upcoming topic sessions: take a seat or give it up."),
+    ("handover", "The succession plans you are in: the retiring person's knowledge checklist (admins start one "
+                 "with `/mentor succession`)."),
     ("help", "This overview."),
 ]
 
