@@ -112,16 +112,35 @@ def cmd_manifest(settings: Settings | None, args: argparse.Namespace) -> int:
     return 0
 
 
+def _schedules(settings: Settings) -> dict[str, str]:
+    """The job schedules in effect (set with `/mentor admin`), or {} when there is no database to ask."""
+    import os
+
+    from bot.db import Database
+    from jobs.scheduler import schedules
+
+    url = settings.database_url
+    if url.startswith("sqlite:///") and not os.path.exists(url.removeprefix("sqlite:///")):
+        return {}  # no database yet: don't create one just to list the jobs
+    db = Database(url)
+    try:
+        return schedules(settings, db) or {}
+    finally:
+        db.dispose()
+
+
 def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
     from jobs import JOBS
     from jobs.scheduler import next_run, run_job
 
     if args.jobs_command == "list":
+        lines = _schedules(settings)  # as admins set them in Slack, else CRON_<JOB>
         print(f"{'JOB':<18} {'SCHEDULE':<16} {'NEXT RUN (' + settings.program_timezone + ')':<26} WHAT IT DOES")
         for job in JOBS.values():
-            nxt = next_run(settings, job.name)
+            line = lines.get(job.name) or settings.cron(job.name)
+            nxt = next_run(settings, job.name, line=line)
             when = f"{nxt:%Y-%m-%d %H:%M %a}" if nxt else "never"
-            print(f"{job.name:<18} {settings.cron(job.name):<16} {when:<26} {job.description}")
+            print(f"{job.name:<18} {line:<16} {when:<26} {job.description}")
         return 0
     job = JOBS.get(args.name)
     if job is None:

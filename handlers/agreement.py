@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from bot.services import agreements, clock, outbox, partnerships, profiles
+from bot.services import agreements, clock, outbox, partnerships, profiles, program
 from bot.services.agreements import AgreementForm
 from bot.services.errors import DomainError
 from handlers import ids
@@ -57,9 +57,10 @@ def register(app, deps: Deps) -> None:
             if partnership.status not in ("active", "paused"):
                 raise DomainError("This partnership is not active, so its agreement can't change.")
             today = clock.local_today(me.tz, me.tz_offset)
+            months = program.current(session, team_of(body), deps.settings).default_length_months
             view = blocks.agreement_modal(
                 partnership.id, partnership.other(me.id).display_name, agreements.current(session, partnership.id),
-                me.id == partnership.person_a_id, clock.add_months(today, 6),
+                me.id == partnership.person_a_id, clock.add_months(today, months), default_months=months,
             )
         open_view(client, body, view)
 
@@ -117,7 +118,8 @@ def register(app, deps: Deps) -> None:
             for row in agreement.acknowledgements:
                 if row.id in to_notify:
                     outbox.enqueue(session, team_id, f"supervisor-ack:{row.id}", "supervisor-ack", row.supervisor_user_id,
-                                   blocks.supervisor_dm(deps.program_name, agreement, partnership,
+                                   blocks.supervisor_dm(program.current(session, team_id, deps.settings).name,
+                                                        agreement, partnership,
                                                         agreements.supervisees(agreement, row.supervisor_user_id), row.id))
             channel = partnership.channel_id
             if complete and channel:

@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from bot.services import checkins, clock, outbox, partnerships, profiles, stories
+from bot.services import checkins, clock, outbox, partnerships, profiles, program, stories
 from bot.services.checkins import CheckInForm
 from bot.services.errors import DomainError
 from handlers import ids
 from handlers.blocks import checkin as blocks
 from handlers.blocks.story import story_prompt
-from handlers.common import Deps, action_value, deliver_now, guarded, notice_view, open_view, reply, team_of, user_of
+from handlers.common import (
+    Deps,
+    action_value,
+    deliver_now,
+    guarded,
+    notice_view,
+    open_view,
+    program_of,
+    reply,
+    team_of,
+    user_of,
+)
 from handlers.forms import field_errors, metadata, state_values
 from handlers.home import publish_home
 
@@ -29,11 +40,11 @@ def _form(view: dict) -> dict:
 
 def register(app, deps: Deps) -> None:
     settings = deps.settings
-    k = settings.anonymity_min_group
 
     def open_modal(body, client, met: str | None):
         now = clock.now()
         with deps.db.uow() as session:
+            k = program.current(session, team_of(body), settings).anonymity_min_group
             checkin, person = checkins.for_author(session, team_of(body), user_of(body), action_value(body), now, settings.tz)
             name, _partner_id = checkins.partner_name(session, checkin)
             current = _own_answer(checkin)
@@ -72,6 +83,8 @@ def register(app, deps: Deps) -> None:
         team_id, user_id, now = team_of(body), user_of(body), clock.now()
         try:
             with deps.db.uow() as session:
+                prog = program.current(session, team_id, settings)
+                k = prog.anonymity_min_group
                 person = profiles.require(session, team_id, user_id)
                 problems = form.problems(clock.local_today(person.tz, person.tz_offset))
                 if problems:
@@ -89,7 +102,7 @@ def register(app, deps: Deps) -> None:
         ack(response_action="update", view=notice_view(
             "Thank you", f"Your {month} check-in is saved. It is anonymous: nobody else sees your answer, and "
             f"reports only show totals over at least {k} people. You can change it until the end of {month}."))
-        thanks = blocks.thanks_message(deps.program_name, month, checkin.id, name, partner_id, k)
+        thanks = blocks.thanks_message(prog.name, month, checkin.id, name, partner_id, k)
         for row in sent:  # the DMs that asked: now a thank-you with "Change my answer"
             client.chat_update(channel=row.slack_channel, ts=row.slack_ts, **thanks)
 
@@ -112,7 +125,7 @@ def register(app, deps: Deps) -> None:
 
     def _story_prompts(session, partnership) -> None:
         stories.enqueue_prompts(session, [partnership], "ended", lambda person, partner, p, occasion: story_prompt(
-            deps.program_name, person, partner, p, occasion))
+            program.current(session, p.team_id, settings).name, person, partner, p, occasion))
 
     @app.action(ids.matcher(ids.AT_RISK_FINE))
     @guarded
@@ -139,5 +152,5 @@ def register(app, deps: Deps) -> None:
         with deps.db.uow() as session:
             person = profiles.require(session, team_of(body), user_of(body))
             checkins.resume(session, person)
-        reply(client, body, respond, blocks.resumed_message(deps.program_name), replace=True)
+        reply(client, body, respond, blocks.resumed_message(program_of(deps, team_of(body)).name), replace=True)
         publish_home(client, deps, team_of(body), user_of(body))

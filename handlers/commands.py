@@ -11,7 +11,7 @@ from handlers.agreement import overview_message
 from handlers.blocks import find as find_blocks
 from handlers.blocks.help import help_message
 from handlers.blocks.meeting import no_partnership_to_log
-from handlers.common import Deps, guarded, team_of, user_of
+from handlers.common import Deps, guarded, program_of, team_of, user_of
 from handlers.find import find_message
 from handlers.meeting import journal_message, log_modal
 from handlers.profile import open_profile
@@ -30,7 +30,8 @@ def register(app, deps: Deps) -> None:
         ack(response_type="ephemeral", **message)
 
     def show_help(ack, body, client, rest):
-        reply(ack, help_message(deps.program_name, joined=_joined(deps, body)))
+        prog = program_of(deps, team_of(body))
+        reply(ack, help_message(prog.name, joined=_joined(deps, body), objective=prog.objective))
 
     def profile(ack, body, client, rest):
         ack()
@@ -82,6 +83,6 @@ def register(app, deps: Deps) -> None:
         handler = routes.get(sub)
         if handler is None:
             close = difflib.get_close_matches(sub, list(routes), n=1, cutoff=0.5)
-            return reply(ack, help_message(deps.program_name, joined=_joined(deps, body), unknown=sub[:40],
+            return reply(ack, help_message(program_of(deps, team_of(body)).name, joined=_joined(deps, body), unknown=sub[:40],
                                            suggestion=close[0] if close else None))
         return handler(ack, body, client, rest)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints, ValidationError
 
-from bot.services import matching, outbox, partnerships, profiles
+from bot.services import matching, outbox, partnerships, profiles, program
 from bot.services.errors import DomainError
 from handlers import ids
 from handlers.blocks import find as find_blocks
@@ -86,7 +86,8 @@ def register(app, deps: Deps) -> None:
                 me = profiles.require(session, team_id, user_id)
                 partnership = partnerships.request(session, me, metadata(view).get("person_id"), note)
                 target = partnership.other(me.id)
-                message = request_blocks.request_dm(deps.program_name, me, note, partnership.id,
+                message = request_blocks.request_dm(program.current(session, team_id, deps.settings).name, me, note,
+                                                    partnership.id,
                                                     partnership.request.expires_at)
                 target_user, pid = target.slack_user_id, partnership.id
                 outbox.enqueue(session, team_id, f"request:{pid}", "request", target_user, message)

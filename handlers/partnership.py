@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.services import outbox, partnerships
+from bot.services import outbox, partnerships, program
 from handlers import ids
 from handlers.blocks import requests as request_blocks
 from handlers.common import Deps, action_value, deliver_now, guarded, team_of, user_of
@@ -38,7 +38,8 @@ def register(app, deps: Deps) -> None:
         with deps.db.uow() as session:
             partnerships.set_channel(session, facts["id"], group)
             outbox.enqueue(session, team_id, f"kickoff:{facts['id']}", "kickoff", group,
-                           request_blocks.kickoff(deps.program_name, facts["asker"], facts["asked"], facts["id"]))
+                           request_blocks.kickoff(program.current(session, team_id, deps.settings).name, facts["asker"],
+                                                  facts["asked"], facts["id"]))
         deliver_now(deps)
         publish_home(client, deps, team_id, facts["asker"], facts["asked"])
 

@@ -7,12 +7,12 @@ import logging
 from pydantic import ValidationError
 from slack_sdk.errors import SlackApiError
 
-from bot.services import profiles, skills
+from bot.services import profiles, program, skills
 from bot.services.profiles import ProfileForm
 from handlers import ids
-from handlers.blocks.common import actions, button, section
+from handlers.blocks.common import actions, button, cut, esc, section
 from handlers.blocks.profile import profile_modal
-from handlers.common import Deps, dm, guarded, open_view, team_of, user_of
+from handlers.common import Deps, dm, guarded, open_view, program_of, team_of, user_of
 from handlers.forms import field_errors, state_values
 from handlers.home import publish_home
 
@@ -24,7 +24,8 @@ def open_profile(client, deps: Deps, body: dict) -> None:
         person = profiles.current(session, team_of(body), user_of(body))
         form = profiles.to_form(person) if person is not None else None
         known = [s.name for s in skills.popular(session, team_of(body))]
-    open_view(client, body, profile_modal(deps.program_name, form, known))
+        prog = program.current(session, team_of(body), deps.settings)
+    open_view(client, body, profile_modal(prog.name, form, known, default_capacity=prog.default_capacity))
 
 
 def parse(values: dict) -> ProfileForm:
@@ -82,11 +83,13 @@ def register(app, deps: Deps) -> None:
         ack()
         _mirror_slack_profile(client, deps, person_id, user_id)
         if created:
+            prog = program_of(deps, team_id)
             dm(client, user_id, {
-                "text": f"Welcome to {deps.program_name}!",
+                "text": f"Welcome to {prog.name}!",
                 "blocks": [
-                    section(f"*Welcome to {deps.program_name}!* Your profile is saved. Next, see which peers suit "
-                            "you best and ask one to partner."),
+                    section(f"*Welcome to {esc(prog.name)}!* Your profile is saved. Next, see which peers suit "
+                            "you best and ask one to partner."
+                            + (f"\n*Our objective:* {esc(cut(prog.objective, 500))}" if prog.objective else "")),
                     actions(button("Find a partner", ids.FIND, style="primary"), block_id="welcome_actions"),
                 ],
             })

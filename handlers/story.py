@@ -11,7 +11,7 @@ import logging
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from bot.services import outbox, profiles, stories
+from bot.services import outbox, profiles, program, stories
 from bot.services.errors import DomainError
 from bot.services.lookup import by_hint
 from bot.services.stories import EditForm, StoryForm
@@ -47,10 +47,10 @@ def story_command(ack, body, client, deps: Deps) -> None:
 # -- what each change sends (enqueued in the caller's unit of work) ---------------------------------------------
 
 def _ask_admins(session: Session, deps: Deps, story: Story) -> None:
-    admins = deps.settings.program_admins
+    admins = program.admins(session, story.team_id, deps.settings)
     if not admins:
         log.warning("story %s waits for review but PROGRAM_ADMINS is empty", story.id)
-    message = blocks.review_request(deps.program_name, story)
+    message = blocks.review_request(_name(session, deps, story.team_id), story)
     for admin in dict.fromkeys(admins):
         outbox.enqueue(session, story.team_id, stories.review_request_key(story.id, admin), "story-review", admin, message)
 
@@ -58,9 +58,13 @@ def _ask_admins(session: Session, deps: Deps, story: Story) -> None:
 def _close_review_requests(session: Session, deps: Deps, story: Story) -> None:
     """Every review request sent for this story (to whoever was an admin then) now shows the decision instead
     of the buttons."""
-    message = blocks.reviewed(deps.program_name, story)
+    message = blocks.reviewed(_name(session, deps, story.team_id), story)
     for key, admin in stories.review_requests(session, story.id):
         _update_sent(session, story, key, f"story-reviewed:{story.id}:{admin}", admin, message)
+
+
+def _name(session: Session, deps: Deps, team_id: str) -> str:
+    return program.current(session, team_id, deps.settings).name
 
 
 def _update_sent(session: Session, story: Story, sent_key: str, key: str, recipient: str, message: dict) -> None:
@@ -92,10 +96,11 @@ def register(app, deps: Deps) -> None:
                 story = stories.submit(session, team_of(body), user_of(body), form)
                 if story.status == "awaiting_partner":
                     outbox.enqueue(session, story.team_id, f"story-consent:{story.id}", "story-consent",
-                                   story.partner.slack_user_id, blocks.consent_request(deps.program_name, story))
+                                   story.partner.slack_user_id,
+                                   blocks.consent_request(_name(session, deps, story.team_id), story))
                 else:
                     _ask_admins(session, deps, story)
-                notice = blocks.submitted_notice(story, bool(deps.settings.program_admins))
+                notice = blocks.submitted_notice(story, bool(program.admins(session, story.team_id, deps.settings)))
         except DomainError as exc:
             refuse_in_modal(ack, exc, "Not shared")
             return
@@ -106,11 +111,12 @@ def register(app, deps: Deps) -> None:
         with deps.db.uow() as session:
             story = stories.partner_decide(session, team_of(body), user_of(body), action_value(body), agree)
             _update_sent(session, story, f"story-consent:{story.id}", f"story-consent-answered:{story.id}",
-                         story.partner.slack_user_id, blocks.consent_answered(deps.program_name, story))
+                         story.partner.slack_user_id, blocks.consent_answered(_name(session, deps, story.team_id), story))
             author = story.author.slack_user_id
             if agree:
                 outbox.enqueue(session, story.team_id, f"story-partner-agreed:{story.id}", "story-news", author,
-                               blocks.partner_agreed_for_author(story, bool(deps.settings.program_admins)))
+                               blocks.partner_agreed_for_author(
+                                   story, bool(program.admins(session, story.team_id, deps.settings))))
                 _ask_admins(session, deps, story)
             else:
                 outbox.enqueue(session, story.team_id, f"story-partner-declined:{story.id}", "story-news", author,
@@ -132,11 +138,12 @@ def register(app, deps: Deps) -> None:
     def decide(team_id: str, user_id: str, story_id: object, decision: str, edited: EditForm | None = None) -> None:
         """The admin's decision, the author's news and the closed review requests, in one unit of work."""
         with deps.db.uow() as session:
-            story = stories.review(session, team_id, user_id, story_id, deps.settings.program_admins,
+            story = stories.review(session, team_id, user_id, story_id, program.admins(session, team_id, deps.settings),
                                    decision, edited)  # type: ignore[arg-type]
             outbox.enqueue(session, story.team_id, f"story-outcome:{story.id}", "story-news",
                            story.author.slack_user_id,
-                           blocks.outcome_for_author(story, edited is not None, deps.settings.stories_channel))
+                           blocks.outcome_for_author(story, edited is not None,
+                                                     program.current(session, team_id, deps.settings).stories_channel))
             _close_review_requests(session, deps, story)
 
     @app.action(ids.STORY_APPROVE)
@@ -159,7 +166,7 @@ def register(app, deps: Deps) -> None:
         ack()
         with deps.db.uow() as session:
             story = stories.for_review(session, team_of(body), user_of(body), action_value(body),
-                                       deps.settings.program_admins)
+                                       program.admins(session, team_of(body), deps.settings))
             view = blocks.edit_modal(story)
         open_view(client, body, view)
 

@@ -1,5 +1,8 @@
 """The scheduler: APScheduler 3 fires each job on its cron setting, in PROGRAM_TIMEZONE.
 
+A schedule an admin sets in Slack (`/mentor admin`) overrides CRON_<JOB>: every process re-reads the
+schedules at each leadership check (every 15 seconds) and reschedules the jobs that changed, no restart.
+
 Several processes may run a scheduler (every `serve` replica by default). On PostgreSQL only the
 holder of an advisory lock fires cron jobs (the leader); the others stand by and take over when its
 connection goes away. On SQLite there is one process, which is always the leader.
@@ -37,19 +40,41 @@ OUTBOX_EVERY = 10  # seconds
 LEADER_EVERY = 15  # seconds between attempts to become leader
 
 
-def trigger(settings: Settings, name: str) -> CronTrigger:
-    return crontab(settings.cron(name), settings.tz)
+def trigger(settings: Settings, name: str, line: str | None = None) -> CronTrigger:
+    """The job's trigger: its crontab line as admins set it (`line`, see `schedules`), else CRON_<JOB>."""
+    return crontab(line or settings.cron(name), settings.tz)
 
 
-def next_run(settings: Settings, name: str, now: datetime | None = None) -> datetime | None:
+def schedules(settings: Settings, db: Database) -> dict[str, str] | None:
+    """Every job's effective crontab line: set in Slack with `/mentor admin`, else CRON_<JOB>. None when the
+    database can't be read (the caller keeps what it has)."""
+    from bot.services import program
+
+    try:
+        with db.uow() as session:
+            lines = program.effective_schedules(session, settings)
+    except Exception as exc:
+        log.warning("could not read the job schedules from the database: %s", exc)
+        return None
+    for name, line in list(lines.items()):
+        try:
+            crontab(line)
+        except ValueError:
+            log.error("job %s: stored schedule %r is not a crontab line; using CRON_%s", name, line,
+                      name.upper().replace("-", "_"))
+            lines[name] = settings.cron(name)
+    return lines
+
+
+def next_run(settings: Settings, name: str, now: datetime | None = None, line: str | None = None) -> datetime | None:
     now = now or utcnow()
-    return trigger(settings, name).get_next_fire_time(None, now.astimezone(settings.tz))
+    return trigger(settings, name, line).get_next_fire_time(None, now.astimezone(settings.tz))
 
 
-def last_fire(settings: Settings, name: str, now: datetime | None = None) -> datetime | None:
+def last_fire(settings: Settings, name: str, now: datetime | None = None, line: str | None = None) -> datetime | None:
     """The most recent scheduled time at or before now (looking back up to 45 days)."""
     now = (now or utcnow()).astimezone(settings.tz)
-    cron = trigger(settings, name)
+    cron = trigger(settings, name, line)
     probe, last = now - timedelta(days=45), None
     while True:
         fire = cron.get_next_fire_time(last, probe)
@@ -134,8 +159,9 @@ class Scheduler:
         kind = BlockingScheduler if blocking else BackgroundScheduler
         self.aps = kind(timezone=settings.tz,
                         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300})
+        self.lines = schedules(settings, db) or {name: settings.cron(name) for name in JOBS}
         for name in JOBS:
-            self.aps.add_job(self._fire, trigger(settings, name), args=[name], id=name, name=name)
+            self.aps.add_job(self._fire, trigger(settings, name, self.lines[name]), args=[name], id=name, name=name)
         self.aps.add_job(self._drain, "interval", seconds=OUTBOX_EVERY, id="outbox", name="outbox")
         self.aps.add_job(self._check_leader, "interval", seconds=LEADER_EVERY, id="leader", name="leader",
                          next_run_time=datetime.now(settings.tz))
@@ -148,7 +174,22 @@ class Scheduler:
             self.aps.shutdown(wait=True)
         self.leader.release()
 
+    def refresh_schedules(self) -> list[str]:
+        """Reschedule the jobs whose schedule an admin changed in Slack (every process, so a standby that takes
+        over fires on the new schedule too). Returns the names of the rescheduled jobs."""
+        lines = schedules(self.settings, self.db)
+        changed = [name for name in JOBS if lines is not None and lines[name] != self.lines.get(name)]
+        for name in changed:
+            self.aps.reschedule_job(name, trigger=trigger(self.settings, name, lines[name]))
+            log.info("job %s now runs on %r (was %r)", name, lines[name], self.lines.get(name))
+            self.lines[name] = lines[name]
+        return changed
+
     def _check_leader(self) -> None:
+        try:
+            self.refresh_schedules()
+        except Exception:
+            log.exception("could not apply changed job schedules")
         leader = self.leader.held()
         if leader and not self._was_leader:
             self.catch_up()
@@ -157,7 +198,7 @@ class Scheduler:
     def _fire(self, name: str) -> None:
         if not self.leader.held():
             return
-        fire = last_fire(self.settings, name) or utcnow()
+        fire = last_fire(self.settings, name, line=self.lines.get(name)) or utcnow()
         try:
             run_job(self.settings, self.db, name, fire_time=fire, how="schedule")
         except Exception:
@@ -178,7 +219,7 @@ class Scheduler:
         row instead: installing the bot does not replay the past."""
         ran = []
         for name in JOBS:
-            fire = last_fire(self.settings, name)
+            fire = last_fire(self.settings, name, line=self.lines.get(name))
             if fire is None:
                 continue
             with self.db.uow() as session:

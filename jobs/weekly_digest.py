@@ -12,7 +12,7 @@ from sqlalchemy import or_, select
 
 from bot.chart import weekly_chart
 from bot.services import digest as figures
-from bot.services import profiles
+from bot.services import profiles, program
 from bot.services.outbox import enqueue
 from handlers.blocks.digest import chart_title, digest_message
 from jobs import JobContext
@@ -37,28 +37,31 @@ def _attempts(session, team_id: str, week: figures.Week) -> tuple[int, bool]:
 
 def run(ctx: JobContext) -> str:
     settings = ctx.settings
-    channel = settings.digest_channel
-    if not channel:
+    with ctx.db.uow() as session:  # each team's channel, k and name as its admins set them (or the settings)
+        programs = {team_id: program.current(session, team_id, settings) for team_id in profiles.teams(session)}
+    channels = {team_id: p.digest_channel for team_id, p in programs.items() if p.digest_channel}
+    if not channels and not settings.digest_channel:
         return "DIGEST_CHANNEL is not set; no digest posted"
+    channel = ", ".join(sorted(set(channels.values()))) or settings.digest_channel
     week = figures.report_week(utcnow(), settings.tz)
     queued = 0
-    with ctx.db.uow() as session:
-        team_ids = profiles.teams(session)
+    team_ids = list(channels)
     for team_id in team_ids:
+        prog, team_channel = programs[team_id], channels[team_id]
         with ctx.db.uow() as session:
             tried, alive = _attempts(session, team_id, week)
             if alive:
                 continue  # this week's digest was written before (sent, or still on its way)
             message_key, chart_key = keys(team_id, week, tried + 1)
-            digest = figures.compute(session, team_id, week, k=settings.anonymity_min_group)
-            message = digest_message(digest, settings.program_name, settings.program_timezone)
-            png = weekly_chart(f"{settings.program_name}: last 12 weeks",
+            digest = figures.compute(session, team_id, week, k=prog.anonymity_min_group)
+            message = digest_message(digest, prog.name, settings.program_timezone, objective=prog.objective)
+            png = weekly_chart(f"{prog.name}: last 12 weeks",
                                [w.first_day for w in digest.chart], [w.meetings for w in digest.chart],
                                [w.active_partnerships for w in digest.chart])
-            if enqueue(session, team_id, message_key, "digest", channel, message, priority=0):
-                enqueue(session, team_id, chart_key, "digest-chart", channel, {
+            if enqueue(session, team_id, message_key, "digest", team_channel, message, priority=0):
+                enqueue(session, team_id, chart_key, "digest-chart", team_channel, {
                     "file": {"filename": f"mentoring-12-weeks-{week.first_day}.png",
-                             "title": chart_title(settings.program_name, week.last_day)},
+                             "title": chart_title(prog.name, week.last_day)},
                     "text": "Meetings per week (bars) and active partnerships at each week's end (line), last 12 weeks.",
                     "in_thread": False,
                 }, after_key=message_key, attachment=png, priority=0)

@@ -43,27 +43,48 @@ def free_places(session: Session, people: list[Person]) -> dict[int, int]:
 
 def send(session: Session, intro: Introduction, settings: Settings, now: datetime | None = None) -> None:
     """proposed -> sent: both are told, each by a DM naming the other, the reason, and Accept / Decline."""
-    now = now or clock.now()
-    giver, taker = intro.giver, intro.taker
-    for person in (giver, taker):
-        if person.status != "active":
-            raise Conflict(f"{person.display_name or 'Someone in this pair'} isn't active in the program right now.")
-    if free_places(session, [giver])[giver.id] <= 0:
-        raise Conflict(f"{giver.display_name or 'The mentor'} has no room for another partner right now.")
-    moved = session.execute(
-        update(Introduction).where(Introduction.id == intro.id, Introduction.status == "proposed")
-        .values(status="sent", sent_at=now).execution_options(synchronize_session=False)
-    ).rowcount
+    _, skipped = send_many(session, [intro], settings, now)
+    if skipped:
+        raise Conflict(skipped[0][1])
     session.refresh(intro)
-    if moved != 1:
-        raise Conflict(f"This introduction was already {intro.status}.")
-    name = program.current(session, intro.team_id, settings).name
-    for me, other in ((giver, taker), (taker, giver)):
-        message = blocks.intro_dm(name, intro.kind, intro.id, me_is_giver=me is giver, other_name=other.display_name,
-                                  other_user_id=other.slack_user_id, other_summary=profile_summary(other),
-                                  reason=intro.reason)
-        outbox.enqueue(session, intro.team_id, f"intro:{intro.id}:{me.id}", "introduction", me.slack_user_id, message,
-                       priority=0 if intro.round_id else 1)
+
+
+def send_many(session: Session, intros: list[Introduction], settings: Settings,
+              now: datetime | None = None) -> tuple[list[Introduction], list[tuple[Introduction, str]]]:
+    """`send` for many (a confirmed round): both people must be active and the giver must still have room.
+    Returns (sent, [(not sent, why)]); what is not sent stays proposed."""
+    now = now or clock.now()
+    if not intros:
+        return [], []
+    places = free_places(session, list({i.giver_id: i.giver for i in intros}.values()))
+    sent, skipped = [], []
+    for intro in intros:
+        idle = next((p for p in (intro.giver, intro.taker) if p.status != "active"), None)
+        if intro.status != "proposed":
+            skipped.append((intro, f"This introduction was already {intro.status}."))
+        elif idle is not None:
+            skipped.append((intro, f"{idle.display_name or 'Someone in this pair'} isn't active in the program right now."))
+        elif places[intro.giver_id] <= 0:
+            skipped.append((intro, f"{intro.giver.display_name or 'The mentor'} has no room for another partner right now."))
+        else:
+            sent.append(intro)
+    if not sent:
+        return sent, skipped
+    for start in range(0, len(sent), 1000):
+        session.execute(update(Introduction).where(Introduction.id.in_([i.id for i in sent[start:start + 1000]]),
+                                                   Introduction.status == "proposed")
+                        .values(status="sent", sent_at=now).execution_options(synchronize_session=False))
+    name = program.current(session, sent[0].team_id, settings).name
+    rows = []
+    for intro in sent:
+        for me, other in ((intro.giver, intro.taker), (intro.taker, intro.giver)):
+            message = blocks.intro_dm(name, intro.kind, intro.id, me_is_giver=me is intro.giver,
+                                      other_name=other.display_name, other_user_id=other.slack_user_id,
+                                      other_summary=profile_summary(other), reason=intro.reason)
+            rows.append(dict(team_id=intro.team_id, key=f"intro:{intro.id}:{me.id}", kind="introduction",
+                             recipient=me.slack_user_id, payload=message, priority=0 if intro.round_id else 1))
+    outbox.enqueue_many(session, rows)
+    return sent, skipped
 
 
 def _mine(session: Session, team_id: str, user_id: str, intro_id: object) -> tuple[Introduction, Person]:

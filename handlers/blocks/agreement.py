@@ -27,7 +27,8 @@ from handlers.blocks.common import (
 )
 
 
-def agreement_modal(partnership_id: int, partner_name: str, current, my_side_is_a: bool, default_end: date) -> dict:
+def agreement_modal(partnership_id: int, partner_name: str, current, my_side_is_a: bool, default_end: date, *,
+                    default_months: int = 6) -> dict:
     """Draft (empty) or propose changes (prefilled with the current version)."""
     mine = (current.supervisor_a if my_side_is_a else current.supervisor_b) if current else None
     theirs = (current.supervisor_b if my_side_is_a else current.supervisor_a) if current else None
@@ -49,7 +50,8 @@ def agreement_modal(partnership_id: int, partner_name: str, current, my_side_is_
                     select([option(f"{n} minutes", n) for n in MEETING_LENGTHS],
                            initial=current.meeting_minutes if current else 45)),
         input_block("end_date", "Partnership ends on", datepicker(current.end_date if current else default_end),
-                    hint="Six months is a good start. You can extend it later."),
+                    hint=f"The program suggests {default_months} month{'s' if default_months != 1 else ''}. "
+                         "You can extend it later."),
         input_block("confidentiality", "Confidentiality", checkboxes(
             [option("We keep what we share confidential", "yes")], ["yes"] if current and current.confidentiality else []
         )),

@@ -114,12 +114,13 @@ def succession_lines(digest: Digest, most: int = 25) -> list[str]:
     return lines
 
 
-def digest_message(digest: Digest, program_name: str, tz_name: str) -> dict:
+def digest_message(digest: Digest, program_name: str, tz_name: str, *, objective: str = "") -> dict:
     """{"text", "blocks"} for the managers' channel."""
     this, last = digest.this, digest.last
     week = this.week
     blocks = [
         header(f"{program_name}: weekly digest"),
+        *([context(f"_{esc(cut(objective, 500))}_")] if objective else []),
         context(f"Week of {_day(week.first_day)} to {_day(week.last_day)} ({esc(tz_name)}), "
                 f"against the week before ({_short(last.week.first_day)} to {_short(last.week.last_day)})."),
         _bullets("People", [count_line("Opted in", this.people, last.people),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers import ids
-from handlers.blocks.common import actions, button, context, divider, section
+from handlers.blocks.common import actions, button, context, cut, divider, esc, section
 
 SUBCOMMANDS: list[tuple[str, str]] = [
     ("join", "Opt in: say what you can share and what you want to learn."),
@@ -21,7 +21,8 @@ SUBCOMMANDS: list[tuple[str, str]] = [
 ]
 
 
-def help_message(program_name: str, *, joined: bool, unknown: str | None = None, suggestion: str | None = None) -> dict:
+def help_message(program_name: str, *, joined: bool, unknown: str | None = None, suggestion: str | None = None,
+                 objective: str = "") -> dict:
     blocks = []
     if unknown is not None:
         hint = f"I don't know `/mentor {unknown}`."
@@ -33,6 +34,7 @@ def help_message(program_name: str, *, joined: bool, unknown: str | None = None,
             f"*{program_name}* is our peer mentoring program. Two colleagues who each have something to share "
             "and something to learn find each other, agree what their partnership is for, meet regularly, "
             "and both grow. It is not coaching and not counselling: you are both mentor and mentee."
+            + (f"\n*Our objective:* {esc(cut(objective, 500))}" if objective else "")
         ),
         divider(),
         section("\n".join(f"`/mentor {name}`: {text}" for name, text in SUBCOMMANDS)),

@@ -22,7 +22,8 @@ from handlers.blocks.common import (
 CAPACITY_CHOICES = range(1, 6)
 
 
-def profile_modal(program_name: str, form: ProfileForm | None, known_skills: list[str]) -> dict:
+def profile_modal(program_name: str, form: ProfileForm | None, known_skills: list[str], *,
+                  default_capacity: int = 2) -> dict:
     """Join (empty) or edit (prefilled). Skills can be picked from those others use, or typed."""
     editing = form is not None
     blocks = [
@@ -65,7 +66,7 @@ def profile_modal(program_name: str, form: ProfileForm | None, known_skills: lis
                     initial=form.level if form else None, placeholder="Choose your level"),
                     hint="Your company's job level, 1 being the most junior. Peers at the same level or one apart match best."),
         input_block("capacity", "Partners at once", select([option(str(n), n) for n in CAPACITY_CHOICES],
-                    initial=form.capacity if form else 2)),
+                    initial=form.capacity if form else default_capacity)),
         input_block("cross_department", "Partners from other departments", {
             "type": "radio_buttons", "action_id": "value",
             "options": [option("Welcome", "yes"), option("Same department only", "no")],

@@ -4,7 +4,24 @@ review for admins. Pure functions: facts in, Block Kit out."""
 from __future__ import annotations
 
 from handlers import ids
-from handlers.blocks.common import actions, button, context, cut, esc, mention, section, who
+from handlers.blocks.common import (
+    actions,
+    button,
+    checkboxes,
+    confirm_dialog,
+    context,
+    cut,
+    esc,
+    header,
+    input_block,
+    mention,
+    modal,
+    option,
+    plain,
+    section,
+    select,
+    who,
+)
 
 _ROLE_WORDS = {
     # kind -> (what the giver is to the taker, what the taker is to the giver)
@@ -91,3 +108,106 @@ def intro_kickoff(program_name: str, kind: str, giver_user_id: str, taker_user_i
         actions(button("Write our agreement", ids.AGREEMENT_WRITE, partnership_id, style="primary"),
                 button("Log a meeting", ids.LOG_OPEN, partnership_id), block_id="kickoff_actions"),
     ]}
+
+
+# -- the admin's round ------------------------------------------------------------------------------------------
+CRITERIA_CHOICES = {"leadership": "Leadership interest (their own say, in their profile)", "trained": "Mentor training done"}
+ASSESSMENT_SHORT = {"listening": "listening", "follow_through": "follow-through", "interpersonal": "interpersonal",
+                    "feedback": "feedback", "time": "time"}
+
+
+def round_modal(program_name: str) -> dict:
+    blocks = [
+        section(f"Open a formal pairing round of *{esc(program_name)}*. I propose the pairs with the best total match "
+                "under every mentor's capacity; you review them, drop or swap pairs, then confirm to send the "
+                "introductions."),
+        input_block("pool", "Who is in the pool", {
+            "type": "radio_buttons", "action_id": "value",
+            "options": [option("Everyone who opted in", "all"), option("The members of a channel", "channel")],
+            "initial_option": option("Everyone who opted in", "all"),
+        }),
+        input_block("channel", "The channel (for a channel's members)", {"type": "conversations_select", "action_id": "value",
+                    "placeholder": plain("Choose a channel", 150)}, optional=True),
+        input_block("criteria", "Who counts as a mentor", checkboxes(
+            [option(text, key) for key, text in CRITERIA_CHOICES.items()], list(CRITERIA_CHOICES)), optional=True,
+            hint="Everyone else in the pool is a mentee."),
+        input_block("min_level", "Mentors from job level", select([option(f"Level {n}", n) for n in range(1, 11)], initial=1)),
+        input_block("max_per_mentor", "Mentees per mentor, at most", select([option(str(n), n) for n in range(1, 6)], initial=2),
+                    hint="Never more than the room left in the mentor's own profile."),
+        input_block("trained", "Mark mentor training done for", {"type": "multi_users_select", "action_id": "value",
+                    "placeholder": plain("Choose people", 150)}, optional=True),
+    ]
+    return modal("Pairing round", ids.ROUND_MODAL, blocks, submit="Propose pairs")
+
+
+def round_working() -> dict:
+    return modal("Pairing round", "round_working", [section(
+        "Working out the best pairs now. I'll send you the proposal in a DM in a moment.")], submit=None, close="Close")
+
+
+def _assessment(facts: dict) -> str:
+    rated = [f"{ASSESSMENT_SHORT[k]} {facts[k]}" for k in ASSESSMENT_SHORT if isinstance(facts.get(k), int)]
+    flags = [w for w, on in (("leadership interest", facts.get("leadership")), ("trained", facts.get("trained"))) if on]
+    return " · ".join(filter(None, [", ".join(flags), ("self-assessment: " + ", ".join(rated)) if rated else ""]))
+
+
+def round_review(page) -> dict:
+    """The admin's review: the summary and one page of pairs, each with its reason and the mentor's self-assessment."""
+    r, s = page.round, page.round.summary or {}
+    editable = r.status == "proposed"
+    seconds = s.get("seconds") or {}
+    share = f" ({s['greedy_share'] * 100:.1f}% of it)" if s.get("total") else ""
+    summary = (f"*{page.kept}* pairs {'proposed' if editable else 'in this round'}"
+               + (f", {page.dropped} dropped" if page.dropped else "") + f" · {s.get('mentors', 0)} mentors, "
+               f"{s.get('mentees', 0)} mentees, {s.get('unmatched', 0)} without an acceptable mentor with room.\n"
+               f"Total match score *{s.get('total', 0):g}* (the optimum); a greedy pick would score "
+               f"{s.get('greedy_total', 0):g}{share}. Scored in {seconds.get('score', 0):.2f} s, solved in "
+               f"{seconds.get('optimal', 0):.2f} s.")
+    if r.status == "confirmed":
+        summary += f"\nConfirmed: {s.get('sent', 0)} introductions sent" + (
+            f", {s['skipped']} not sent (someone paused or has no room)." if s.get("skipped") else ".")
+    blocks = [header(f"Pairing round {r.id}: {r.status}"), section(summary)]
+    for intro in page.pairs:
+        giver, taker = intro.giver, intro.taker
+        line = f"*#{intro.id}* {who(giver.display_name, giver.slack_user_id)} → {who(taker.display_name, taker.slack_user_id)} · score {intro.score:g}"
+        if not editable:
+            line += f" · {intro.status}"
+        drop = button("Drop", ids.unique(ids.ROUND_DROP, intro.id), f"{intro.id}:{page.page}") if editable else None
+        blocks.append(section(line, accessory=drop))
+        extra = _assessment(page.admin_view.get(giver.id, {}))
+        blocks.append(context(esc(cut(intro.reason, 1500)) + (f"\n_Mentor: {extra}_" if extra else "")))
+    if not page.pairs:
+        blocks.append(section("No pairs to show."))
+    nav = []
+    if page.page > 0:
+        nav.append(button("Previous", ids.unique(ids.ROUND_PAGE, "prev"), f"{r.id}:{page.page - 1}"))
+    if page.page + 1 < page.pages:
+        nav.append(button("Next", ids.unique(ids.ROUND_PAGE, "next"), f"{r.id}:{page.page + 1}"))
+    if editable:
+        nav.append(button("Confirm and send", ids.ROUND_CONFIRM, r.id, style="primary", confirm=confirm_dialog(
+            "Send introductions?", f"Both people of each of the {page.kept} pairs get an introduction to accept or decline.",
+            "Send")))
+        nav.append(button("Cancel round", ids.ROUND_CANCEL, r.id, style="danger", confirm=confirm_dialog(
+            "Cancel this round?", "Nothing is sent; the proposal is discarded.", "Cancel round", "Keep it")))
+    if nav:
+        blocks.append(actions(*nav, block_id="round_nav"))
+    hint = f"Page {page.page + 1} of {page.pages}."
+    if editable:
+        hint += " Swap the mentees of two pairs with `/mentor round swap 12 15` (pair numbers)."
+    blocks.append(context(hint))
+    text = f"Pairing round {r.id}: {page.kept} pairs, {r.status}"
+    return {"text": text, "blocks": blocks}
+
+
+def round_usage() -> dict:
+    text = ("*Formal pairing rounds* (program admins):\n"
+            "• `/mentor round`: open a round (the pool, who counts as a mentor, mentees per mentor)\n"
+            "• `/mentor round show [page]`: the round waiting for review\n"
+            "• `/mentor round swap 12 15`: swap the mentees of pairs #12 and #15\n"
+            "• `/mentor round drop 12`, `/mentor round confirm`, `/mentor round cancel`\n"
+            "• `/mentor round trained @a @b`: record that they finished mentor training")
+    return {"text": "Formal pairing rounds", "blocks": [section(text)]}
+
+
+def simple(text: str) -> dict:
+    return {"text": text, "blocks": [section(text)]}

@@ -1,0 +1,307 @@
+"""A formal pairing round, run by an admin: pick the pool and who counts as a mentor, let `pairing` find the
+optimal assignment, review it (drop, swap), then confirm (every kept pair becomes a sent introduction) or cancel.
+Every step is admin-only and audited."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from pydantic import BaseModel, Field, field_validator
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from bot.services import clock, introductions, pairing, program
+from bot.services.errors import Conflict, NotAllowed, NotFound
+from bot.services.lookup import by_hint
+from bot.services.profiles import GOALS
+from bot.settings import Settings
+from models import Introduction, PairingRound, Partnership, Person, PersonSkill, RoundMember, Skill
+
+PAGE_SIZE = 20
+MAX_ROUND_CAPACITY = 5
+CRITERIA = ("leadership", "trained")
+SELF_ASSESSMENT = {  # the selection criteria people rate themselves on, 1 to 5
+    "listening": "Listening",
+    "follow_through": "Follow-through",
+    "interpersonal": "Interpersonal skills",
+    "feedback": "Giving feedback",
+    "time": "Time available",
+}
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+
+
+class RoundForm(BaseModel):
+    """The `/mentor round` modal."""
+
+    pool: str = Field(default="all", pattern=r"^(all|channel)$")
+    channel: str | None = Field(default=None, max_length=32)
+    criteria: list[str] = Field(default_factory=lambda: ["leadership", "trained"])
+    min_level: int = Field(default=1, ge=1, le=10)
+    max_per_mentor: int = Field(default=2, ge=1, le=MAX_ROUND_CAPACITY)
+    trained: list[str] = Field(default_factory=list, max_length=100)  # Slack user ids to mark as trained first
+
+    @field_validator("criteria")
+    @classmethod
+    def _known(cls, value: list[str]) -> list[str]:
+        if set(value) - set(CRITERIA):
+            raise ValueError("Pick from the choices shown.")
+        return value
+
+    @field_validator("channel")
+    @classmethod
+    def _channel_id(cls, value: str | None) -> str | None:
+        if value and not re.fullmatch(r"[CG][A-Z0-9]{2,30}", value):
+            raise ValueError("Pick a channel.")
+        return value or None
+
+
+def _admin(session: Session, team_id: str, user_id: str, settings: Settings) -> None:
+    program.require_admin(session, team_id, user_id, settings)
+
+
+def mark_trained(session: Session, team_id: str, user_id: str, settings: Settings, slack_user_ids: list[str]) -> list[Person]:
+    """Record that these people finished mentor training; returns those who are in the program."""
+    _admin(session, team_id, user_id, settings)
+    wanted = list(dict.fromkeys(slack_user_ids))[:100]
+    people = list(session.scalars(select(Person).where(Person.team_id == team_id, Person.slack_user_id.in_(wanted))))
+    for person in people:
+        person.mentor_trained = True
+    if people:
+        program.audit(session, team_id, user_id, "round.trained", people=[p.slack_user_id for p in people])
+    return people
+
+
+def mentions(text: str) -> list[str]:
+    return _MENTION.findall(text or "")
+
+
+@dataclass
+class Opened:
+    round: PairingRound
+    mentors: int
+    mentees: int
+
+
+def open_round(session: Session, team_id: str, user_id: str, settings: Settings, form: RoundForm,
+               channel_members: list[str] | None = None, now: datetime | None = None) -> Opened:
+    """Pick the pool, solve, and store the proposal (pairs as proposed introductions) for the admin to review."""
+    now = now or clock.now()
+    _admin(session, team_id, user_id, settings)
+    if form.pool == "channel" and (not form.channel or channel_members is None):
+        raise Conflict("Pick the channel whose members are the pool.", field="channel")
+    if form.trained:
+        mark_trained(session, team_id, user_id, settings, form.trained)
+    busy = session.scalar(select(PairingRound.id).where(PairingRound.team_id == team_id, PairingRound.status == "proposed"))
+    if busy is not None:
+        raise Conflict(f"Round {busy} is still waiting for review: confirm or cancel it first (`/mentor round show`).")
+    query = select(Person).where(Person.team_id == team_id, Person.status == "active")
+    if form.pool == "channel":
+        query = query.where(Person.slack_user_id.in_(channel_members or []))
+    people = list(session.scalars(query.order_by(Person.id)))
+    places = introductions.free_places(session, people)
+
+    def is_mentor(p: Person) -> bool:
+        return (p.level >= form.min_level and ("leadership" not in form.criteria or p.leadership_interest)
+                and ("trained" not in form.criteria or p.mentor_trained))
+
+    mentors = [p for p in people if is_mentor(p) and places[p.id] > 0]
+    mentees = [p for p in people if not is_mentor(p) and places[p.id] > 0]
+    if not mentors or not mentees:
+        raise Conflict(f"This pool has {len(mentors)} mentor(s) with room and {len(mentees)} mentee(s) with room: "
+                       "a round needs both. Check who counts as a mentor, or mark mentors trained.")
+    capacities = [min(places[p.id], form.max_per_mentor) for p in mentors]
+    pairing_round = PairingRound(team_id=team_id, status="draft", pool=form.channel if form.pool == "channel" else "all",
+                                 created_by=user_id, created_at=now, summary={})
+    session.add(pairing_round)
+    session.flush()
+    session.add_all([RoundMember(round_id=pairing_round.id, person_id=p.id, role="mentor", capacity=c)
+                     for p, c in zip(mentors, capacities)])
+    session.add_all([RoundMember(round_id=pairing_round.id, person_id=p.id, role="mentee", capacity=1) for p in mentees])
+    _propose(session, pairing_round, mentors, mentees, capacities, now)
+    program.audit(session, team_id, user_id, "round.open", round=pairing_round.id, pool=pairing_round.pool,
+                  criteria=form.criteria, min_level=form.min_level, max_per_mentor=form.max_per_mentor,
+                  mentors=len(mentors), mentees=len(mentees), pairs=pairing_round.summary.get("pairs"))
+    return Opened(pairing_round, len(mentors), len(mentees))
+
+
+def _candidates(session: Session, people: list[Person]) -> tuple[dict[int, pairing.Candidate], dict[int, str]]:
+    """Pairing's view of these people (their skills read in one query per 5,000), and the skills' names."""
+    offers: dict[int, set[int]] = {p.id: set() for p in people}
+    wants: dict[int, set[int]] = {p.id: set() for p in people}
+    names: dict[int, str] = {}
+    ids = [p.id for p in people]
+    for start in range(0, len(ids), 5000):
+        rows = session.execute(
+            select(PersonSkill.person_id, PersonSkill.skill_id, PersonSkill.kind, Skill.name)
+            .join(Skill, Skill.id == PersonSkill.skill_id).where(PersonSkill.person_id.in_(ids[start:start + 5000]))
+        ).all()
+        for person_id, skill_id, kind, name in rows:
+            (offers if kind == "offer" else wants)[person_id].add(skill_id)
+            names[skill_id] = name
+    return {p.id: pairing.Candidate(person_id=p.id, offers=frozenset(offers[p.id]), wants=frozenset(wants[p.id]),
+                                    goals=frozenset(GOALS.get(g, g).lower() for g in p.goals or []), department=p.department_key, level=p.level,
+                                    tz_offset=p.tz_offset, cross_department=p.cross_department) for p in people}, names
+
+
+def _previous_pairs(session: Session, team_id: str) -> set[tuple[int, int]]:
+    """Everyone who was ever paired, asked, or introduced: a round proposes new pairs only."""
+    pairs = {(a, b) for a, b in session.execute(select(Partnership.person_a_id, Partnership.person_b_id)
+                                                .where(Partnership.team_id == team_id))}
+    pairs |= {(a, b) for a, b in session.execute(select(Introduction.giver_id, Introduction.taker_id).where(
+        Introduction.team_id == team_id, Introduction.status.in_(("sent", "accepted", "declined"))))}
+    return pairs
+
+
+def _propose(session: Session, pairing_round: PairingRound, mentors: list[Person], mentees: list[Person],
+             capacities: list[int], now: datetime) -> None:
+    candidates, names = _candidates(session, mentors + mentees)
+    solution = pairing.solve([candidates[p.id] for p in mentors], [candidates[p.id] for p in mentees], capacities,
+                             _previous_pairs(session, pairing_round.team_id))
+    rows = []
+    for i, j, score in solution.pairs:
+        mentor, mentee = mentors[i], mentees[j]
+        rows.append(dict(team_id=pairing_round.team_id, kind="formal", round_id=pairing_round.id, giver_id=mentor.id,
+                         taker_id=mentee.id, score=round(score, 3), status="proposed", created_by=pairing_round.created_by,
+                         created_at=now, reason=pairing.reason(candidates[mentor.id], candidates[mentee.id], names,
+                                                               mentee.display_name or "the mentee")))
+    for start in range(0, len(rows), 1000):
+        session.execute(Introduction.__table__.insert(), rows[start:start + 1000])
+    pairing_round.summary = solution.summary() | {"mentors": len(mentors), "mentees": len(mentees),
+                                                  "capacity": int(sum(capacities))}
+    pairing_round.status, pairing_round.proposed_at = "proposed", now
+
+
+def get(session: Session, team_id: str, user_id: str, settings: Settings, round_id: object = None) -> PairingRound:
+    """A round of this team (the one waiting for review, or else the newest, when no id is given)."""
+    _admin(session, team_id, user_id, settings)
+    if round_id is None:
+        found = session.scalars(select(PairingRound).where(PairingRound.team_id == team_id)
+                                .order_by((PairingRound.status == "proposed").desc(), PairingRound.id.desc())).first()
+        if found is None:
+            raise NotFound("There is no pairing round yet. `/mentor round` opens one.")
+        return found
+    found = by_hint(session, PairingRound, round_id)
+    if found is None or found.team_id != team_id:
+        raise NotAllowed("That round doesn't belong to this program.")
+    return found
+
+
+@dataclass
+class Page:
+    round: PairingRound
+    pairs: list[Introduction]
+    page: int
+    pages: int
+    kept: int
+    dropped: int
+    admin_view: dict[int, dict]  # person id -> self-assessment (admins only)
+
+
+def page(session: Session, team_id: str, user_id: str, settings: Settings, round_id: object = None, number: object = 0) -> Page:
+    pairing_round = get(session, team_id, user_id, settings, round_id)
+    live = ("proposed",) if pairing_round.status in ("draft", "proposed") else ("sent", "accepted", "declined", "expired")
+    counts = {status: n for status, n in session.execute(
+        select(Introduction.status, func.count()).where(Introduction.round_id == pairing_round.id).group_by(Introduction.status))}
+    kept = sum(counts.get(s, 0) for s in live)
+    pages = max(1, -(-kept // PAGE_SIZE))
+    try:
+        number = min(max(0, int(number)), pages - 1)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        number = 0
+    pairs = list(session.scalars(
+        select(Introduction).where(Introduction.round_id == pairing_round.id, Introduction.status.in_(live))
+        .order_by(Introduction.score.desc(), Introduction.id).offset(number * PAGE_SIZE).limit(PAGE_SIZE)
+    ).unique())
+    assessments = {p.id: dict(p.self_assessment or {}) | {"leadership": p.leadership_interest, "trained": p.mentor_trained}
+                   for intro in pairs for p in (intro.giver,)}
+    return Page(pairing_round, pairs, number, pages, kept, counts.get("dropped", 0), assessments)
+
+
+def _editable(session: Session, team_id: str, user_id: str, settings: Settings, intro_id: object) -> Introduction:
+    _admin(session, team_id, user_id, settings)
+    intro = by_hint(session, Introduction, intro_id)
+    if intro is None or intro.team_id != team_id or intro.round_id is None:
+        raise NotFound(f"There is no pair #{str(intro_id)[:12]} in a round.")
+    pairing_round = session.get(PairingRound, intro.round_id)
+    if pairing_round.status != "proposed":
+        raise Conflict(f"Round {pairing_round.id} is {pairing_round.status}: its pairs can't change any more.")
+    if intro.status != "proposed":
+        raise Conflict(f"Pair #{intro.id} was {intro.status}.")
+    return intro
+
+
+def drop(session: Session, team_id: str, user_id: str, settings: Settings, intro_id: object) -> Introduction:
+    intro = _editable(session, team_id, user_id, settings, intro_id)
+    moved = session.execute(update(Introduction).where(Introduction.id == intro.id, Introduction.status == "proposed")
+                            .values(status="dropped").execution_options(synchronize_session=False)).rowcount
+    session.refresh(intro)
+    if moved == 1:
+        program.audit(session, team_id, user_id, "round.drop", round=intro.round_id, pair=intro.id,
+                      mentor=intro.giver.slack_user_id, mentee=intro.taker.slack_user_id)
+    return intro
+
+
+def swap(session: Session, team_id: str, user_id: str, settings: Settings, first: object, second: object) -> tuple[Introduction, Introduction]:
+    """Exchange the mentees of two pairs of the same round; their scores and reasons are worked out again."""
+    a = _editable(session, team_id, user_id, settings, first)
+    b = _editable(session, team_id, user_id, settings, second)
+    if a.id == b.id or a.round_id != b.round_id:
+        raise Conflict("Swap two different pairs of the same round.")
+    if a.giver_id == b.giver_id:
+        raise Conflict("Both pairs have the same mentor: swapping their mentees changes nothing.")
+    people = [a.giver, a.taker, b.giver, b.taker]
+    candidates, names = _candidates(session, people)
+    previous = _previous_pairs(session, team_id)
+    for mentor, mentee in ((a.giver, b.taker), (b.giver, a.taker)):
+        score = pairing.score_matrix([candidates[mentor.id]], [candidates[mentee.id]], previous)[0, 0]
+        if score <= 0:
+            raise Conflict(f"{mentor.display_name or 'That mentor'} and {mentee.display_name or 'that mentee'} "
+                           "are not a possible pair (nothing in common, a level or department rule, or paired before).")
+    a_taker, b_taker = a.taker, b.taker
+    for intro, mentee in ((a, b_taker), (b, a_taker)):
+        intro.taker_id = mentee.id
+        intro.score = round(float(pairing.score_matrix([candidates[intro.giver_id]], [candidates[mentee.id]])[0, 0]), 3)
+        intro.reason = pairing.reason(candidates[intro.giver_id], candidates[mentee.id], names, mentee.display_name or "the mentee")
+    session.flush()
+    session.refresh(a)
+    session.refresh(b)
+    program.audit(session, team_id, user_id, "round.swap", round=a.round_id, pairs=[a.id, b.id])
+    return a, b
+
+
+def _finish(session: Session, team_id: str, user_id: str, settings: Settings, round_id: object, status: str,
+            now: datetime) -> PairingRound:
+    pairing_round = get(session, team_id, user_id, settings, round_id)
+    moved = session.execute(update(PairingRound).where(PairingRound.id == pairing_round.id, PairingRound.status == "proposed")
+                            .values(status=status, confirmed_at=now if status == "confirmed" else None)
+                            .execution_options(synchronize_session=False)).rowcount
+    session.refresh(pairing_round)
+    if moved != 1:
+        raise Conflict(f"Round {pairing_round.id} is already {pairing_round.status}.")
+    return pairing_round
+
+
+def confirm(session: Session, team_id: str, user_id: str, settings: Settings, round_id: object,
+            now: datetime | None = None) -> tuple[PairingRound, int, int]:
+    """Every kept pair becomes a sent introduction (DMs through the outbox). Returns (round, sent, skipped)."""
+    now = now or clock.now()
+    pairing_round = _finish(session, team_id, user_id, settings, round_id, "confirmed", now)
+    pending = list(session.scalars(select(Introduction).where(Introduction.round_id == pairing_round.id,
+                                                              Introduction.status == "proposed")).unique())
+    sent, skipped = introductions.send_many(session, pending, settings, now)
+    pairing_round.summary = dict(pairing_round.summary or {}) | {"sent": len(sent), "skipped": len(skipped)}
+    program.audit(session, team_id, user_id, "round.confirm", round=pairing_round.id, sent=len(sent), skipped=len(skipped))
+    return pairing_round, len(sent), len(skipped)
+
+
+def cancel(session: Session, team_id: str, user_id: str, settings: Settings, round_id: object,
+           now: datetime | None = None) -> PairingRound:
+    now = now or clock.now()
+    pairing_round = _finish(session, team_id, user_id, settings, round_id, "cancelled", now)
+    session.execute(update(Introduction).where(Introduction.round_id == pairing_round.id, Introduction.status == "proposed")
+                    .values(status="dropped").execution_options(synchronize_session=False))
+    program.audit(session, team_id, user_id, "round.cancel", round=pairing_round.id)
+    return pairing_round
+
