@@ -6,11 +6,11 @@ import logging
 
 from slack_sdk.errors import SlackApiError
 
-from bot.services import agreements, clock, meetings, partnerships, profiles
+from bot.services import agreements, clock, meetings, partnerships, profiles, program
 from handlers import ids
 from handlers.blocks.help import help_message
 from handlers.blocks.home import PartnershipLine, home_view
-from handlers.common import Deps, guarded, reply, team_of, user_of
+from handlers.common import Deps, guarded, program_of, reply, team_of, user_of
 
 log = logging.getLogger("mentor_bot.home")
 
@@ -18,8 +18,9 @@ log = logging.getLogger("mentor_bot.home")
 def build_home(deps: Deps, team_id: str, user_id: str) -> dict:
     with deps.db.uow() as session:
         person = profiles.current(session, team_id, user_id)
+        prog = program.current(session, team_id, deps.settings)
         if person is None:
-            return home_view(deps.program_name, None, [], [], [])
+            return home_view(prog.name, None, [], [], [], objective=prog.objective)
         today = clock.local_today(person.tz, person.tz_offset)
         ov = partnerships.overview(session, person)
         lines = []
@@ -33,7 +34,7 @@ def build_home(deps: Deps, team_id: str, user_id: str) -> dict:
                 last_meeting=last.held_on if last else None, last_minutes=last.minutes if last else None,
                 next_meeting=upcoming, planned_end=p.planned_end,
             ))
-        return home_view(deps.program_name, person, lines, ov.incoming, ov.outgoing)
+        return home_view(prog.name, person, lines, ov.incoming, ov.outgoing, objective=prog.objective)
 
 
 def publish_home(client, deps: Deps, team_id: str, *user_ids: str) -> None:
@@ -58,4 +59,5 @@ def register(app, deps: Deps) -> None:
         ack()
         with deps.db.uow() as session:
             joined = profiles.current(session, team_of(body), user_of(body)) is not None
-        reply(client, body, respond, help_message(deps.program_name, joined=joined))
+        prog = program_of(deps, team_of(body))
+        reply(client, body, respond, help_message(prog.name, joined=joined, objective=prog.objective))

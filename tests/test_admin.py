@@ -1,9 +1,12 @@
 """Program administration: admins change the program in Slack (name, objective, channels, k, schedules, types,
 admins), every change is audited, nobody else can, and the bot uses what they set."""
 
+import argparse
 import json
+from datetime import datetime, timezone
 
 import pytest
+import time_machine
 from sqlalchemy import select
 
 from models import AuditEntry, ProgramConfig
@@ -131,3 +134,102 @@ def test_an_admin_adds_an_admin_who_can_then_open_the_modal_and_env_admins_stay(
     assert slack.command("UBEA", "admin").status == 200  # Bea took herself off
     world.idle()
     assert fake.open_modal("UBEA") is None
+
+
+def at(*args) -> time_machine.travel:
+    return time_machine.travel(datetime(*args, tzinfo=timezone.utc), tick=True)
+
+
+MET = {"minutes": "60", "next_not_planned": ["yes"], "effectiveness": "4", "expectations": "yes",
+       "help": "More time for this at work"}
+
+
+def test_the_next_checkin_digest_and_story_use_what_the_admin_set(world, slack, fake, bot, admin):
+    fake.add_user("UBEA", "Bea Admin")
+    fake.add_channel("C0DIGEST2", "mentoring-managers", bot_member=True)
+    fake.add_channel("C0STORY2", "mentoring-stories", bot_member=True)
+    with at(2026, 11, 20, 9):
+        world.join("U1", "Ada", offers=["Python"], wants=["Public speaking"])
+        world.join("U2", "Cy", offers=["Public speaking"], wants=["Python"])
+        world.pair("U1", "U2")
+        r = save(world, admin, {"name": "Learn Together", "objective": "Every engineer teaches one thing this year.",
+                                "digest_channel": "C0DIGEST2", "stories_channel": "C0STORY2",
+                                "anonymity_min_group": "2", "admins": [admin, "UBEA"]})
+        assert not r.view_errors
+        # help and Home show the new name and the objective
+        help_text = json.dumps(slack.command("U1", "help").ephemeral)
+        assert "Learn Together" in help_text and "Every engineer teaches one thing" in help_text
+        slack.app_home_opened("U1")
+        world.idle()
+        home = fake.home("U1")
+        assert home["blocks"][0]["text"]["text"] == "Learn Together"
+
+    with at(2026, 12, 1, 10):
+        world.run_job("monthly-checkins")
+        dms = {u: next(m for m in fake.dms_to(u) if "check-in" in m["text"]) for u in ("U1", "U2")}
+        assert all(m["text"].startswith("Learn Together: your December 2026 check-in") for m in dms.values())
+        assert "at least 2 people" in json.dumps(dms["U1"]["blocks"])
+        for user, message in dms.items():
+            slack.click(user, message, "We met")
+            modal = fake.wait_for(lambda u=user: (m := fake.open_modal(u)) and m["callback_id"] == "checkin_submit" and m)
+            assert not slack.submit(user, modal, MET).view_errors
+            world.idle()
+
+    with at(2027, 1, 1, 10):  # December closes with 2 answers: enough under k = 2, not under the default 5
+        world.run_job("monthly-checkins")
+    for who in (admin, "UBEA"):  # both admins (one added in Slack) get the anonymous "what would help"
+        assert len([m for m in fake.dms_to(who) if "what would help" in m["text"]]) == 1, who
+
+    with at(2027, 1, 4, 8):
+        result = world.run_job("weekly-digest")  # no DIGEST_CHANNEL in the settings: the admin's channel
+    assert "posted to C0DIGEST2" in result
+    posted = fake.messages("C0DIGEST2")[0]
+    shown = json.dumps(posted["blocks"])
+    assert posted["blocks"][0]["text"]["text"] == "Learn Together: weekly digest"
+    assert "Every engineer teaches one thing" in shown
+    assert "Average effectiveness (December 2026): 4.0 of 5" in shown
+
+    with at(2027, 1, 5, 9):
+        modal = open_story(world, "U1")
+        assert not slack.submit("U1", modal, {"Title": "Python in a month", "What changed": "I write my own scripts now.",
+                                              "Who is in this story?": "No one by name"}).view_errors
+        world.idle()
+        review = fake.wait_for(lambda: [m for m in fake.dms_to("UBEA") if "waits for your review" in m["text"]])[0]
+        assert "Learn Together" in json.dumps(review["blocks"])
+        slack.click("UBEA", review, "Approve")  # an admin added in Slack reviews stories
+        world.idle()
+        assert world.run_job("success-stories").startswith("posted story")
+    story = fake.messages("C0STORY2")
+    assert len(story) == 1 and story[0]["text"].startswith("A Learn Together success story")
+
+
+def open_story(world, user_id):
+    assert world.slack.command(user_id, "story").status == 200
+    return world.fake.wait_for(lambda: (m := world.fake.open_modal(user_id)) and m["callback_id"] == "story_submit" and m)
+
+
+def test_a_schedule_changed_in_slack_is_picked_up_by_the_running_scheduler_and_jobs_list(world, slack, fake, bot, admin,
+                                                                                         capsys):
+    from bot.cli import cmd_jobs
+    from jobs.scheduler import Scheduler
+
+    settings = bot.settings.model_copy(update={"cron_weekly_digest": "0 8 * * 1"})
+    scheduler = Scheduler(settings, bot.db)  # a scheduler running since before the change, like `mentor-bot serve`
+    scheduler.aps.start(paused=True)  # (paused: the test plays its 15-second leadership check itself)
+    try:
+        digest = scheduler.aps.get_job("weekly-digest").next_run_time
+        assert (digest.weekday(), digest.hour) == (0, 8)  # Mondays 08:00
+        r = save(world, admin, {"cron_weekly-digest": "30 17 * * 5"})
+        assert not r.view_errors
+        scheduler._check_leader()  # what it does every 15 seconds: re-read the schedules, reschedule what changed
+        digest = scheduler.aps.get_job("weekly-digest").next_run_time
+        assert (digest.weekday(), digest.hour, digest.minute) == (4, 17, 30)  # now Fridays 17:30
+        assert scheduler.lines["weekly-digest"] == "30 17 * * 5" and scheduler.refresh_schedules() == []
+    finally:
+        scheduler.shutdown()
+
+    capsys.readouterr()
+    assert cmd_jobs(settings, argparse.Namespace(jobs_command="list")) == 0  # `mentor-bot jobs list`
+    listed = capsys.readouterr().out
+    line = next(li for li in listed.splitlines() if li.startswith("weekly-digest"))
+    assert "30 17 * * 5" in line and " Fri " in line, listed

@@ -210,3 +210,32 @@ def test_off_not_joined_and_bad_times_are_refused_kindly(world, fake, bot):
     assert r.view_errors == {"at": "Pick a time in the future."}
     r = world.forged_submit("U1", modal, {"seats": "0", "title": "  "})
     assert set(r.view_errors) >= {"seats", "title"}
+
+
+def test_a_seat_taken_in_an_unfinished_transaction_counts_for_the_next_person(people, bot):
+    """The last seat, taken by one person whose transaction has not committed yet: the next person waits for it,
+    then is told the session is full (on PostgreSQL the session's row is locked; SQLite has one writer)."""
+    from bot.services import topics
+    from bot.services.errors import Conflict
+
+    world = people
+    topic_id = host(world, seats=1)
+    outcome = {}
+
+    def second():
+        try:
+            with bot.db.uow() as session:
+                topics.join(session, TEAM, "U3", topic_id, bot.settings)
+            outcome["U3"] = "seat"
+        except Conflict as exc:
+            outcome["U3"] = exc.message
+
+    with bot.db.uow() as session:
+        topics.join(session, TEAM, "U2", topic_id, bot.settings)
+        racer = threading.Thread(target=second)
+        racer.start()
+        racer.join(timeout=1.0)
+        assert racer.is_alive() and not outcome  # waits for the first seat's transaction
+    racer.join(timeout=10)
+    assert outcome == {"U3": "Sorry, all 1 seats at “Come learn about SQL” are taken."}
+    assert seats_of(bot, topic_id) == [world.person_id("U2")]

@@ -26,8 +26,9 @@ class PartnershipLine:
     planned_end: date | None
 
 
-def home_view(program_name: str, person, lines: list[PartnershipLine], incoming: list, outgoing: list) -> dict:
-    blocks: list[dict] = [header(program_name)]
+def home_view(program_name: str, person, lines: list[PartnershipLine], incoming: list, outgoing: list, *,
+              objective: str = "") -> dict:
+    blocks: list[dict] = [header(program_name), *([context(f"_{esc(objective[:500])}_")] if objective else [])]
     if person is None:
         blocks += [
             section("Peer mentoring pairs two colleagues who each have something to share and something to learn. "
