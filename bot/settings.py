@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     cron_success_stories: str = "0 11 * * 2,4"
     cron_weekly_digest: str = "0 8 * * 1"
     cron_topic_reminders: str = "30 9 * * *"
+    cron_participant_lifecycle: str = "45 8 * * *"
 
     @field_validator("program_timezone")
     @classmethod
@@ -65,6 +66,7 @@ class Settings(BaseSettings):
     @field_validator(
         "cron_monthly_checkins", "cron_checkin_reminders", "cron_meeting_nudges", "cron_request_expiry",
         "cron_success_stories", "cron_weekly_digest", "cron_topic_reminders",
+        "cron_participant_lifecycle",
     )
     @classmethod
     def _crontab(cls, value: str) -> str:

@@ -6,7 +6,7 @@ import logging
 
 from slack_sdk.errors import SlackApiError
 
-from bot.services import agreements, clock, meetings, partnerships, profiles, program
+from bot.services import agreements, clock, lifecycle, meetings, partnerships, profiles, program
 from handlers import ids
 from handlers.blocks.help import help_message
 from handlers.blocks.home import PartnershipLine, home_view
@@ -34,7 +34,8 @@ def build_home(deps: Deps, team_id: str, user_id: str) -> dict:
                 last_meeting=last.held_on if last else None, last_minutes=last.minutes if last else None,
                 next_meeting=upcoming, planned_end=p.planned_end,
             ))
-        return home_view(prog.name, person, lines, ov.incoming, ov.outgoing, objective=prog.objective)
+        return home_view(prog.name, person, lines, ov.incoming, ov.outgoing, objective=prog.objective,
+                         testimonials=lifecycle.testimonials_about(session, person))
 
 
 def publish_home(client, deps: Deps, team_id: str, *user_ids: str) -> None:

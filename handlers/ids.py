@@ -61,6 +61,15 @@ CHECKIN_MODAL = "checkin_submit"
 # Stories: add story modal callback ids here
 STORY_MODAL = "story_submit"
 STORY_EDIT_MODAL = "story_edit_submit"
+# Participant lifecycle (handlers/lifecycle.py): pause, leave, export, end a partnership, its planned end
+PAUSE_OPEN = "participation_pause"
+PAUSE_MODAL = "pause_submit"
+LEAVE_MODAL = "leave_submit"
+END_OPEN = "partnership_end"
+CLOSING_MODAL = "closing_submit"
+TESTIMONIAL_SHOW = "testimonial_show"
+TESTIMONIAL_HIDE = "testimonial_hide"
+EXTEND = "partnership_extend"
 # Program administration (handlers/admin.py)
 ADMIN_MODAL = "admin_program_submit"
 

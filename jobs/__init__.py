@@ -35,7 +35,7 @@ class Job:
 
 
 def _jobs() -> dict[str, Job]:
-    from jobs import checkins, meeting_nudges, request_expiry, success_stories, topic_reminders, weekly_digest
+    from jobs import checkins, lifecycle, meeting_nudges, request_expiry, success_stories, topic_reminders, weekly_digest
 
     return {job.name: job for job in (
         Job("monthly-checkins", "Close last month's check-ins, report them, and ask everyone in a partnership "
@@ -51,6 +51,8 @@ def _jobs() -> dict[str, Job]:
         Job("weekly-digest", "Post the managers' weekly digest with a 12-week chart", weekly_digest.run),
         Job("topic-reminders", "Remind people with a seat at a topic session (and its host) the day before",
             topic_reminders.run),
+        Job("participant-lifecycle", "End pauses that ran until today; send a closing check-in to partnerships that "
+            "reached their planned end", lifecycle.run),
     )}
 
 

@@ -334,7 +334,7 @@ def resume(session: Session, person: Person) -> bool:
     if person.status != "paused":
         return False
     done = session.execute(update(Person).where(Person.id == person.id, Person.status == "paused")
-                           .values(status="active", paused_at=None, pause_reason=None)
+                           .values(status="active", paused_at=None, pause_reason=None, paused_until=None)
                            .execution_options(synchronize_session=False)).rowcount
     session.refresh(person)
     return done == 1

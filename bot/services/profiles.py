@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.services import clock, skills
-from bot.services.errors import NotFound
+from bot.services.errors import Conflict, NotFound
 from bot.services.lookup import by_hint
 from models import Person, PersonSkill
 
@@ -91,11 +91,14 @@ def require(session: Session, team_id: str, slack_user_id: str) -> Person:
     return person
 
 
-def participant(session: Session, team_id: str, person_id: object) -> Person:
-    """A participant by id (an id that came back from Slack is only a hint: check the team)."""
+def participant(session: Session, team_id: str, person_id: object, *, include_paused: bool = False) -> Person:
+    """A participant by id (an id that came back from Slack is only a hint: check the team). A paused person
+    can't be approached (asked to partner) unless `include_paused`."""
     person = by_hint(session, Person, person_id)
     if person is None or person.team_id != team_id or person.status == "left":
         raise NotFound("That person is no longer in the program.")
+    if person.status == "paused" and not include_paused:
+        raise Conflict(f"{person.display_name or 'They'} has paused their participation for now.")
     return person
 
 

@@ -17,6 +17,10 @@ SUBCOMMANDS: list[tuple[str, str]] = [
     ("topics", "Upcoming topic sessions: take a seat or give it up."),
     ("handover", "The succession plans you are in: the retiring person's knowledge checklist (admins start one "
                  "with `/mentor succession`)."),
+    ("pause", "Pause your participation, until a date or until you resume (`/mentor resume`)."),
+    ("end", "End a partnership with a short summary, and a testimonial for your partner if you like."),
+    ("export", "Your own data as a JSON file in your DM."),
+    ("leave", "Leave the program, and delete your personal data if you choose."),
     ("help", "This overview."),
 ]
 

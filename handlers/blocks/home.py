@@ -7,6 +7,7 @@ from datetime import date
 
 from handlers import ids
 from handlers.blocks.common import actions, button, context, divider, esc, header, section, who
+from handlers.blocks.lifecycle import testimonial_lines
 from handlers.blocks.profile import profile_summary
 
 MAX_LISTED = 10
@@ -27,7 +28,7 @@ class PartnershipLine:
 
 
 def home_view(program_name: str, person, lines: list[PartnershipLine], incoming: list, outgoing: list, *,
-              objective: str = "") -> dict:
+              objective: str = "", testimonials: list[tuple[str, str]] = ()) -> dict:
     blocks: list[dict] = [header(program_name), *([context(f"_{esc(objective[:500])}_")] if objective else [])]
     if person is None:
         blocks += [
@@ -47,7 +48,8 @@ def home_view(program_name: str, person, lines: list[PartnershipLine], incoming:
     blocks += [
         section("*Your profile*\n" + profile_summary(person)),
         actions(button("Edit my profile", ids.OPEN_PROFILE), button("Find a partner", ids.FIND, style="primary"),
-                button("How it works", ids.HELP), block_id="home_profile"),
+                button("How it works", ids.HELP), *([button("Pause", ids.PAUSE_OPEN)] if person.status == "active" else []),
+                block_id="home_profile"),
         divider(),
         section("*Your partnerships*"),
     ]
@@ -70,8 +72,11 @@ def home_view(program_name: str, person, lines: list[PartnershipLine], incoming:
             button("View agreement" if line.has_agreement else "Write our agreement",
                    ids.unique(ids.AGREEMENT_VIEW if line.has_agreement else ids.AGREEMENT_WRITE, line.partnership_id),
                    line.partnership_id),
+            button("End partnership", ids.unique(ids.END_OPEN, line.partnership_id), line.partnership_id),
             block_id=f"home_partnership_{line.partnership_id}",
         ))
+    if testimonials:  # (author, text) the person agreed to show
+        blocks += [divider(), section(testimonial_lines(list(testimonials)))]
     if incoming:
         blocks += [divider(), section("*Requests to you*")]
         for p in incoming[:MAX_LISTED]:

@@ -1,0 +1,423 @@
+"""A participant's way through the program: pausing and resuming, leaving (and deleting their data), taking a copy
+of their data, and ending a partnership with a closing summary. No Slack here: handlers and the job render.
+
+Every change is a conditional UPDATE on the state it leaves, so a double click, or two replicas, have one effect.
+Ids that come back from Slack are hints: every function checks the acting person may touch the row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, field_validator
+from sqlalchemy import String, cast, delete, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.services import clock, profiles
+from bot.services.errors import Conflict, DomainError, NotAllowed
+from bot.services.lookup import by_hint
+from bot.services.partnerships import get_for_member
+from models import (
+    Agreement,
+    CheckIn,
+    JournalNote,
+    Meeting,
+    OutboxMessage,
+    Partnership,
+    PartnershipClosing,
+    PartnershipRequest,
+    Person,
+    Story,
+    TopicAttendee,
+    TopicSession,
+)
+
+MAX_PAUSE = timedelta(days=366)
+EXTEND_MONTHS = 3
+MAX_LEARNED = 3000
+MAX_TESTIMONIAL = 1000
+LIVE = ("active", "paused")
+REDACTED = "(removed: this person left the program and deleted their data)"
+OWN_CHOICE = "own choice"
+
+
+def _strip(value: object) -> object:
+    return value.strip() if isinstance(value, str) else ("" if value is None else value)
+
+
+# -- pause and resume -----------------------------------------------------------------------------------------
+class PauseForm(BaseModel):
+    """The pause modal: "until I resume", or until a date (back on that day)."""
+
+    how: Literal["resume", "date"]
+    until: date | None = None
+
+    def problems(self, today: date) -> dict[str, str]:
+        if self.how == "resume":
+            return {}
+        if self.until is None:
+            return {"until": "Pick the day you'll be back, or choose “Until I resume”."}
+        if self.until <= today:
+            return {"until": "Pick a day after today."}
+        if self.until > today + MAX_PAUSE:
+            return {"until": "Keep it to a year at most: you can always pause again."}
+        return {}
+
+
+@dataclass
+class Change:
+    """Who acted, whether this call changed anything, and the partners of their live partnerships to tell."""
+
+    person: Person
+    changed: bool
+    partners: list[tuple[Partnership, Person]] = field(default_factory=list)
+
+
+def live_partners(session: Session, person: Person) -> list[tuple[Partnership, Person]]:
+    """(partnership, partner) for each of the person's active or paused partnerships (leaving ends them all)."""
+    rows = session.scalars(select(Partnership).where(
+        or_(Partnership.person_a_id == person.id, Partnership.person_b_id == person.id),
+        Partnership.status.in_(LIVE)).order_by(Partnership.id)).unique().all()
+    return [(p, p.other(person.id)) for p in rows]
+
+
+def pause(session: Session, team_id: str, slack_user_id: str, form: PauseForm, now: datetime | None = None) -> Change:
+    """Pause my participation (out of find, check-ins, nudges and requests). Pausing again changes the date."""
+    now = now or clock.now()
+    me = profiles.require(session, team_id, slack_user_id)
+    today = clock.local_today(me.tz, me.tz_offset, now)
+    problems = form.problems(today)
+    if problems:
+        name, message = next(iter(problems.items()))
+        raise DomainError(message, field=name)
+    until = form.until if form.how == "date" else None
+    changed = session.execute(
+        update(Person).where(Person.id == me.id, Person.status == "active")
+        .values(status="paused", paused_at=now, pause_reason=OWN_CHOICE, paused_until=until)
+        .execution_options(synchronize_session=False)).rowcount == 1
+    if not changed:  # already paused: only the date moves
+        session.execute(update(Person).where(Person.id == me.id, Person.status == "paused")
+                        .values(paused_until=until).execution_options(synchronize_session=False))
+    session.refresh(me)
+    return Change(me, changed, live_partners(session, me) if changed else [])
+
+
+def _resume(session: Session, person: Person) -> bool:
+    done = session.execute(
+        update(Person).where(Person.id == person.id, Person.status == "paused")
+        .values(status="active", paused_at=None, pause_reason=None, paused_until=None)
+        .execution_options(synchronize_session=False)).rowcount == 1
+    session.refresh(person)
+    return done
+
+
+def resume(session: Session, team_id: str, slack_user_id: str) -> Change:
+    me = profiles.require(session, team_id, slack_user_id)
+    changed = _resume(session, me)
+    return Change(me, changed, live_partners(session, me) if changed else [])
+
+
+def resume_due(session: Session, team_id: str, today: date) -> list[Change]:
+    """People whose pause ran until today or earlier: back in the program."""
+    due = session.scalars(select(Person).where(Person.team_id == team_id, Person.status == "paused",
+                                               Person.paused_until.is_not(None), Person.paused_until <= today)
+                          .order_by(Person.id)).all()
+    return [Change(p, True, live_partners(session, p)) for p in due if _resume(session, p)]
+
+
+# -- leaving ----------------------------------------------------------------------------------------------------
+@dataclass
+class Departure:
+    person_id: int
+    slack_user_id: str  # as it was: the handler answers them
+    deleted: bool
+    ended: list[tuple[int, str, str, date | None]] = field(default_factory=list)  # (partnership, partner id, name, started)
+    cancelled: list[tuple[int, str, bool]] = field(default_factory=list)  # (partnership, other's id, they asked me)
+
+
+def leave(session: Session, team_id: str, slack_user_id: str, delete_data: bool, now: datetime | None = None) -> Departure:
+    """Leave the program: open partnerships end, pending requests are cancelled; with `delete_data`, personal data
+    goes too (aggregates stay). A second click finds them gone already (NotFound from profiles.require)."""
+    now = now or clock.now()
+    me = profiles.require(session, team_id, slack_user_id)
+    if session.execute(update(Person).where(Person.id == me.id, Person.status != "left")
+                       .values(status="left", left_at=now, paused_at=None, pause_reason=None, paused_until=None)
+                       .execution_options(synchronize_session=False)).rowcount != 1:
+        raise Conflict("You have already left the program.")
+    out = Departure(me.id, me.slack_user_id, delete_data)
+    rows = session.scalars(select(Partnership).where(
+        or_(Partnership.person_a_id == me.id, Partnership.person_b_id == me.id),
+        Partnership.status.in_(("requested", *LIVE))).order_by(Partnership.id)).unique().all()
+    for p in rows:
+        other = p.other(me.id)
+        if p.status == "requested":
+            if _move(session, p, ("requested",), status="cancelled", decided_at=now):
+                asked_me = p.request is not None and p.request.to_person_id == me.id
+                out.cancelled.append((p.id, other.slack_user_id, asked_me))
+        elif _move(session, p, LIVE, status="ended", ended_at=now, ended_by_id=me.id, at_risk_since=None):
+            if other.status != "left":
+                out.ended.append((p.id, other.slack_user_id, other.display_name,
+                                  p.started_at.date() if p.started_at else None))
+    if delete_data:
+        erase(session, me)
+    return out
+
+
+def erase(session: Session, person: Person) -> None:
+    """Delete a person's personal data and keep what reports count: the person row (anonymised), partnerships,
+    meetings' dates and minutes, check-in invitations and anonymous answers, posted stories' dates."""
+    pid, slack_id, name = person.id, person.slack_user_id, (person.display_name or "").strip()
+    person.skills.clear()
+    session.flush()
+    person.slack_user_id = f"deleted-{pid}"
+    person.display_name = person.title = person.goals_note = ""
+    person.tz, person.tz_offset, person.goals, person.self_assessment = None, None, [], {}
+    person.department, person.department_key = "(removed)", "(removed)"
+    person.leadership_interest = person.mentor_trained = False
+    session.execute(delete(JournalNote).where(JournalNote.person_id == pid))
+    session.execute(update(Meeting).where(Meeting.logged_by_id == pid).values(topics="", action_items="")
+                    .execution_options(synchronize_session=False))
+    session.execute(update(Agreement).where(Agreement.drafted_by_id == pid).values(goals="", boundaries="")
+                    .execution_options(synchronize_session=False))
+    session.execute(update(PartnershipRequest).where(PartnershipRequest.from_person_id == pid).values(note="")
+                    .execution_options(synchronize_session=False))
+    session.execute(update(CheckIn).where(CheckIn.person_id == pid).values(help=None)
+                    .execution_options(synchronize_session=False))
+    session.execute(delete(Story).where(Story.author_id == pid, Story.status != "posted"))
+    session.execute(update(Story).where(Story.author_id == pid).values(title="(removed)", body="")
+                    .execution_options(synchronize_session=False))
+    session.execute(delete(Story).where(Story.partner_id == pid, Story.status != "posted"))
+    mine = select(Partnership.id).where(or_(Partnership.person_a_id == pid, Partnership.person_b_id == pid))
+    session.execute(update(PartnershipClosing).where(PartnershipClosing.person_id == pid)
+                    .values(learned="", testimonial="", testimonial_status="none")
+                    .execution_options(synchronize_session=False))
+    session.execute(update(PartnershipClosing).where(PartnershipClosing.partnership_id.in_(mine),
+                                                     PartnershipClosing.person_id != pid)
+                    .values(testimonial="", testimonial_status="none").execution_options(synchronize_session=False))
+    session.execute(delete(TopicAttendee).where(TopicAttendee.person_id == pid))
+    session.execute(update(TopicSession).where(TopicSession.host_id == pid, TopicSession.status == "open")
+                    .values(status="cancelled").execution_options(synchronize_session=False))
+    session.execute(update(TopicSession).where(TopicSession.host_id == pid).values(title="(removed)", description="")
+                    .execution_options(synchronize_session=False))
+    _scrub_outbox(session, person.team_id, pid, slack_id, name)
+
+
+def _scrub_outbox(session: Session, team_id: str, person_id: int, slack_id: str, name: str) -> None:
+    """Messages to or about the person keep their key (nothing is sent twice) and lose their content; those not
+    yet sent are cancelled."""
+    text = cast(OutboxMessage.payload, String)
+    about = [OutboxMessage.recipient == slack_id, text.contains(slack_id), OutboxMessage.key.like(f"export:{person_id}:%")]
+    if len(name) >= 3:
+        about.append(text.contains(name))
+    rows = session.scalars(select(OutboxMessage).where(OutboxMessage.team_id == team_id, or_(*about))).all()
+    for row in rows:
+        if row.status in ("pending", "sending"):
+            row.status = "cancelled"
+        row.payload = {"text": REDACTED}
+        row.attachment = None
+        row.last_error = None
+        if row.recipient == slack_id:
+            row.recipient = f"deleted-{person_id}"
+
+
+def _move(session: Session, partnership: Partnership, from_statuses: tuple[str, ...], _prompted: bool = False,
+          **values: object) -> bool:
+    """A conditional change of a partnership: True if this call made it (a double click makes it once)."""
+    query = update(Partnership).where(Partnership.id == partnership.id, Partnership.status.in_(from_statuses))
+    if _prompted:
+        query = query.where(Partnership.end_prompted_at.is_not(None))
+    done = session.execute(query.values(**values).execution_options(synchronize_session=False)).rowcount == 1
+    session.refresh(partnership)
+    return done
+
+
+# -- export ---------------------------------------------------------------------------------------------------
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, (date, datetime)) else value
+
+
+def export(session: Session, team_id: str, slack_user_id: str, now: datetime | None = None) -> dict:
+    """Everything the program holds about me that I may see. Never a check-in answer (mine are anonymous once
+    the month closes, and nobody else's is ever shown)."""
+    now = now or clock.now()
+    me = profiles.require(session, team_id, slack_user_id)
+    partnerships = session.scalars(select(Partnership).where(
+        or_(Partnership.person_a_id == me.id, Partnership.person_b_id == me.id)).order_by(Partnership.id)).unique().all()
+    out_partnerships = []
+    for p in partnerships:
+        other = p.other(me.id)
+        req = p.request
+        meetings = session.scalars(select(Meeting).where(Meeting.partnership_id == p.id).order_by(Meeting.held_on)).all()
+        agreements = session.scalars(select(Agreement).where(Agreement.partnership_id == p.id)
+                                     .order_by(Agreement.version)).unique().all()
+        closings = session.scalars(select(PartnershipClosing).where(PartnershipClosing.partnership_id == p.id)).all()
+        mine = next((c for c in closings if c.person_id == me.id), None)
+        theirs = next((c for c in closings if c.person_id != me.id), None)
+        out_partnerships.append({
+            "partner": {"name": other.display_name or "(left the program)",
+                        "slack_user_id": None if other.slack_user_id.startswith("deleted-") else other.slack_user_id},
+            "status": p.status, "kind": p.kind, "requested_at": _iso(p.created_at), "started_at": _iso(p.started_at),
+            "planned_end": _iso(p.planned_end), "ended_at": _iso(p.ended_at),
+            "ended_by_me": p.ended_by_id == me.id if p.ended_at else None,
+            "request": {"asked_by_me": req.from_person_id == me.id, "note": req.note} if req else None,
+            "agreements": [{"version": a.version, "drafted_by_me": a.drafted_by_id == me.id, "purposes": a.purposes,
+                            "goals": a.goals, "boundaries": a.boundaries, "frequency": a.frequency,
+                            "meeting_minutes": a.meeting_minutes, "end_date": _iso(a.end_date),
+                            "confidentiality": a.confidentiality, "confirmed": a.confirmed} for a in agreements],
+            "meetings": [{"held_on": _iso(m.held_on), "minutes": m.minutes, "topics": m.topics,
+                          "action_items": m.action_items, "next_meeting_on": _iso(m.next_meeting_on),
+                          "logged_by_me": m.logged_by_id == me.id} for m in meetings],
+            "my_closing": {"learned": mine.learned, "would_recommend": mine.would_recommend,
+                           "testimonial_for_partner": mine.testimonial,
+                           "testimonial_status": mine.testimonial_status} if mine else None,
+            "testimonial_about_me": theirs.testimonial if theirs and theirs.testimonial_status == "shown" else None,
+        })
+    journal = session.scalars(select(JournalNote).where(JournalNote.person_id == me.id)
+                              .order_by(JournalNote.created_at, JournalNote.id)).all()
+    stories = session.scalars(select(Story).where(Story.author_id == me.id).order_by(Story.id)).unique().all()
+    return {
+        "exported_at": _iso(now),
+        "profile": {
+            "slack_user_id": me.slack_user_id, "name": me.display_name, "title": me.title, "time_zone": me.tz,
+            "department": me.department, "level": me.level, "partners_at_once": me.capacity,
+            "other_departments_welcome": me.cross_department, "open_to_reverse_mentoring": me.reverse_mentoring,
+            "can_share": me.skill_names("offer"), "wants_to_learn": me.skill_names("want"),
+            "goals": list(me.goals), "goals_note": me.goals_note, "leadership_interest": me.leadership_interest,
+            "mentor_trained": me.mentor_trained, "self_assessment": dict(me.self_assessment or {}),
+            "status": me.status, "paused_until": _iso(me.paused_until), "joined_at": _iso(me.joined_at),
+        },
+        "partnerships": out_partnerships,
+        "journal": [{"written_at": _iso(n.created_at), "text": n.body} for n in journal],
+        "stories": [{"title": s.title, "text": s.body, "status": s.status, "written_at": _iso(s.created_at),
+                     "posted_at": _iso(s.posted_at)} for s in stories],
+        "checkins": "Not included: check-in answers are anonymous.",
+    }
+
+
+# -- ending a partnership and the closing summary ---------------------------------------------------------------
+class ClosingForm(BaseModel):
+    """The closing modal: what I learned, would I recommend my partner, an optional testimonial for them."""
+
+    learned: str = Field(default="", max_length=MAX_LEARNED)
+    recommend: Literal["yes", "no"]
+    testimonial: str = Field(default="", max_length=MAX_TESTIMONIAL)
+
+    @field_validator("learned", "testimonial", mode="before")
+    @classmethod
+    def _clean(cls, value: object) -> object:
+        return _strip(value)
+
+
+def closable(session: Session, team_id: str, slack_user_id: str, partnership_id: object) -> tuple[Partnership, Person]:
+    """The partnership, if I am in it and it is live, or it ended and I haven't written my closing yet."""
+    partnership, me = get_for_member(session, team_id, slack_user_id, partnership_id)
+    if partnership.status == "ended":
+        if _closing_of(session, partnership.id, me.id) is not None:
+            raise Conflict("You already shared how this partnership went. Thank you!")
+        return partnership, me
+    if partnership.status not in LIVE:
+        raise Conflict("This partnership never started, so there is nothing to end.")
+    return partnership, me
+
+
+def live_for(session: Session, team_id: str, slack_user_id: str) -> list[tuple[Partnership, Person]]:
+    """My partnerships I can end now, with the partner of each."""
+    return live_partners(session, profiles.require(session, team_id, slack_user_id))
+
+
+def _closing_of(session: Session, partnership_id: int, person_id: int) -> PartnershipClosing | None:
+    return session.scalars(select(PartnershipClosing).where(PartnershipClosing.partnership_id == partnership_id,
+                                                            PartnershipClosing.person_id == person_id)).first()
+
+
+@dataclass
+class Closed:
+    partnership: Partnership
+    me: Person
+    partner: Person
+    closing: PartnershipClosing
+    ended_now: bool  # this submit ended the partnership (the partner is told)
+
+
+def close(session: Session, team_id: str, slack_user_id: str, partnership_id: object, form: ClosingForm,
+          now: datetime | None = None) -> Closed:
+    """End the partnership (if it is still live) and keep my closing summary; once per person and partnership."""
+    now = now or clock.now()
+    partnership, me = closable(session, team_id, slack_user_id, partnership_id)
+    ended_now = _move(session, partnership, LIVE, status="ended", ended_at=now, ended_by_id=me.id, at_risk_since=None)
+    partner = partnership.other(me.id)
+    closing = PartnershipClosing(
+        team_id=team_id, partnership_id=partnership.id, person_id=me.id, learned=form.learned,
+        would_recommend=form.recommend == "yes", testimonial=form.testimonial if partner.status != "left" else "",
+        testimonial_status="pending" if form.testimonial and partner.status != "left" else "none", created_at=now)
+    try:
+        with session.begin_nested():
+            session.add(closing)
+            session.flush()
+    except IntegrityError:
+        raise Conflict("You already shared how this partnership went. Thank you!") from None
+    return Closed(partnership, me, partner, closing, ended_now)
+
+
+def decide_testimonial(session: Session, team_id: str, slack_user_id: str, closing_id: object, show: bool) -> PartnershipClosing:
+    """The person a testimonial is about says whether it may be shown; the first answer holds."""
+    closing = by_hint(session, PartnershipClosing, closing_id)
+    partnership = session.get(Partnership, closing.partnership_id) if closing is not None else None
+    subject = partnership.other(closing.person_id) if partnership is not None else None
+    if closing is None or closing.team_id != team_id or subject is None or subject.slack_user_id != slack_user_id:
+        raise NotAllowed("That testimonial isn't about you.")
+    done = session.execute(
+        update(PartnershipClosing).where(PartnershipClosing.id == closing.id,
+                                         PartnershipClosing.testimonial_status == "pending")
+        .values(testimonial_status="shown" if show else "declined").execution_options(synchronize_session=False)
+    ).rowcount
+    session.refresh(closing)
+    if done != 1:
+        raise Conflict("You already answered: this testimonial is "
+                       f"{'shown' if closing.testimonial_status == 'shown' else 'kept private'}.")
+    return closing
+
+
+def testimonials_about(session: Session, person: Person) -> list[tuple[str, str]]:
+    """(author's name, text) of the testimonials about this person that they agreed to show."""
+    rows = session.execute(
+        select(Person.display_name, PartnershipClosing.testimonial)
+        .join(Partnership, Partnership.id == PartnershipClosing.partnership_id)
+        .join(Person, Person.id == PartnershipClosing.person_id)
+        .where(or_(Partnership.person_a_id == person.id, Partnership.person_b_id == person.id),
+               PartnershipClosing.person_id != person.id, PartnershipClosing.testimonial_status == "shown")
+        .order_by(PartnershipClosing.created_at.desc())).all()
+    return [(name, text) for name, text in rows]
+
+
+# -- the planned end: a closing check-in, and extending ---------------------------------------------------------
+def reaching_end(session: Session, team_id: str, today: date, now: datetime) -> list[Partnership]:
+    """Live partnerships at or past their planned end, not yet asked, with someone not paused to ask; each is claimed
+    here (asked once)."""
+    due = session.scalars(select(Partnership).where(
+        Partnership.team_id == team_id, Partnership.status.in_(LIVE), Partnership.planned_end.is_not(None),
+        Partnership.planned_end <= today, Partnership.end_prompted_at.is_(None)).order_by(Partnership.id)).unique().all()
+    return [p for p in due if "active" in (p.person_a.status, p.person_b.status) and _claim_end_prompt(session, p, now)]
+
+
+def _claim_end_prompt(session: Session, partnership: Partnership, now: datetime) -> bool:
+    return session.execute(
+        update(Partnership).where(Partnership.id == partnership.id, Partnership.end_prompted_at.is_(None))
+        .values(end_prompted_at=now).execution_options(synchronize_session=False)).rowcount == 1
+
+
+def extend(session: Session, team_id: str, slack_user_id: str, partnership_id: object, now: datetime | None = None,
+           ) -> tuple[Partnership, Person, bool]:
+    """Three more months from the planned end (or from today, if that is later), once per closing check-in: a
+    second click, or the partner clicking too, finds it extended already (False) and changes nothing."""
+    now = now or clock.now()
+    partnership, me = get_for_member(session, team_id, slack_user_id, partnership_id)
+    if partnership.status not in LIVE:
+        raise Conflict("This partnership has ended, so it can't be extended. `/mentor find` suggests someone new.")
+    today = clock.local_today(me.tz, me.tz_offset, now)
+    new_end = clock.add_months(max(partnership.planned_end or today, today), EXTEND_MONTHS)
+    done = _move(session, partnership, LIVE, _prompted=True, planned_end=new_end, end_prompted_at=None)
+    return partnership, me, done
