@@ -6,19 +6,20 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App
-from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 
 import handlers
+from bot import logs
 from bot.db import Database
+from bot.metrics import MeteredWebClient, meter
 from bot.settings import Settings
 from handlers.common import Deps
 
 log = logging.getLogger("mentor_bot")
 
 
-def make_client(settings: Settings) -> WebClient:
-    return WebClient(
+def make_client(settings: Settings) -> MeteredWebClient:
+    return MeteredWebClient(
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=10,
@@ -40,7 +41,13 @@ def build_app(settings: Settings, db: Database, *, verify_token: bool = True,
 
     @app.error
     def on_error(error, body, logger):
-        logger.error("unhandled error for %s: %r", (body or {}).get("type"), error)
+        info = logs.describe(body or {})
+        logger.error("unhandled error: %s", logs.safe_exception(error), extra=logs.fields(**info, outcome="error"))
+
+    @app.middleware
+    def metered_client(context, next):
+        meter(context.client)  # Slack API failures in any listener are counted and logged with context
+        next()
 
     handlers.register(app, Deps(settings=settings, db=db))
     return app

@@ -12,11 +12,11 @@ from bot.settings import Settings, SettingsError, load_settings
 log = logging.getLogger("mentor_bot")
 
 
-def _setup_logging(settings: Settings) -> None:
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    if settings.log_level.upper() != "DEBUG":  # APScheduler says "Running job …" every 10 s at INFO
-        logging.getLogger("apscheduler").setLevel(logging.WARNING)
+def _setup_logging(settings: Settings, command: str) -> None:
+    from bot import logs
+
+    fmt = settings.log_format or ("json" if command in ("serve", "socket", "scheduler") else "text")
+    logs.setup(settings.log_level, fmt)
 
 
 def _start(settings: Settings):
@@ -206,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         _stop_on_sigterm()
     try:
         settings = load_settings()
-        _setup_logging(settings)
+        _setup_logging(settings, args.command)
         return COMMANDS[args.command](settings, args)
     except SettingsError as exc:
         print(f"mentor-bot: {exc}", file=sys.stderr)

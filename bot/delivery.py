@@ -24,6 +24,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
 
+from bot import metrics
 from bot.db import Database
 from bot.settings import Settings
 from models import OutboxMessage
@@ -77,7 +78,7 @@ class _InDoubt(Exception):
 
 def make_sender_client(settings: Settings) -> WebClient:
     # No retry handlers: a blind retry after a timeout could post twice. The sender decides.
-    return WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=15)
+    return metrics.MeteredWebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url, timeout=15)
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -218,9 +219,11 @@ class Sender:
     def _process(self, row_id: int, in_doubt: bool, previous: datetime | None, mine: datetime,
                  report: DrainReport) -> None:
         row, thread_ts, orphan = self._load(row_id)
+        started = time.monotonic()
         if orphan:  # what it belongs to never reached Slack (e.g. a chart without its digest)
             log.warning("outbox: dropped %s: the message it follows (%s) was not delivered", row.key, row.after_key)
             report.failed += 1
+            metrics.outbox_send(row, "cancelled", started, "after_not_delivered")
             self._finish(row_id, mine, status="cancelled", last_error="the message it follows was not delivered",
                          lease_until=None)
             return
@@ -230,6 +233,7 @@ class Sender:
                 if found is not None:
                     report.reconciled += 1
                     report.sent += 1
+                    metrics.outbox_send(row, "reconciled", started)
                     self._finish(row_id, mine, status="sent", sent_at=utcnow(), slack_channel=found[0],
                                  slack_ts=found[1], lease_until=None)
                     return
@@ -253,11 +257,13 @@ class Sender:
                 log.warning("outbox: gave up on %s to %s: %s", row.key, row.recipient, error)
                 report.failed += 1
                 report.errors.append(f"{row.key}: {error}")
+                metrics.outbox_send(row, "failed", started, error)
                 self._finish(row_id, mine, status="failed", last_error=error, lease_until=None)
             else:
                 self._retry_later(row, mine, error, report, in_doubt=False)
             return
         report.sent += 1
+        metrics.outbox_send(row, "sent", started)
         self._finish(row_id, mine, status="sent", sent_at=utcnow(), slack_channel=channel, slack_ts=ts,
                      lease_until=None, last_error=None)
 
@@ -266,9 +272,11 @@ class Sender:
         if attempts >= MAX_ATTEMPTS:
             log.warning("outbox: gave up on %s to %s after %d attempts: %s", row.key, row.recipient, attempts, error)
             report.failed += 1
+            metrics.outbox_send(row, "failed", None, error)
             self._finish(row.id, mine, status="failed", last_error=error, lease_until=None)
             return
         report.retried += 1
+        metrics.outbox_send(row, "retry", None, error)
         at = utcnow() + _backoff(attempts)
         log.info("outbox: %s to %s will be retried (%s)", row.key, row.recipient, error)
         if in_doubt:  # stay "sending": the next claim first checks whether it arrived

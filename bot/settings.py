@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     program_name: str = "Peer Mentoring"
     web_threads: int = Field(default=16, ge=1, le=256)
     log_level: str = "INFO"
+    log_format: Literal["json", "text"] | None = None  # None: json for serve/socket/scheduler, text otherwise
 
     # The program's rhythm (issue 3): where and when the scheduled jobs run and post.
     program_timezone: str = "UTC"

@@ -1,14 +1,19 @@
-"""The HTTP face: POST /slack/events (Bolt) and GET /healthz, as one WSGI app served by waitress."""
+"""The HTTP face: POST /slack/events (Bolt), GET /healthz and GET /metrics (Prometheus), as one WSGI app
+served by waitress."""
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import threading
+import time
+from urllib.parse import parse_qs
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
+from bot import logs, metrics
 from bot.db import Database
 
 log = logging.getLogger("mentor_bot.web")
@@ -28,13 +33,55 @@ def make_wsgi(app: App, db: Database):
             if db.ping():
                 return respond(start_response, "200 OK", {"status": "ok", "database": "ok"})
             return respond(start_response, "503 Service Unavailable", {"status": "unavailable", "database": "unreachable"})
+        if path == "/metrics" and method in ("GET", "HEAD"):
+            body = metrics.exposition(db)
+            start_response("200 OK", [("Content-Type", "text/plain; version=0.0.4; charset=utf-8"),
+                                      ("Content-Length", str(len(body)))])
+            return [body]
         if path == "/slack/events":
             if method != "POST":
                 return respond(start_response, "405 Method Not Allowed", {"error": "POST only"})
-            return bolt(environ, start_response)
+            return _measured(bolt, environ, start_response)
         return respond(start_response, "404 Not Found", {"error": "not found"})
 
     return wsgi
+
+
+def _kind(environ) -> str:
+    """Read the body (and put it back) to name the request's kind: command, action, view, event or other."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    raw = environ["wsgi.input"].read(length) if length > 0 else b""
+    environ["wsgi.input"] = io.BytesIO(raw)
+    try:
+        if (environ.get("CONTENT_TYPE") or "").startswith("application/json"):
+            body = json.loads(raw or b"{}")
+        else:
+            form = {k: v[0] for k, v in parse_qs(raw.decode("utf-8", "replace")).items()}
+            body = json.loads(form["payload"]) if "payload" in form else form
+        return logs.describe(body if isinstance(body, dict) else {})["kind"]
+    except (ValueError, TypeError):
+        return "other"
+
+
+def _measured(bolt, environ, start_response):
+    """Bolt's answer to Slack, counted by kind and HTTP status, timed; anything but a 200 is logged."""
+    kind, started, seen = _kind(environ), time.monotonic(), {}
+
+    def start(status: str, headers, exc_info=None):
+        seen["status"] = int(status.split()[0])
+        return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+
+    result = bolt(environ, start)
+    seconds = time.monotonic() - started
+    status = seen.get("status", 500)
+    metrics.observe_http(kind, status, seconds)
+    if status != 200:
+        log.warning("answered Slack %s", status, extra=logs.fields(kind=kind, http_status=status,
+                                                                   duration_ms=round(seconds * 1000, 1)))
+    return result
 
 
 class Server:

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import inspect
 import logging
+import time
 from dataclasses import dataclass
 from typing import Callable
 
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 
+from bot import logs, metrics
 from bot.db import Database
 from bot.services.errors import DomainError
 from bot.settings import Settings
 from handlers.blocks.common import modal, section
 
 log = logging.getLogger("mentor_bot.handlers")
+request_log = logging.getLogger("mentor_bot.requests")
 SORRY = "Sorry, something went wrong on our side and your last action may not have completed. Please try again in a minute."
+DB_DOWN = "Sorry, I can't reach my database right now, so I could not do that. Please try again in a few minutes."
 
 
 @dataclass
@@ -83,7 +88,7 @@ def tell(client, body: dict, respond: Callable | None, text: str) -> None:
     try:
         reply(client, body, respond, {"text": text, "blocks": [section(text)]})
     except SlackApiError as exc:
-        log.warning("could not tell user=%s: %s", user_of(body), exc.response.get("error"))
+        log.warning("could not tell the user: %s", exc.response.get("error"), extra=logs.fields(user=user_of(body)))
 
 
 def open_view(client, body: dict, view: dict) -> None:
@@ -112,27 +117,43 @@ def guarded(fn: Callable) -> Callable:
     """Turn a DomainError into a kind answer and any other failure into an apology plus a log line.
 
     The wrapper asks Bolt for everything an answer may need (body, client, respond) and hands the
-    listener only the arguments it names.
+    listener only the arguments it names. It writes the request's one structured log line (kind, id,
+    team, user, outcome, duration) and its metrics; Slack API errors logged meanwhile carry the same context.
     """
     wanted = set(inspect.signature(fn).parameters)
 
     def wrapper(ack, body, client, respond, view, event, logger):
         given = dict(ack=ack, body=body, client=client, respond=respond, view=view, event=event, logger=logger)
+        info = logs.describe(body or {})
+        bound, started, outcome = logs.bind(info), time.monotonic(), "ok"
         try:
-            return fn(**{k: v for k, v in given.items() if k in wanted})
-        except DomainError as exc:
-            message = exc.message
-        except SlackApiError as exc:
-            log.error("slack call failed in %s team=%s user=%s error=%s %s", fn.__name__, team_of(body),
-                      user_of(body), exc.response.get("error"), exc.response.get("response_metadata") or "")
-            message = SORRY
-        except Exception:
-            log.exception("listener %s failed team=%s user=%s", fn.__name__, team_of(body), user_of(body))
-            message = SORRY
-        if ack.response is None:
-            ack()  # Slack must hear back within 3 s whatever happened
-        tell(client, body, respond, message)
-        return None
+            try:
+                return fn(**{k: v for k, v in given.items() if k in wanted})
+            except DomainError as exc:
+                outcome, message = "refused", exc.message
+            except SlackApiError as exc:
+                outcome, message = "slack_error", SORRY
+                log.error("listener %s: a Slack call failed", fn.__name__,
+                          extra=logs.fields(listener=fn.__name__, error=exc.response.get("error")))
+            except (OperationalError, InterfaceError, DisconnectionError) as exc:
+                outcome, message = "db_unavailable", DB_DOWN
+                log.error("listener %s: database unavailable: %s", fn.__name__, logs.safe_exception(exc),
+                          extra=logs.fields(listener=fn.__name__))
+            except Exception:
+                outcome, message = "error", SORRY
+                log.exception("listener %s failed", fn.__name__, extra=logs.fields(listener=fn.__name__))
+            if ack.response is None:  # Slack must hear back within 3 s whatever happened
+                if body.get("type") == "view_submission" and outcome != "refused":  # the modal says so itself
+                    ack(response_action="update", view=notice_view("Not saved", message))
+                    return None
+                ack()
+            tell(client, body, respond, message)
+            return None
+        finally:
+            seconds = metrics.observe_request(info, outcome, started)
+            request_log.info("%s %s %s", info["kind"], info["id"], outcome,
+                             extra=logs.fields(outcome=outcome, duration_ms=round(seconds * 1000, 1)))
+            logs.unbind(bound)
 
     wrapper.__name__ = wrapper.__qualname__ = fn.__name__
     wrapper.__doc__ = fn.__doc__

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -26,6 +27,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import select, text
 
+from bot import logs, metrics
 from bot.cron import crontab
 from bot.db import Database, insert_ignore
 from bot.settings import Settings
@@ -94,10 +96,13 @@ def run_job(settings: Settings, db: Database, name: str, *, fire_time: datetime 
         if run.finished_at is not None and how != "manual":
             return f"already ran at {run.finished_at:%Y-%m-%d %H:%M} UTC"
         run.started_at = utcnow()
+    started = time.monotonic()
     try:
         result = JOBS[name].run(JobContext(settings, db))
     except Exception as exc:
-        log.exception("job %s failed", name)
+        metrics.JOB_RUNS.labels(name, "error").inc()
+        log.exception("job %s failed", name, extra=logs.fields(kind="job", id=name, trigger=how, outcome="error",
+                                                               duration_ms=round((time.monotonic() - started) * 1000, 1)))
         result = f"failed: {type(exc).__name__}: {exc}"
         with db.uow() as session:
             row = session.scalars(select(JobRun).where(JobRun.job == name, JobRun.fire_time == fire_time)).one()
@@ -106,7 +111,9 @@ def run_job(settings: Settings, db: Database, name: str, *, fire_time: datetime 
     with db.uow() as session:
         row = session.scalars(select(JobRun).where(JobRun.job == name, JobRun.fire_time == fire_time)).one()
         row.finished_at, row.result = utcnow(), result[:2000]
-    log.info("job %s (%s): %s", name, how, result)
+    metrics.JOB_RUNS.labels(name, "ok").inc()
+    log.info("job %s (%s): %s", name, how, result, extra=logs.fields(
+        kind="job", id=name, trigger=how, outcome="ok", duration_ms=round((time.monotonic() - started) * 1000, 1)))
     return result
 
 
