@@ -8,7 +8,7 @@ from pydantic import ValidationError
 from slack_sdk.errors import SlackApiError
 
 from bot.services import profiles, program, skills
-from bot.services.profiles import ProfileForm
+from bot.services.profiles import SELF_ASSESSMENT, ProfileForm
 from handlers import ids
 from handlers.blocks.common import actions, button, cut, esc, section
 from handlers.blocks.profile import profile_modal
@@ -42,6 +42,8 @@ def parse(values: dict) -> ProfileForm:
         capacity=values.get("capacity") or 2,
         cross_department=values.get("cross_department") != "no",
         reverse_mentoring="yes" in (values.get("reverse_mentoring") or []),
+        leadership_interest="yes" in (values.get("leadership_interest") or []),
+        self_assessment={k: values[f"assess_{k}"] for k in SELF_ASSESSMENT if values.get(f"assess_{k}")},
     )
 
 
@@ -74,7 +76,7 @@ def register(app, deps: Deps) -> None:
         try:
             form = parse(state_values(view))
         except ValidationError as exc:
-            ack(response_action="errors", errors=field_errors(exc))
+            ack(response_action="errors", errors=field_errors(exc, {"self_assessment": "assess_listening"}))
             return
         team_id, user_id = team_of(body), user_of(body)
         with deps.db.uow() as session:

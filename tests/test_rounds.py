@@ -317,3 +317,30 @@ def test_five_thousand_people_solve_in_seconds_and_match_scipys_optimum():
     assert all(scores[k, k] == 0 for k in range(0, 1500, 7))
     assert solution.greedy_total < solution.total and solution.summary()["greedy_share"] < 1
     assert time.perf_counter() - test_started < 20  # the whole test, checking included, stays under 20 s
+
+
+def test_self_assessment_picks_mentors_and_only_admins_see_it(world, slack, fake):
+    _admin(world)
+    world.join("U1", "Ada Mentor", offers=["Python"], wants=["Budgeting"], level=7)
+    world.join("U3", "Cy Mentee", offers=["Design"], wants=["Python"], level=2)
+    slack.command("U1", "profile")
+    modal = fake.wait_for(lambda: fake.open_modal("U1"))
+    response = slack.submit("U1", modal, {"Leadership": ["I'm interested in mentoring others"],
+                                          "Listening (1 to 5)": "5", "Giving feedback (1 to 5)": "3"})
+    assert response.status == 200 and not response.view_errors, response.text
+    world.idle()
+    slack.command("U1", "profile")  # the form shows it back
+    again = fake.wait_for(lambda: (m := fake.open_modal("U1")) and m["id"] != modal["id"] and m)
+    shown = {b.get("block_id"): b for b in again["blocks"]}
+    assert "initial_options" in shown["leadership_interest"]["element"]
+    assert shown["assess_listening"]["element"]["initial_option"]["value"] == "5"
+    forged = world.forged_submit("U1", again, {"assess_listening": "9"})
+    assert forged.view_errors == {"assess_listening": "Rate each criterion from 1 to 5."}
+
+    review = _open_round(world, criteria=["Leadership interest (their own say, in their profile)"])
+    assert "_Mentor: leadership interest · self-assessment: listening 5, feedback 3_" in str(review["blocks"])
+    slack.click("UADMIN", review, "Confirm and send")
+    world.idle()
+    _deliver(world)
+    assert "listening" not in str(_intro_dm(fake, "U3")).lower()  # peers never see it
+    assert "listening" not in world.find("U3").text.lower()

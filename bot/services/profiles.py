@@ -23,6 +23,14 @@ GOALS: dict[str, str] = {
 GoalKey = Literal["career", "knowledge", "experience", "other"]
 MAX_SKILLS = 15
 LEVELS = range(1, 11)
+# A mentor's self-assessment on the formal program's selection criteria, 1 to 5; seen by admins in a round only.
+SELF_ASSESSMENT: dict[str, str] = {
+    "listening": "Listening",
+    "follow_through": "Follow-through",
+    "interpersonal": "Interpersonal skills",
+    "feedback": "Giving feedback",
+    "time": "Time available",
+}
 
 
 def _skill_list(value: list[str]) -> list[str]:
@@ -49,6 +57,15 @@ class ProfileForm(BaseModel):
     capacity: int = Field(default=2, ge=1, le=5)
     cross_department: bool = True
     reverse_mentoring: bool = False
+    leadership_interest: bool = False
+    self_assessment: dict[str, int] = Field(default_factory=dict)
+
+    @field_validator("self_assessment")
+    @classmethod
+    def _assessment(cls, value: dict[str, int]) -> dict[str, int]:
+        if set(value) - set(SELF_ASSESSMENT) or any(not 1 <= v <= 5 for v in value.values()):
+            raise ValueError("Rate each criterion from 1 to 5.")
+        return value
 
     @field_validator("offers", "wants")
     @classmethod
@@ -118,6 +135,8 @@ def save(session: Session, team_id: str, slack_user_id: str, form: ProfileForm, 
     person.capacity = form.capacity
     person.cross_department = form.cross_department
     person.reverse_mentoring = form.reverse_mentoring
+    person.leadership_interest = form.leadership_interest
+    person.self_assessment = dict(form.self_assessment)
     person.goals = list(form.goals)
     person.goals_note = form.goals_note
     person.updated_at = now
@@ -160,6 +179,8 @@ def to_form(person: Person) -> ProfileForm:
         capacity=person.capacity,
         cross_department=person.cross_department,
         reverse_mentoring=person.reverse_mentoring,
+        leadership_interest=person.leadership_interest,
+        self_assessment=dict(person.self_assessment or {}),
     )
 
 

@@ -21,6 +21,8 @@ SUBCOMMANDS: list[tuple[str, str]] = [
     ("end", "End a partnership with a short summary, and a testimonial for your partner if you like."),
     ("export", "Your own data as a JSON file in your DM."),
     ("leave", "Leave the program, and delete your personal data if you choose."),
+    ("round", "For program admins: a formal pairing round (mentors and mentees, the best total match, "
+              "review, then introductions); `/mentor round help` for the rest."),
     ("help", "This overview."),
 ]
 

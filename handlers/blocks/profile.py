@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.services.profiles import GOALS, LEVELS, ProfileForm
+from bot.services.profiles import GOALS, LEVELS, SELF_ASSESSMENT, ProfileForm
 from handlers import ids
 from handlers.blocks.common import (
     checkboxes,
@@ -76,10 +76,27 @@ def profile_modal(program_name: str, form: ProfileForm | None, known_skills: lis
         input_block("reverse_mentoring", "Reverse mentoring", checkboxes(
             [option("Open to reverse mentoring", "yes")], ["yes"] if form and form.reverse_mentoring else []
         ), optional=True, hint="A more junior colleague shares what they know with a more senior one."),
+        *mentor_self_assessment(form),
     ]
     title = "Edit my profile" if editing else "Join the program"
     return modal(title, ids.PROFILE_MODAL, blocks, submit="Save profile" if editing else "Join",
                  private_metadata=json.dumps({"editing": editing}))
+
+
+def mentor_self_assessment(form: ProfileForm | None) -> list:
+    """Leadership interest and the formal program's selection criteria, 1 to 5 (seen by program admins only)."""
+    rated = (form.self_assessment if form else None) or {}
+    blocks = [
+        section("*Mentoring others* (optional). Formal rounds pick mentors from people interested in leading; "
+                "only the program's admins see these answers, never your peers."),
+        input_block("leadership_interest", "Leadership", checkboxes(
+            [option("I'm interested in mentoring others", "yes")], ["yes"] if form and form.leadership_interest else []
+        ), optional=True),
+    ]
+    for key, label in SELF_ASSESSMENT.items():
+        blocks.append(input_block(f"assess_{key}", f"{label} (1 to 5)", select(
+            [option(str(n), n) for n in range(1, 6)], initial=rated.get(key), placeholder="Rate yourself"), optional=True))
+    return blocks
 
 
 def profile_summary(person) -> str:
