@@ -7,6 +7,7 @@ import logging
 import time
 from dataclasses import dataclass
 from typing import Callable
+from urllib.error import URLError
 
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
@@ -135,6 +136,10 @@ def guarded(fn: Callable) -> Callable:
                 outcome, message = "slack_error", SORRY
                 log.error("listener %s: a Slack call failed", fn.__name__,
                           extra=logs.fields(listener=fn.__name__, error=exc.response.get("error")))
+            except (TimeoutError, URLError) as exc:  # Slack did not answer in time, or could not be reached
+                outcome, message = "slack_unreachable", SORRY
+                log.error("listener %s: Slack unreachable: %s", fn.__name__, logs.safe_exception(exc),
+                          extra=logs.fields(listener=fn.__name__))
             except (OperationalError, InterfaceError, DisconnectionError) as exc:
                 outcome, message = "db_unavailable", DB_DOWN
                 log.error("listener %s: database unavailable: %s", fn.__name__, logs.safe_exception(exc),
