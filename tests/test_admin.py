@@ -52,16 +52,23 @@ def said(fake, user_id, words):
 
 
 def test_admin_changes_the_program_and_every_change_is_audited(world, slack, fake, bot, admin):
+    assert slack.command("U0BEFORE", "topics").status == 200
+    world.idle()
     r = save(world, admin, {"name": "Learn Together", "objective": "Everyone learns from a colleague this year.",
                             "digest_channel": "C0DIGEST2", "anonymity_min_group": "3",
-                            "cron_weekly-digest": "0 9 * * 5"})
+                            "cron_weekly-digest": "0 9 * * 5", "program_types": ["topics"]})
     assert not r.view_errors
-    assert said(fake, admin, "5 change(s)")
+    assert said(fake, admin, "6 change(s)")
     assert [(a, action) for a, action, _ in audit_rows(bot)] == [
         (admin, "program.name"), (admin, "program.objective"), (admin, "program.digest_channel"),
-        (admin, "program.anonymity_min_group"), (admin, "program.schedule")]
+        (admin, "program.anonymity_min_group"), (admin, "program.types"), (admin, "program.schedule")]
     assert audit_rows(bot)[0][2] == {"old": "Grow Together", "new": "Learn Together"}
-    assert audit_rows(bot)[4][2] == {"job": "weekly-digest", "old": "0 8 * * 1", "new": "0 9 * * 5"}
+    assert audit_rows(bot)[4][2] == {"old": ["peer"], "new": ["peer", "topics"]}
+    assert audit_rows(bot)[5][2] == {"job": "weekly-digest", "old": "0 8 * * 1", "new": "0 9 * * 5"}
+    assert slack.command("U0AFTER", "topics").status == 200  # topic sessions were off, and are on now
+    world.idle()
+    assert [any("are not part of *Grow Together*" in json.dumps(x) for x in fake.responses(u))
+            for u in ("U0BEFORE", "U0AFTER")] == [True, False]
 
     # the modal opens again with what was saved
     view = open_admin_modal(world, admin)

@@ -97,7 +97,7 @@ def admin_modal(program: Program, jobs: list[tuple[str, str, str]], admins: list
                  "Admins change these settings, review stories and run rounds."),
         header("Schedules"),
         context(f"One crontab line per job (minute hour day month weekday), in {esc(tz_name)}. "
-                "A change applies at the scheduler's next check, within a minute, without a restart."),
+                "A change applies at the scheduler's next check, within 15 seconds, without a restart."),
     ]
     for name, description, line in jobs:
         blocks.append(text_input(cron_block(name), name, max_length=100, initial=line, hint=description))
