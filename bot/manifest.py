@@ -13,8 +13,10 @@ BOT_SCOPES = [
     "im:history",        # conversations.history: did an interrupted DM arrive? (read back by outbox key only)
     "channels:history",  # ... and a post to the stories or digest channel
     "groups:history",    # ... when that channel is private
+    "channels:read",     # member_joined_channel: a newcomer in the onboarding channel gets a buddy
+    "groups:read",       # ... when that channel is private
 ]
-BOT_EVENTS = ["app_home_opened"]
+BOT_EVENTS = ["app_home_opened", "member_joined_channel"]
 
 
 def build_manifest(base_url: str, name: str = "mentor-bot", socket_mode: bool = False) -> dict:

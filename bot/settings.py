@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     cron_weekly_digest: str = "0 8 * * 1"
     cron_topic_reminders: str = "30 9 * * *"
     cron_participant_lifecycle: str = "45 8 * * *"
+    cron_buddy_plan: str = "15 9 * * *"
 
     @field_validator("program_timezone")
     @classmethod
@@ -67,7 +68,7 @@ class Settings(BaseSettings):
     @field_validator(
         "cron_monthly_checkins", "cron_checkin_reminders", "cron_meeting_nudges", "cron_request_expiry",
         "cron_success_stories", "cron_weekly_digest", "cron_topic_reminders",
-        "cron_participant_lifecycle",
+        "cron_participant_lifecycle", "cron_buddy_plan",
     )
     @classmethod
     def _crontab(cls, value: str) -> str:

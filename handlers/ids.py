@@ -50,6 +50,11 @@ ROUND_CONFIRM = "round_confirm"
 ROUND_CANCEL = "round_cancel"
 ROUND_MODAL = "round_submit"
 
+# Onboarding buddies (handlers/buddy.py)
+BUDDY_START = "buddy_start"
+BUDDY_MODAL = "buddy_submit"
+BUDDY_ADMIN_MODAL = "buddy_admin_submit"
+
 # Modals (callback ids)
 PROFILE_MODAL = "profile_submit"
 ASK_MODAL = "ask_submit"

@@ -35,7 +35,16 @@ class Job:
 
 
 def _jobs() -> dict[str, Job]:
-    from jobs import checkins, lifecycle, meeting_nudges, request_expiry, success_stories, topic_reminders, weekly_digest
+    from jobs import (
+        buddy_plan,
+        checkins,
+        lifecycle,
+        meeting_nudges,
+        request_expiry,
+        success_stories,
+        topic_reminders,
+        weekly_digest,
+    )
 
     return {job.name: job for job in (
         Job("monthly-checkins", "Close last month's check-ins, report them, and ask everyone in a partnership "
@@ -53,6 +62,8 @@ def _jobs() -> dict[str, Job]:
             topic_reminders.run),
         Job("participant-lifecycle", "End pauses that ran until today; send a closing check-in to partnerships that "
             "reached their planned end", lifecycle.run),
+        Job("buddy-plan", "Send onboarding buddies and newcomers their 45-day plan (days 1, 7, 14, 30, 45), "
+            "a missed day late, once", buddy_plan.run),
     )}
 
 

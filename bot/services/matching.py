@@ -12,12 +12,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, case, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
-from bot.services import clock, skills
+from bot.services import clock, program, skills
 from models import Partnership, PartnershipRequest, Person, PersonSkill, Skill
 
 PAGE_SIZE = 5
 DECLINE_MEMORY = timedelta(days=90)
 WORKDAY_HOURS = 8
+REVERSE_MIN_GAP = 2  # one level apart is a peer pair; from two levels, a junior teaching a senior is reverse mentoring
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Candidate:
     tz_offset: int | None
     cross_department: bool
     capacity: int
+    reverse_mentoring: bool
 
 
 @dataclass
@@ -79,7 +81,39 @@ def _list(names: list[str], most: int = 4) -> str:
     return ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
 
 
-def _explain(me: Person, c: Candidate, they_help: list[str], you_help: list[str], hours: float | None) -> list[str]:
+def reverse_on(session: Session, me: Person) -> bool:
+    """Reverse mentoring (the junior shares, the senior learns) applies to someone who opted in, while the
+    program has it on."""
+    return bool(me.reverse_mentoring) and "reverse" in program.types_on(session, me.team_id)
+
+
+def _is_reverse(me: Person, c: Candidate, they_help: list[str], you_help: list[str]) -> bool:
+    """Both opted in, at least REVERSE_MIN_GAP levels apart, and the more junior one offers what the senior wants."""
+    if not c.reverse_mentoring or abs(c.level - me.level) < REVERSE_MIN_GAP:
+        return False
+    return (c.level < me.level and bool(they_help)) or (c.level > me.level and bool(you_help))
+
+
+def _reverse_reason(me: Person, c: Candidate, they_help: list[str], you_help: list[str]) -> str:
+    gap = abs(c.level - me.level)
+    levels = f"{gap} level{'s' if gap != 1 else ''}"
+    if c.level < me.level and they_help:
+        return f"Reverse mentoring: {levels} more junior, they can teach you {_list(they_help)}."
+    return f"Reverse mentoring: {levels} more senior, they want to learn {_list(you_help)} from you."
+
+
+def pair_kind(session: Session, asker: Person, target: Person) -> str:
+    """"reverse" for a pair that reverse mentoring brings together (see `_is_reverse`), else "peer"."""
+    if abs(asker.level - target.level) < REVERSE_MIN_GAP or not (reverse_on(session, asker) and target.reverse_mentoring):
+        return "peer"
+    junior, senior = sorted((asker, target), key=lambda p: p.level)
+    offers = {ps.skill_id for ps in junior.skills if ps.kind == "offer"}
+    wants = {ps.skill_id for ps in senior.skills if ps.kind == "want"}
+    return "reverse" if offers & wants else "peer"
+
+
+def _explain(me: Person, c: Candidate, they_help: list[str], you_help: list[str], hours: float | None,
+             reverse: bool = False) -> list[str]:
     reasons = []
     if they_help:
         reasons.append(f"They can help you with {_list(they_help)}.")
@@ -90,7 +124,10 @@ def _explain(me: Person, c: Candidate, they_help: list[str], you_help: list[str]
     else:
         reasons.append(f"Different department ({c.department}): a fresh perspective.")
     gap = abs(c.level - me.level)
-    reasons.append({0: "Same level.", 1: "One level apart."}.get(gap, f"{gap} levels apart."))
+    if reverse and _is_reverse(me, c, they_help, you_help):
+        reasons.append(_reverse_reason(me, c, they_help, you_help))
+    else:
+        reasons.append({0: "Same level.", 1: "One level apart."}.get(gap, f"{gap} levels apart."))
     if hours is not None:
         reasons.append(_hours_text(hours).capitalize() + "." if hours else "No shared working hours: different time zones.")
     return reasons
@@ -140,11 +177,13 @@ def load(session: Session, person_ids: list[int]) -> dict[int, int]:
     return counts
 
 
-def _rank_query(me: Person, looking_for: set[int], my_offers: set[int], word_skills: set[int], excluded: set[int]):
+def _rank_query(me: Person, looking_for: set[int], my_offers: set[int], word_skills: set[int], excluded: set[int],
+                reverse: bool = False):
     """Score every eligible peer in the database and order them; only one page comes back to Python.
 
     Reciprocal pairs get 1000 so they always rank first; then shared skills (3 each way at most count),
-    skills named in the search, same department, level gap, and hours of shared working day.
+    skills named in the search, same department, level gap, and hours of shared working day. With reverse
+    mentoring on for me, the level rule turns around for a reverse pair: the wider the gap, the higher.
     """
     offer_hit = and_(PersonSkill.kind == "offer", PersonSkill.skill_id.in_(looking_for))
     want_hit = and_(PersonSkill.kind == "want", PersonSkill.skill_id.in_(my_offers))
@@ -167,12 +206,17 @@ def _rank_query(me: Person, looking_for: set[int], my_offers: set[int], word_ski
 
     same_dept = Person.department_key == me.department_key
     gap = func.abs(Person.level - me.level)
+    level_rule = case((gap == 0, 6), (gap == 1, 4), else_=-2 * gap)
+    if reverse:
+        turned = and_(Person.reverse_mentoring.is_(True), gap >= REVERSE_MIN_GAP,
+                      or_(and_(Person.level < me.level, hits.c.gives > 0), and_(Person.level > me.level, hits.c.gets > 0)))
+        level_rule = case((turned, 8 + 2 * gap), else_=level_rule)
     score = (
         case((and_(hits.c.gives > 0, hits.c.gets > 0), 1000), else_=0)
         + 10 * (at_most_3(hits.c.gives) + at_most_3(hits.c.gets))
         + 15 * hits.c.boost
         + case((same_dept, 8), else_=0)
-        + case((gap == 0, 6), (gap == 1, 4), else_=-2 * gap)
+        + level_rule
     )
     if me.tz_offset is not None:
         apart = func.abs(Person.tz_offset - me.tz_offset) / 3600.0
@@ -182,7 +226,7 @@ def _rank_query(me: Person, looking_for: set[int], my_offers: set[int], word_ski
     query = (
         select(Person.id, Person.slack_user_id, Person.display_name, Person.title, Person.department,
                Person.department_key, Person.level, Person.tz_offset, Person.cross_department, Person.capacity,
-               score.label("score"), func.count().over().label("total"))
+               Person.reverse_mentoring, score.label("score"), func.count().over().label("total"))
         .join(hits, hits.c.pid == Person.id)
         .outerjoin(load_q, load_q.c.pid == Person.id)
         .where(
@@ -213,18 +257,19 @@ def find(session: Session, me: Person, words: list[str] | None = None, page: int
                                                    "Try other words, or `/mentor find` alone."])
     looking_for = my_wants | word_skills
     excluded = _partners_and_rejections(session, me, now)
+    reverse = reverse_on(session, me)
     start = page * PAGE_SIZE
     rows = session.execute(
-        _rank_query(me, looking_for, my_offers, word_skills, excluded).limit(PAGE_SIZE).offset(start)
+        _rank_query(me, looking_for, my_offers, word_skills, excluded, reverse).limit(PAGE_SIZE).offset(start)
     ).all()
     total = rows[0].total if rows else 0
     they, you = _shared_skill_names(session, [r.id for r in rows], looking_for, my_offers)
     suggestions = []
     for row in rows:
-        candidate = Candidate(*row[:10])
+        candidate = Candidate(*row[:11])
         hours = shared_hours(me.tz_offset, candidate.tz_offset)
         t, y = they.get(row.id, []), you.get(row.id, [])
-        suggestions.append(Suggestion(candidate, float(row.score), t, y, _explain(me, candidate, t, y, hours)))
+        suggestions.append(Suggestion(candidate, float(row.score), t, y, _explain(me, candidate, t, y, hours, reverse)))
 
     hints: list[str] = []
     if not suggestions and page == 0:

@@ -36,7 +36,21 @@ def _pair(a: Person, b: Person) -> tuple[int, int]:
     return (a.id, b.id) if a.id < b.id else (b.id, a.id)
 
 
+def lock_people(session: Session, person_ids: list[int]) -> None:
+    """Hold these people's rows until the transaction ends, so two transactions that both want someone's last
+    free place take turns (a row lock on PostgreSQL; SQLite has one writer at a time, taken by a write)."""
+    ids = sorted(set(person_ids))
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(Person.id).where(Person.id.in_(ids)).order_by(Person.id).with_for_update())
+    else:
+        session.execute(update(Person).where(Person.id.in_(ids)).values(updated_at=Person.updated_at)
+                        .execution_options(synchronize_session=False))
+
+
 def _check_capacity(session: Session, *people: Person, asking: Person | None = None) -> None:
+    """Refuse when either side is at capacity. The rows are locked first: of two accepts racing for one person's
+    last place, the second counts the first's partnership and is refused."""
+    lock_people(session, [p.id for p in people])
     counts = load(session, [p.id for p in people])
     for person in people:
         if counts.get(person.id, 0) >= person.capacity:
@@ -143,7 +157,8 @@ def _claim(session: Session, partnership: Partnership, **values: object) -> None
 def accept(session: Session, team_id: str, slack_user_id: str, partnership_id: object, now: datetime | None = None) -> Partnership:
     now = now or clock.now()
     partnership = _decide(session, team_id, slack_user_id, partnership_id, now)
-    _check_capacity(session, partnership.person_a, partnership.person_b)
+    me = partnership.person_a if partnership.person_a.slack_user_id == slack_user_id else partnership.person_b
+    _check_capacity(session, partnership.person_a, partnership.person_b, asking=me)
     _claim(session, partnership, status="active", decided_at=now, started_at=now,
            planned_end=clock.add_months(now.date(), DEFAULT_MONTHS))
     return partnership

@@ -23,6 +23,7 @@ SUBCOMMANDS: list[tuple[str, str]] = [
     ("leave", "Leave the program, and delete your personal data if you choose."),
     ("round", "For program admins: a formal pairing round (mentors and mentees, the best total match, "
               "review, then introductions); `/mentor round help` for the rest."),
+    ("buddy @person", "For program admins: give a newcomer an onboarding buddy from their department."),
     ("help", "This overview."),
 ]
 
