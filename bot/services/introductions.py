@@ -14,11 +14,17 @@ from bot.services.errors import Conflict, NotAllowed
 from bot.services.lookup import by_hint
 from bot.services.matching import load
 from bot.settings import Settings
-from handlers.blocks import rounds as blocks
-from handlers.blocks.profile import profile_summary
 from models import Introduction, PairingRound, Person
 
 NOT_YOURS = "That introduction isn't one of yours."
+
+
+def _blocks():
+    """The messages' Block Kit builders (pure functions), imported when first needed: `handlers` imports the
+    services, so importing it at module level would be circular for whoever imports a service first."""
+    from handlers.blocks import rounds
+
+    return rounds
 
 
 def propose(session: Session, *, team_id: str, kind: str, giver_id: int, taker_id: int, reason: str,
@@ -74,6 +80,9 @@ def send_many(session: Session, intros: list[Introduction], settings: Settings,
         session.execute(update(Introduction).where(Introduction.id.in_([i.id for i in sent[start:start + 1000]]),
                                                    Introduction.status == "proposed")
                         .values(status="sent", sent_at=now).execution_options(synchronize_session=False))
+    from handlers.blocks.profile import profile_summary
+
+    blocks = _blocks()
     name = program.current(session, sent[0].team_id, settings).name
     rows = []
     for intro in sent:
@@ -116,6 +125,7 @@ def answer(session: Session, team_id: str, user_id: str, intro_id: object, accep
     if said != 1:
         return intro  # this person answered before
     other = intro.taker if me.id == intro.giver_id else intro.giver
+    blocks = _blocks()
     if not accept:
         if _settle(session, intro, "declined", now):
             outbox.enqueue(session, team_id, f"intro-declined:{intro.id}:{other.id}", "introduction", other.slack_user_id,

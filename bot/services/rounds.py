@@ -10,7 +10,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from bot.services import clock, introductions, pairing, program
 from bot.services.errors import Conflict, NotAllowed, NotFound
@@ -96,7 +96,7 @@ def open_round(session: Session, team_id: str, user_id: str, settings: Settings,
     busy = session.scalar(select(PairingRound.id).where(PairingRound.team_id == team_id, PairingRound.status == "proposed"))
     if busy is not None:
         raise Conflict(f"Round {busy} is still waiting for review: confirm or cancel it first (`/mentor round show`).")
-    query = select(Person).where(Person.team_id == team_id, Person.status == "active")
+    query = select(Person).options(lazyload(Person.skills)).where(Person.team_id == team_id, Person.status == "active")
     if form.pool == "channel":
         query = query.where(Person.slack_user_id.in_(channel_members or []))
     people = list(session.scalars(query.order_by(Person.id)))
@@ -116,9 +116,9 @@ def open_round(session: Session, team_id: str, user_id: str, settings: Settings,
                                  created_by=user_id, created_at=now, summary={})
     session.add(pairing_round)
     session.flush()
-    session.add_all([RoundMember(round_id=pairing_round.id, person_id=p.id, role="mentor", capacity=c)
-                     for p, c in zip(mentors, capacities)])
-    session.add_all([RoundMember(round_id=pairing_round.id, person_id=p.id, role="mentee", capacity=1) for p in mentees])
+    members = [dict(round_id=pairing_round.id, person_id=p.id, role="mentor", capacity=c) for p, c in zip(mentors, capacities)]
+    members += [dict(round_id=pairing_round.id, person_id=p.id, role="mentee", capacity=1) for p in mentees]
+    _insert(session, RoundMember, members)
     _propose(session, pairing_round, mentors, mentees, capacities, now)
     program.audit(session, team_id, user_id, "round.open", round=pairing_round.id, pool=pairing_round.pool,
                   criteria=form.criteria, min_level=form.min_level, max_per_mentor=form.max_per_mentor,
@@ -166,11 +166,16 @@ def _propose(session: Session, pairing_round: PairingRound, mentors: list[Person
                          taker_id=mentee.id, score=round(score, 3), status="proposed", created_by=pairing_round.created_by,
                          created_at=now, reason=pairing.reason(candidates[mentor.id], candidates[mentee.id], names,
                                                                mentee.display_name or "the mentee")))
-    for start in range(0, len(rows), 1000):
-        session.execute(Introduction.__table__.insert(), rows[start:start + 1000])
+    _insert(session, Introduction, rows)
     pairing_round.summary = solution.summary() | {"mentors": len(mentors), "mentees": len(mentees),
                                                   "capacity": int(sum(capacities))}
     pairing_round.status, pairing_round.proposed_at = "proposed", now
+
+
+def _insert(session: Session, model, rows: list[dict]) -> None:
+    """Many rows in a few executemany statements (a round has thousands), without the ORM's unit of work."""
+    for start in range(0, len(rows), 1000):
+        session.execute(model.__table__.insert(), rows[start:start + 1000])
 
 
 def get(session: Session, team_id: str, user_id: str, settings: Settings, round_id: object = None) -> PairingRound:
