@@ -13,7 +13,8 @@ BOT_SCOPES = [
     "im:history",        # conversations.history: did an interrupted DM arrive? (read back by outbox key only)
     "channels:history",  # ... and a post to the stories or digest channel
     "groups:history",    # ... when that channel is private
-    "channels:read",     # member_joined_channel: a newcomer in the onboarding channel gets a buddy
+    "channels:read",     # member_joined_channel: a newcomer in the onboarding channel gets a buddy;
+                         # conversations.members: a pairing round's pool can be a channel's members
     "groups:read",       # ... when that channel is private
 ]
 BOT_EVENTS = ["app_home_opened", "member_joined_channel"]

@@ -344,3 +344,24 @@ def test_self_assessment_picks_mentors_and_only_admins_see_it(world, slack, fake
     _deliver(world)
     assert "listening" not in str(_intro_dm(fake, "U3")).lower()  # peers never see it
     assert "listening" not in world.find("U3").text.lower()
+
+
+def test_a_channel_pool_takes_only_its_members(world, slack, fake):
+    _admin(world)
+    world.join("U1", "Ada Mentor", offers=["Python"], wants=["Budgeting"], level=7)
+    world.join("U2", "Ben Mentor", offers=["Python"], wants=["Budgeting"], level=7)
+    world.join("U3", "Cy Mentee", offers=["Design"], wants=["Python"], level=2)
+    world.join("U4", "Di Mentee", offers=["Design"], wants=["Python"], level=2)
+    fake.add_channel("CPILOT", "mentoring-pilot", members=["U2", "U4", "UADMIN"])
+    review = _open_round(world, pool="The members of a channel", channel="CPILOT", criteria=[], min_level="Level 5")
+    assert set(_pairs(world)) == {("U2", "U4")}
+    assert "1 mentors, 1 mentees" in str(review["blocks"])
+    with world.bot.db.uow() as session:
+        from models import PairingRound
+
+        assert session.scalars(select(PairingRound)).one().pool == "CPILOT"
+    # a channel pool without a channel is a field error in the form
+    slack.command("UADMIN", "round")
+    modal = fake.wait_for(lambda: (m := fake.open_modal("UADMIN")) and m["callback_id"] == "round_submit" and m)
+    response = slack.submit("UADMIN", modal, {"pool": "The members of a channel"})
+    assert response.view_errors == {"channel": "Pick the channel whose members are the pool."}
