@@ -56,7 +56,8 @@ def schedules(settings: Settings, db: Database) -> dict[str, str] | None:
         with db.uow() as session:
             lines = program.effective_schedules(session, settings)
     except Exception as exc:
-        log.warning("could not read the job schedules from the database: %s", exc)
+        log.warning("could not read the job schedules from the database (%s)",
+                    type(exc).__name__)
         return None
     for name, line in list(lines.items()):
         try:

@@ -24,6 +24,8 @@ SUBCOMMANDS: list[tuple[str, str]] = [
     ("round", "For program admins: a formal pairing round (mentors and mentees, the best total match, "
               "review, then introductions); `/mentor round help` for the rest."),
     ("buddy @person", "For program admins: give a newcomer an onboarding buddy from their department."),
+    ("admin", "For program admins: the program's name, objective, channels, schedules, anonymity k, defaults, "
+              "program types and admins; `/mentor admin log` shows the last 20 admin actions."),
     ("help", "This overview."),
 ]
 
@@ -38,7 +40,7 @@ def help_message(program_name: str, *, joined: bool, unknown: str | None = None,
         blocks.append(section(hint))
     blocks += [
         section(
-            f"*{program_name}* is our peer mentoring program. Two colleagues who each have something to share "
+            f"*{esc(program_name)}* is our peer mentoring program. Two colleagues who each have something to share "
             "and something to learn find each other, agree what their partnership is for, meet regularly, "
             "and both grow. It is not coaching and not counselling: you are both mentor and mentee."
             + (f"\n*Our objective:* {esc(cut(objective, 500))}" if objective else "")
