@@ -258,3 +258,31 @@ def test_the_45_day_plan_is_sent_once_per_day_and_a_missed_day_late_once(world, 
     assert [t.split(":")[1] for t in plan(fake, "U7")] == [" Meet", " Tools", " People to know", " Wrap-up"]
     assert [t.split(":")[1] for t in plan(fake, "U1")] == [" Meet", " Tools", " People to know", " Wrap-up"]
     assert date(2026, 12, 16).strftime("%d %B") in str(fake.dms_to("U1")[-1]["blocks"])
+
+
+def test_when_a_buddy_declines_the_next_one_is_introduced_by_the_daily_job(world, slack, fake, bot):
+    switch_on(bot, "onboarding")
+    fake.add_channel(ONBOARDING, "onboarding")
+    fake.add_user("U9", "Admin Ann")
+    world.join("U1", "Ada", offers=["Python"], wants=["Go"], department="Engineering", level=7)
+    world.join("U2", "Bea", offers=["Go"], wants=["Python"], department="Engineering", level=5)
+    fake.add_user("U7", "Newt")
+    joined_channel(slack, "U7")
+    world.idle()
+    answer_welcome(world, slack, fake, "U7", "Engineering", 2)
+    slack.click("U1", intro_to(fake, "U1"), "Decline")  # Ada can't
+    world.idle()
+    assert any("can't take on this partnership" in m["text"] for m in fake.dms_to("U7"))
+
+    world.run_job("buddy-plan")
+    world.run_job("buddy-plan")
+    assert "<@U2>" in str(intro_to(fake, "U7")["blocks"])  # Bea, once
+    assert len([m for m in fake.dms_to("U2") if "intro_answer" in str(m["blocks"])]) == 1
+    slack.click("U2", intro_to(fake, "U2"), "Decline")  # Bea can't either: nobody is left
+    world.idle()
+    world.run_job("buddy-plan")
+    world.run_job("buddy-plan")
+    told = [m for m in fake.dms_to("U9") if "needs an onboarding buddy" in m["text"] or "needs an onboarding buddy"
+            in str(m["blocks"])]
+    assert len(told) == 1
+    assert len([m for m in fake.dms_to("U7") if "intro_answer" in str(m["blocks"])]) == 2

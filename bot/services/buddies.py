@@ -176,6 +176,36 @@ def _introduce(session: Session, prog: program.Program, person: Person, settings
     return Result("introduced", prog, person.slack_user_id, person, buddy, intro, reason)
 
 
+def after_declines(session: Session, team_id: str, settings: Settings, now: datetime | None = None
+                   ) -> list[tuple[Result, int]]:
+    """Newcomers whose buddy declined the introduction (in the last 45 days) and who have no buddy under way: the
+    next buddy is introduced, or, with nobody left, the admins are to be told. Returns (result, the declined
+    introduction's id: the key of that notice, so each decline brings at most one)."""
+    now = now or clock.now()
+    prog = program.current(session, team_id, settings)
+    if not prog.on("onboarding"):
+        return []
+    latest = session.execute(
+        select(Introduction.taker_id, func.max(Introduction.id))
+        .where(Introduction.team_id == team_id, Introduction.kind == "buddy", Introduction.status == "declined",
+               Introduction.giver_answer == "no", Introduction.answered_at >= now - timedelta(days=BUDDY_DAYS))
+        .group_by(Introduction.taker_id)
+    ).all()
+    results = []
+    for taker_id, intro_id in latest:
+        person = session.get(Person, taker_id)
+        if person is None or person.status != "active" or has_buddy(session, person):
+            continue
+        if session.scalar(select(Introduction.taker_answer).where(Introduction.id == intro_id)) == "no":
+            continue  # the newcomer said no too: they don't want a buddy
+        try:
+            with session.begin_nested():
+                results.append((_introduce(session, prog, person, settings, now=now), intro_id))
+        except Conflict:
+            continue  # full, or the pick was taken meanwhile: the next run tries again
+    return results
+
+
 def pick(session: Session, newcomer: Person, now: datetime | None = None) -> tuple[Person, str] | None:
     """The buddy: same department, active (not paused), room for one more partner (counting introductions still
     waiting for an answer), no newcomer themselves, nobody who declined this newcomer; the most experienced
