@@ -15,6 +15,7 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
+from jobs import JOBS
 from jobs.scheduler import Leader, Scheduler
 from models import JobRun, OutboxMessage
 from tests.conftest import SECRET, TOKEN
@@ -190,7 +191,7 @@ def test_the_scheduler_fires_jobs_on_their_cron_in_the_program_timezone(world, b
     scheduler = Scheduler(settings, bot.db)
     scheduler.start()
     try:
-        world.slack.fake.wait_for(lambda: _ledger(bot) == 6, timeout=10)  # leader at start: a baseline per job
+        world.slack.fake.wait_for(lambda: _ledger(bot) == len(JOBS), timeout=10)  # leader at start: a baseline per job
         jobs = {job.id: job for job in scheduler.aps.get_jobs()}
         assert set(jobs) >= {"monthly-checkins", "checkin-reminders", "meeting-nudges", "request-expiry",
                              "success-stories", "weekly-digest", "outbox"}
