@@ -55,6 +55,9 @@ BUDDY_START = "buddy_start"
 BUDDY_MODAL = "buddy_submit"
 BUDDY_ADMIN_MODAL = "buddy_admin_submit"
 
+# Stats (handlers/stats.py)
+STATS_EXPORT = "stats_export_csv"
+
 # Modals (callback ids)
 PROFILE_MODAL = "profile_submit"
 ASK_MODAL = "ask_submit"

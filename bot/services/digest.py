@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, distinct, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.services.succession import Progress as HandoverProgress
@@ -284,12 +284,18 @@ def figures(session: Session, team_id: str, spans: Sequence[Days]) -> list[WeekF
     _spread(out, row, "active_partnerships", "new_partnerships", "at_risk")
 
     # Pairs that met: of those active at the span's end, the ones with a meeting from `met_from` to its last day
-    row = session.execute(
-        select(*[func.count(distinct(case((and_(Meeting.held_on >= s.met_from, Meeting.held_on < s.end_day,
-                                                 _active_at(s.end)), Meeting.partnership_id))))
-                 for s in spans])
-        .select_from(Meeting).join(Partnership, Partnership.id == Meeting.partnership_id)
+    # (one pass over the meetings, grouped per partnership, then joined to the partnerships)
+    met = (
+        select(Meeting.partnership_id.label("partnership_id"),
+               *[func.max(case((and_(Meeting.held_on >= s.met_from, Meeting.held_on < s.end_day), 1), else_=0))
+                 .label(f"met_{i}") for i, s in enumerate(spans)])
         .where(Meeting.team_id == team_id, Meeting.held_on >= min(s.met_from for s in spans), Meeting.held_on < end_day)
+        .group_by(Meeting.partnership_id)
+        .subquery()
+    )
+    row = session.execute(
+        select(*[_count(and_(_active_at(s.end), met.c[f"met_{i}"] == 1)) for i, s in enumerate(spans)])
+        .select_from(met).join(Partnership, Partnership.id == met.c.partnership_id)
     ).one()
     _spread(out, row, "pairs_met")
 

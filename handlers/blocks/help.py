@@ -26,6 +26,8 @@ SUBCOMMANDS: list[tuple[str, str]] = [
     ("buddy @person", "For program admins: give a newcomer an onboarding buddy from their department."),
     ("admin", "For program admins: the program's name, objective, channels, schedules, anonymity k, defaults, "
               "program types and admins; `/mentor admin log` shows the last 20 admin actions."),
+    ("stats [period]", "For program admins: the program's figures for a period (`last 90d`, `2026-Q3`, `2026-10`, "
+                       "two dates; the last 30 days by default); `/mentor stats csv [period]` sends a CSV."),
     ("help", "This overview."),
 ]
 

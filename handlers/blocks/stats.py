@@ -1,0 +1,128 @@
+"""`/mentor stats`: the admin's ephemeral report of a period, with an Export CSV button and the definitions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.services.stats import CheckInMonth, Report, Row
+from handlers import ids
+from handlers.blocks.common import SECTION_MAX, actions, button, context, divider, esc, header, section
+from handlers.blocks.digest import NOT_ENOUGH, month_name
+
+MAX_BLOCKS = 50
+DEFINITIONS = (
+    "Days in {tz}; states (opted in, active, at risk) are as of the period's last day. "
+    "*Sign-ups*: joined in the period and not left; *can mentor* offers at least one skill, *wants a mentor* "
+    "wants at least one (someone who does both counts in both; skills as in today's profiles). "
+    "*Sessions booked*: meetings held whose log planned a next meeting, plus topic sessions created. "
+    "*Completed*: meetings held, plus topic sessions held. *Goals logged*: agreement versions written with goals. "
+    "*Action items logged*: meetings whose log lists action items."
+)
+DEFINITIONS_2 = (
+    "*Started*: partnerships accepted in the period. *Ended*: ended in the period for any reason; *completed*: "
+    "of those, the ones that ran to their planned end date or past it. *Pairs that met*: partnerships active at "
+    "the end with a meeting in the period. *Check-ins*: closed months only (figures fixed when the month closed); "
+    "whether pairs met, effectiveness and expectations only when at least {k} people answered."
+)
+
+
+def _day(d: date) -> str:
+    return f"{d.day} {d:%B %Y}"
+
+
+def _bullet_sections(title: str, lines: list[str]) -> list[dict]:
+    """Bulleted lines under a bold title, in as many sections as Slack's 3000 characters per section need."""
+    out, text = [], f"*{title}*"
+    for line in lines:
+        bullet = f"\n• {line}"
+        if len(text) + len(bullet) > SECTION_MAX:
+            out.append(section(text))
+            text = f"*{title} (continued)*"
+        text += bullet
+    return [*out, section(text)]
+
+
+def _month_label(row: Row) -> str:
+    s = row.span
+    label = month_name(s.period)
+    whole = s.first_day.day == 1 and s.end_day.day == 1
+    return label if whole else f"{label} ({s.first_day.day} to {s.last_day.day})"
+
+
+def _signup_line(row: Row) -> str:
+    e = row.extra
+    return f"{_month_label(row)}: {e.signups} signed up: {e.can_mentor} can mentor, {e.wants_mentor} want a mentor"
+
+
+def _share(part: float | None) -> str:
+    return f"{round(100 * part)}%" if part is not None else NOT_ENOUGH
+
+
+def checkin_line(month: CheckInMonth) -> str:
+    head = f"{month_name(month.period)}: {month.answered} of {month.asked} answered"
+    if not month.shown.reportable:
+        return f"{head}; {NOT_ENOUGH}"
+    eff = month.shown.effectiveness
+    effectiveness = f"{eff:.1f} of 5" if eff is not None else NOT_ENOUGH
+    return (f"{head}; met: {_share(month.met_share)}; average effectiveness: {effectiveness}; "
+            f"got what they expected: {_share(month.shown.expected_share)}")
+
+
+def stats_message(rep: Report) -> dict:
+    """{"text", "blocks"}: the period's figures, month by month sign-ups, check-ins, the Export CSV button."""
+    total, f, e = rep.total, rep.total.figures, rep.total.extra
+    p, program_name = rep.period, rep.program_name
+    blocks = [
+        header(f"{program_name}: stats"),
+        context(f"{_day(p.first_day)} to {_day(p.last_day)} ({esc(rep.tz_name)}), both days included."),
+        *_bullet_sections("People", [
+            f"Opted in at the end: {f.people}",
+            f"Signed up: {e.signups} ({e.can_mentor} can mentor, {e.wants_mentor} want a mentor)",
+        ]),
+        *_bullet_sections("Sign-ups per month: can mentor against want a mentor", [_signup_line(r) for r in rep.months]),
+        *_bullet_sections("Skills wanted with too few people offering them", [
+            f"{esc(s.name)}: {s.wanted} want it, {s.offered} offer it" for s in rep.skills
+        ] or ["None: every skill people want has enough people offering it"]),
+        *_bullet_sections("Partnerships", [
+            f"Active at the end: {f.active_partnerships}",
+            f"Started: {f.new_partnerships}",
+            f"Ended: {e.partnerships_ended}, of which completed (ran to their planned end): {e.partnerships_completed}",
+            f"At risk at the end: {f.at_risk}",
+        ]),
+        *_bullet_sections("Agreements and goals", [
+            f"Agreements signed: {f.agreements_signed}",
+            f"Acknowledged by supervisors: {f.acknowledged}",
+            f"Goals logged: {e.goals_logged}",
+        ]),
+        *_bullet_sections("Sessions", [
+            f"Booked: {total.sessions_booked} ({e.next_meetings_planned} next meetings planned, "
+            f"{e.topic_sessions_created} topic sessions created)",
+            f"Completed: {total.sessions_completed} ({f.meetings} meetings held, {e.topic_sessions_held} topic sessions held)",
+            f"Hours met: {f.hours:.1f}",
+            f"Action items logged: {e.action_items_logged}",
+            f"Pairs that met: {f.pairs_met} of {f.active_partnerships} active at the end",
+        ]),
+        *_bullet_sections("Check-ins (closed months)", [checkin_line(m) for m in rep.checkins]
+                          or ["No check-in month of this period has closed yet"]),
+        *_bullet_sections("Stories", [f"Stories posted: {f.stories}"]),
+    ]
+    tail = [
+        actions(button("Export CSV", ids.STATS_EXPORT, p.text, style="primary")),
+        divider(),
+        context(DEFINITIONS.format(tz=esc(rep.tz_name))),
+        context(DEFINITIONS_2.format(k=rep.k)),
+    ]
+    blocks = blocks[:MAX_BLOCKS - len(tail)] + tail
+    text = (f"{program_name} stats, {_day(p.first_day)} to {_day(p.last_day)}: {e.signups} sign-ups, "
+            f"{f.new_partnerships} partnerships started, {f.meetings} meetings held.")
+    return {"text": text, "blocks": blocks}
+
+
+def csv_comment(rep: Report) -> str:
+    p = rep.period
+    return (f"{rep.program_name} stats, {_day(p.first_day)} to {_day(p.last_day)}: one row per month. "
+            "Check-in figures come from closed months only and are blank where too few people answered to report them.")
+
+
+def csv_on_its_way() -> str:
+    return "Your CSV is on its way to your DM with me."
