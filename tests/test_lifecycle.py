@@ -104,6 +104,11 @@ def test_pause_from_home_until_i_resume_and_resume_with_the_command(world, slack
     assert person(bot, "U1").status == "paused" and person(bot, "U1").paused_until is None
     assert "until they resume" in json.dumps(dms_saying(fake, "U2", "has paused")[0])
 
+    # Weeks later the pair is past its cadence: only Bea is nudged.
+    with time_machine.travel(datetime.now(timezone.utc) + timedelta(days=40), tick=True):
+        world.run_job("meeting-nudges")
+    assert dms_saying(fake, "U1", "time to meet") == [] and len(dms_saying(fake, "U2", "time to meet Ada again")) == 1
+
     r = slack.command("U1", "resume")
     assert "Welcome back" in r.text
     world.idle()
@@ -147,8 +152,8 @@ def test_leave_ends_partnerships_cancels_requests_and_i_can_join_again(world, sl
 
 
 def test_leave_and_delete_leaves_no_trace_of_me_but_keeps_the_figures(world, slack, fake, bot):
-    fake.add_user("U0ZQ", "Zelda Quintessa", title="Chief Whisperer")
-    world.join("U0ZQ", "Zelda Quintessa", offers=["Python"], wants=["Go"], title="Chief Whisperer", capacity=3)
+    fake.add_user("U0ZQ", "Zoë Quintessa", title="Chief Whisperer")
+    world.join("U0ZQ", "Zoë Quintessa", offers=["Python"], wants=["Go"], title="Chief Whisperer", capacity=3)
     world.join("U2", "Bea", offers=["Go"], wants=["Python"])
     world.join("U3", "Cy", offers=["Go"], wants=["Python"])
     with bot.db.uow() as session:
@@ -181,10 +186,10 @@ def test_leave_and_delete_leaves_no_trace_of_me_but_keeps_the_figures(world, sla
     assert r.view_errors is None and "personal data has been deleted" in json.dumps(fake.open_modal("U0ZQ"))
     world.idle()
     [note] = dms_saying(fake, "U2", "Your partner has left")
-    assert "Zelda" not in json.dumps(note) and "U0ZQ" not in json.dumps(note)
+    assert "Zo" not in json.dumps(note) and "U0ZQ" not in json.dumps(note)
 
     # Search every column of every table for her Slack id, her name, her title and everything she wrote.
-    needles = ["U0ZQ", "Zelda", "Quintessa", "Chief Whisperer", "SECRET"]
+    needles = ["U0ZQ", "Zoë", "Quintessa", "Chief Whisperer", "SECRET"]
     found = []
     with bot.db.engine.connect() as conn:
         for table in Base.metadata.sorted_tables:
@@ -211,7 +216,7 @@ def test_leave_and_delete_leaves_no_trace_of_me_but_keeps_the_figures(world, sla
     # She can join again, as someone new.
     while fake.close_modal("U0ZQ"):  # she closes the goodbye
         pass
-    world.join("U0ZQ", "Zelda Quintessa", offers=["Rust"], wants=["Go"])
+    world.join("U0ZQ", "Zoë Quintessa", offers=["Rust"], wants=["Go"])
     with bot.db.uow() as session:
         assert session.scalar(select(func.count()).select_from(Person).where(Person.slack_user_id == "U0ZQ")) == 1
         assert session.scalar(select(func.count()).select_from(Person)) == 4

@@ -7,6 +7,7 @@ Ids that come back from Slack are hints: every function checks the acting person
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
@@ -209,9 +210,10 @@ def _scrub_outbox(session: Session, team_id: str, person_id: int, slack_id: str,
     """Messages to or about the person keep their key (nothing is sent twice) and lose their content; those not
     yet sent are cancelled."""
     text = cast(OutboxMessage.payload, String)
-    about = [OutboxMessage.recipient == slack_id, text.contains(slack_id), OutboxMessage.key.like(f"export:{person_id}:%")]
-    if len(name) >= 3:
-        about.append(text.contains(name))
+    about = [OutboxMessage.recipient == slack_id, text.contains(slack_id, autoescape=True),
+             OutboxMessage.key.like(f"export:{person_id}:%")]
+    if len(name) >= 3:  # as typed, and as JSON spells it (non-ASCII letters escaped)
+        about += [text.contains(spelling, autoescape=True) for spelling in {name, json.dumps(name)[1:-1]}]
     rows = session.scalars(select(OutboxMessage).where(OutboxMessage.team_id == team_id, or_(*about))).all()
     for row in rows:
         if row.status in ("pending", "sending"):
