@@ -323,3 +323,27 @@ def test_a_non_admin_is_refused_even_with_a_forged_export_click(world, slack, fa
     with bot.db.uow() as session:
         assert session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "stats-csv")).all() == []
         assert session.scalars(select(AuditEntry)).all() == []
+
+
+@pytest.mark.parametrize("words, shown", [
+    ("2026-03", "1 March 2026 to 31 March 2026"),
+    ("2026-q1", "1 January 2026 to 31 March 2026"),
+    ("last 90d", "16 January 2026 to 15 April 2026"),
+    ("last 7 days", "9 April 2026 to 15 April 2026"),
+    ("2026", "1 January 2026 to 15 April 2026"),  # never past today
+    ("2026-02-10 to 2026-02-20", "10 February 2026 to 20 February 2026"),
+])
+def test_every_kind_of_period_is_understood(world, slack, fake, bot, admin, words, shown):
+    r = slack.command(ADMIN, f"stats {words}")
+    assert shown in str(r.ephemeral["blocks"]), r.text
+
+
+def test_five_years_of_months_still_fit_in_one_message(world, slack, fake, bot, admin):
+    build_quarter(bot)
+    r = slack.command(ADMIN, "stats 2021-05-01 2026-04-15")
+    message = r.ephemeral
+    assert message_errors(message["blocks"], message["text"]) == [] and len(message["blocks"]) <= 50
+    months = [line for line in lines_of(message) if " signed up: " in line]
+    assert len(months) == 60 and months[0].startswith("May 2021: 0 signed up")
+    assert months[-1] == "April 2026 (1 to 15): 1 signed up: 0 can mentor, 1 want a mentor"
+    assert "Sign-ups per month: can mentor against want a mentor (continued)" in str(message["blocks"])
