@@ -356,11 +356,25 @@ def test_a_partnership_at_its_planned_end_gets_one_closing_checkin_and_can_be_ex
     world.idle()
     assert world.partnership("U1", "U2").planned_end == new_end and "already extended" in told(fake, "U2")
 
+    # A new agreement moves the end later still: that date gets its own closing check-in, once.
+    later = clock.add_months(end, 4)
+    asked = len(dms_saying(fake, "U2", "reached its planned end"))
+    with bot.db.uow() as session:
+        session.get(Partnership, pid).planned_end = later
+        session.get(Partnership, pid).end_prompted_at = datetime.now(timezone.utc)  # as if asked about the old date
+    with time_machine.travel(datetime.combine(later, datetime.min.time(), timezone.utc) + timedelta(hours=10), tick=True):
+        assert "1 partnership(s) reached" in world.run_job("participant-lifecycle")
+        assert "0 partnership(s) reached" in world.run_job("participant-lifecycle")
+    assert len(dms_saying(fake, "U2", "reached its planned end")) == asked + 1
+    with bot.db.uow() as session:
+        session.get(Partnership, pid).planned_end = new_end
+        session.get(Partnership, pid).end_prompted_at = None
+
     # At the new end, a new closing check-in; "Wrap up" opens the closing modal.
     with time_machine.travel(datetime.combine(new_end, datetime.min.time(), timezone.utc) + timedelta(hours=10), tick=True):
         assert "1 partnership(s) reached" in world.run_job("participant-lifecycle")
     prompts = dms_saying(fake, "U2", "reached its planned end")
-    assert len(prompts) == 2
+    assert len(prompts) == 3
     slack.click("U2", prompts[-1], "Wrap up")
     r = slack.submit("U2", modal(world, "U2", "closing_submit"), {"Would you recommend Ada as a partner to others?": "Yes"})
     assert r.view_errors is None

@@ -397,17 +397,22 @@ def testimonials_about(session: Session, person: Person) -> list[tuple[str, str]
 
 # -- the planned end: a closing check-in, and extending ---------------------------------------------------------
 def reaching_end(session: Session, team_id: str, today: date, now: datetime) -> list[Partnership]:
-    """Live partnerships at or past their planned end, not yet asked, with someone not paused to ask; each is claimed
-    here (asked once)."""
+    """Live partnerships at or past their planned end, not yet asked about this end date, with someone not paused to
+    ask; each is claimed here (asked once). An end date moved later (a new agreement) is asked about again; a day's
+    slack keeps a prompt sent early in UTC (a time zone east of it) from counting as one for an earlier date."""
     due = session.scalars(select(Partnership).where(
         Partnership.team_id == team_id, Partnership.status.in_(LIVE), Partnership.planned_end.is_not(None),
-        Partnership.planned_end <= today, Partnership.end_prompted_at.is_(None)).order_by(Partnership.id)).unique().all()
-    return [p for p in due if "active" in (p.person_a.status, p.person_b.status) and _claim_end_prompt(session, p, now)]
+        Partnership.planned_end <= today).order_by(Partnership.id)).unique().all()
+    return [p for p in due
+            if (p.end_prompted_at is None or p.end_prompted_at.date() < p.planned_end - timedelta(days=1))
+            and "active" in (p.person_a.status, p.person_b.status) and _claim_end_prompt(session, p, now)]
 
 
 def _claim_end_prompt(session: Session, partnership: Partnership, now: datetime) -> bool:
+    before = partnership.end_prompted_at
+    seen = Partnership.end_prompted_at.is_(None) if before is None else Partnership.end_prompted_at == before
     return session.execute(
-        update(Partnership).where(Partnership.id == partnership.id, Partnership.end_prompted_at.is_(None))
+        update(Partnership).where(Partnership.id == partnership.id, seen)
         .values(end_prompted_at=now).execution_options(synchronize_session=False)).rowcount == 1
 
 
