@@ -150,11 +150,16 @@ def register(app, deps: Deps) -> None:
             with deps.db.uow() as session:
                 item = succession.add_item(session, team_of(body), user_of(body), metadata(view).get("plan_id"), form,
                                            deps.settings)
+                if item.successor_user_id and item.successor_user_id != user_of(body):
+                    plan = succession.plan_for(session, team_of(body), user_of(body), item.plan_id, deps.settings)
+                    outbox.enqueue(session, item.team_id, f"succession-item:{item.id}", "succession",
+                                   item.successor_user_id, blocks.item_for_successor(plan, item))
                 notice = blocks.item_added_notice(item)
         except DomainError as exc:
             refuse_in_modal(ack, exc, "Not added")
             return
         ack(response_action="update", view=notice_view("Item added", notice))
+        deliver_now(deps)
 
     @app.action(ids.matcher(ids.HANDOVER_DONE))
     @guarded

@@ -100,6 +100,9 @@ def test_admin_starts_a_plan_retiring_person_adds_items_successor_hands_over(cas
     assert not r.view_errors
     r, _ = add_item(world, "URET", ask, {"What is it?": "Renewing the fire safety certificate"})
     assert r.view_errors == {"title": "This plan already has an item with that title."}
+    for_sam = dm_with(world, "US1", "added *Renewing the fire safety certificate*")  # the named successor is told
+    assert "Every March" in json.dumps(for_sam["blocks"])
+    assert [m for m in fake.dms_to("US2") if "added *" in json.dumps(m)] == []
     assert items(bot) == [("Renewing the fire safety certificate", "open", "US1", None),
                           ("Who to call when the old server room floods", "open", None, None)]
 
@@ -126,9 +129,9 @@ def test_admin_starts_a_plan_retiring_person_adds_items_successor_hands_over(cas
 
 def test_only_admins_start_and_close_plans_and_only_members_see_them(cast, fake, bot):
     world = cast
-    r = world.slack.command("US1", "succession")  # not an admin
+    world.slack.command("US1", "succession")  # not an admin
     assert fake.open_modal("US1") is None
-    assert "Only the program's admins" in json.dumps(r.ephemeral or fake.ephemerals("US1"))
+    assert "Only the program's admins" in json.dumps(fake.wait_for(lambda: fake.ephemerals("US1")))
 
     modal = open_plan_modal(world)  # a forged submission of the admin's modal by someone else
     payload = world.slack._base_payload("view_submission", "UOUT")
@@ -181,8 +184,8 @@ def test_only_admins_start_and_close_plans_and_only_members_see_them(cast, fake,
 def test_succession_off_is_said_kindly(world, fake, bot, monkeypatch):
     monkeypatch.setattr(bot.settings, "program_admins", ["UADMIN"])
     fake.add_user("UADMIN", "Ada Admin")
-    r = world.slack.command("UADMIN", "succession")
-    assert "Succession plans are not part of *Grow Together*" in json.dumps(r.ephemeral or fake.ephemerals("UADMIN"))
+    world.slack.command("UADMIN", "succession")
+    assert "Succession plans are not part of *Grow Together*" in json.dumps(fake.wait_for(lambda: fake.ephemerals("UADMIN")))
     assert fake.open_modal("UADMIN") is None
 
 

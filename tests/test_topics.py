@@ -78,6 +78,10 @@ def test_host_lists_a_session_and_seats_are_enforced(people, fake, bot):
         starts = session.get(TopicSession, topic_id).starts_at
     assert starts.astimezone(LONDON).hour == 15
 
+    fake.add_user("U9", "Nia")
+    outsider = json.dumps(listing(world, "U9").ephemeral["blocks"])  # not in the program: may look, not join
+    assert "Come learn about SQL" in outsider and "Join the program" in outsider and '"Join"' not in outsider
+
     shown = listing(world, "U2")
     text = json.dumps(shown.ephemeral["blocks"])
     assert "Come learn about SQL" in text and "Ada" in text and "1 of 1 seats left" in text
@@ -192,8 +196,8 @@ def test_reminder_the_day_before_goes_once(people, fake, bot):
 
 def test_off_not_joined_and_bad_times_are_refused_kindly(world, fake, bot):
     world.join("U1", "Ada", offers=["SQL"], wants=["Design"])
-    r = world.slack.command("U1", "topic")
-    assert "not part of *Grow Together* right now" in json.dumps(r.ephemeral or fake.ephemerals("U1"))
+    world.slack.command("U1", "topic")
+    assert "not part of *Grow Together* right now" in json.dumps(fake.wait_for(lambda: fake.ephemerals("U1")))
     assert fake.open_modal("U1") is None
 
     switch_on(bot, "topics")

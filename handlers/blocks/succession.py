@@ -113,6 +113,13 @@ def item_modal(plan, names: dict[str, str]) -> dict:
                  private_metadata=json.dumps({"plan_id": plan.id}))
 
 
+def item_for_successor(plan, item) -> dict:
+    text = (f"{mention(plan.retiring_user_id)} added *{esc(item.title)}* to their handover checklist, for you to take "
+            "over." + (f"\n{esc(cut(item.detail, DETAIL_SHOWN))}" if item.detail else ""))
+    return {"text": f"New on the handover checklist for you: {item.title}",
+            "blocks": [section(text), _plan_buttons(plan, add=False)]}
+
+
 def item_added_notice(item) -> str:
     return (f"*{esc(item.title)}* is on the checklist. Add the next one, or see them all with `/mentor handover`.")
 

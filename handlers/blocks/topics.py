@@ -58,7 +58,7 @@ def hosted_notice(topic) -> str:
             "seats. People find it with `/mentor topics`; you can cancel it there, and everyone with a seat is told.")
 
 
-def _item(item: Listed, offset: int) -> list[dict]:
+def _item(item: Listed, offset: int, joined: bool) -> list[dict]:
     topic = item.topic
     value = f"{topic.id}:{offset}"
     if item.hosting:
@@ -68,7 +68,7 @@ def _item(item: Listed, offset: int) -> list[dict]:
                                                   "Keep it"))
     elif item.going:
         accessory = button("Leave", ids.unique(ids.TOPIC_LEAVE, topic.id), value)
-    elif item.left > 0:
+    elif item.left > 0 and joined:
         accessory = button("Join", ids.unique(ids.TOPIC_JOIN, topic.id), value, style="primary")
     else:
         accessory = None
@@ -93,7 +93,7 @@ def topics_message(program_name: str, page: Page, note: str | None = None) -> di
         first, last = page.offset + 1, page.offset + len(page.items)
         blocks.append(section(f"*Topic sessions coming up in {esc(program_name)}* ({first} to {last} of {page.total})"))
         for item in page.items:
-            blocks += _item(item, page.offset)
+            blocks += _item(item, page.offset, page.joined)
         if not page.joined:
             blocks.append(context("Join the program (`/mentor join`) to take a seat."))
     nav = [button("Host a session", ids.TOPIC_HOST)]
