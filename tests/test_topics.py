@@ -243,3 +243,30 @@ def test_a_seat_taken_in_an_unfinished_transaction_counts_for_the_next_person(pe
     racer.join(timeout=10)
     assert outcome == {"U3": "Sorry, all 1 seats at “Come learn about SQL” are taken."}
     assert seats_of(bot, topic_id) == [world.person_id("U2")]
+
+
+def test_the_list_pages_through_many_sessions_within_slacks_limits(people, fake, bot):
+    world = people
+    host(world, title="Session 01", days=1)
+    with bot.db.uow() as session:  # more sessions by the same host, later each day
+        session.add_all([TopicSession(team_id=TEAM, host_id=world.person_id("U1"), title=f"Session {n:02d}",
+                                      description="x" * 2000, starts_at=datetime.now(LONDON) + timedelta(days=1 + n),
+                                      seats=3) for n in range(2, 11)])
+    first = listing(world, "U2")
+    shown = json.dumps(first.ephemeral["blocks"])
+    assert "(1 to 8 of 10)" in shown and "Session 08" in shown and "Session 09" not in shown
+    assert len(first.ephemeral["blocks"]) <= 50
+    world.slack.click("U2", first, "Next")
+    world.idle()
+    second = latest(world, "U2")
+    assert message_errors(second["blocks"], second["text"]) == []
+    shown = json.dumps(second["blocks"])
+    assert "(9 to 10 of 10)" in shown and "Session 10" in shown and "Session 01" not in shown and "Next" not in shown
+    world.slack.click("U2", second, "Join", value=next(b["accessory"]["value"] for b in second["blocks"]
+                                                       if b.get("accessory") and "Session 10" in b["text"]["text"]))
+    world.idle()
+    shown = json.dumps(latest(world, "U2")["blocks"])  # still on the second page, with the seat taken
+    assert "You have a seat at *Session 10*" in shown and "(9 to 10 of 10)" in shown
+    world.slack.click("U2", latest(world, "U2"), "Previous")
+    world.idle()
+    assert "(1 to 8 of 10)" in json.dumps(latest(world, "U2")["blocks"])
