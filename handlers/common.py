@@ -114,6 +114,36 @@ def refuse_in_modal(ack, exc: DomainError, title: str) -> None:
         ack(response_action="update", view=notice_view(title, exc.message))
 
 
+STALE_FORM = "This form does not match what I know any more, so nothing was saved. Please open it again."
+
+
+class _FormAck:
+    """A view_submission's ack that never names a field the form does not have (Slack refuses the whole
+    answer, and the person is left with a form that does nothing): errors about fields that came from
+    private_metadata or a tampered payload become a notice instead."""
+
+    def __init__(self, ack, view: dict):
+        self._ack = ack
+        self._inputs = {b.get("block_id") for b in view.get("blocks") or [] if b.get("type") == "input"}
+        self._callback = view.get("callback_id")
+
+    @property
+    def response(self):
+        return self._ack.response
+
+    def __call__(self, *args, **kwargs):
+        errors = kwargs.get("errors")
+        if kwargs.get("response_action") == "errors" and isinstance(errors, dict):
+            unknown = sorted(str(k) for k in errors if k not in self._inputs)
+            if unknown:
+                log.warning("form %s: errors for fields it does not have: %s", self._callback, ", ".join(unknown)[:200])
+                known = {k: v for k, v in errors.items() if k in self._inputs}
+                if not known:
+                    return self._ack(response_action="update", view=notice_view("Not saved", STALE_FORM))
+                kwargs["errors"] = known
+        return self._ack(*args, **kwargs)
+
+
 def guarded(fn: Callable) -> Callable:
     """Turn a DomainError into a kind answer and any other failure into an apology plus a log line.
 
@@ -124,6 +154,8 @@ def guarded(fn: Callable) -> Callable:
     wanted = set(inspect.signature(fn).parameters)
 
     def wrapper(ack, body, client, respond, view, event, logger):
+        if (body or {}).get("type") == "view_submission":
+            ack = _FormAck(ack, body.get("view") or {})
         given = dict(ack=ack, body=body, client=client, respond=respond, view=view, event=event, logger=logger)
         info = logs.describe(body or {})
         bound, started, outcome = logs.bind(info), time.monotonic(), "ok"
