@@ -240,3 +240,26 @@ def test_a_schedule_changed_in_slack_is_picked_up_by_the_running_scheduler_and_j
     listed = capsys.readouterr().out
     line = next(li for li in listed.splitlines() if li.startswith("weekly-digest"))
     assert "30 17 * * 5" in line and " Fri " in line, listed
+
+
+def test_new_profiles_and_agreements_start_from_the_admins_defaults(world, slack, fake, bot, admin):
+    from bot.services import clock
+
+    assert not save(world, admin, {"default_capacity": "4", "default_length_months": "3"}).view_errors
+    fake.add_user("U1", "Ada")
+    assert slack.command("U1", "join").status == 200
+    modal = fake.wait_for(lambda: fake.open_modal("U1"))
+    capacity = next(b for b in modal["blocks"] if b.get("block_id") == "capacity")
+    assert capacity["element"]["initial_option"]["value"] == "4"  # partners at once, as the admin suggests
+    slack.close_view("U1", modal)
+
+    world.join("U1", "Ada", offers=["Python"], wants=["Public speaking"])
+    world.join("U2", "Bea", offers=["Public speaking"], wants=["Python"])
+    world.pair("U1", "U2")
+    kickoff = fake.messages(fake.group_dm("U1", "U2"))[0]
+    slack.click("U1", kickoff, "Write our agreement")
+    modal = fake.wait_for(lambda: (m := fake.open_modal("U1")) and m["callback_id"] == "agreement_submit" and m)
+    end = next(b for b in modal["blocks"] if b.get("block_id") == "end_date")
+    today = clock.local_today("Europe/London", 0)
+    assert end["element"]["initial_date"] == clock.add_months(today, 3).isoformat()
+    assert "suggests 3 months" in end["hint"]["text"]
