@@ -88,7 +88,7 @@ def register(app, deps: Deps) -> None:
             return
         try:
             with deps.db.uow() as session:
-                changes = program.update(session, team_of(body), user_of(body), deps.settings, form)
+                changes = program.update(session, team_of(body), user_of(body), deps.settings, form, _jobs())
                 count = len(changes)
         except DomainError as exc:
             refuse_in_modal(ack, exc, "Program settings")

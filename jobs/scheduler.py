@@ -54,7 +54,7 @@ def schedules(settings: Settings, db: Database) -> dict[str, str] | None:
 
     try:
         with db.uow() as session:
-            lines = program.effective_schedules(session, settings)
+            lines = program.effective_schedules(session, settings, JOBS)
     except Exception as exc:
         log.warning("could not read the job schedules from the database (%s)",
                     type(exc).__name__)

@@ -4,6 +4,7 @@ who the admins are; and the audit log every admin action writes to."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Annotated
 
@@ -196,16 +197,15 @@ def schedule(program: Program, settings: Settings, job_name: str) -> str:
     return program.schedules.get(job_name) or settings.cron(job_name)
 
 
-def effective_schedules(session: Session, settings: Settings) -> dict[str, str]:
+def effective_schedules(session: Session, settings: Settings, job_names: Iterable[str]) -> dict[str, str]:
     """The schedule of every job for the scheduler. Jobs run once for every team, so with several workspaces
     the schedule last changed in Slack wins; with none set, CRON_<JOB> applies."""
-    from jobs import JOBS
-
+    job_names = list(job_names)
     rows = session.scalars(select(ProgramConfig).order_by(ProgramConfig.updated_at)).all()
     chosen: dict[str, str] = {}
     for row in rows:
-        chosen.update({k: v for k, v in (row.schedules or {}).items() if k in JOBS and v})
-    return {name: chosen.get(name) or settings.cron(name) for name in JOBS}
+        chosen.update({k: v for k, v in (row.schedules or {}).items() if k in job_names and v})
+    return {name: chosen.get(name) or settings.cron(name) for name in job_names}
 
 
 def _shown(value: object) -> object:
@@ -215,11 +215,12 @@ def _shown(value: object) -> object:
     return value
 
 
-def update(session: Session, team_id: str, actor: str, settings: Settings, form: ProgramForm) -> list[AuditEntry]:
+def update(session: Session, team_id: str, actor: str, settings: Settings, form: ProgramForm,
+           job_names: Iterable[str]) -> list[AuditEntry]:
     """Apply the admin modal: every field whose effective value changes is written, with one audit entry each.
-    Admins named in PROGRAM_ADMINS cannot be removed here (they are admins whatever the database says)."""
-    from jobs import JOBS
-
+    Admins named in PROGRAM_ADMINS cannot be removed here (they are admins whatever the database says).
+    `job_names`: the scheduled jobs (jobs.JOBS), whose schedules the form may change."""
+    job_names = list(job_names)
     require_admin(session, team_id, actor, settings)
     _check_admins(settings, form.admins)
     before = current(session, team_id, settings)
@@ -230,7 +231,7 @@ def update(session: Session, team_id: str, actor: str, settings: Settings, form:
     if frozenset(form.program_types) != before.types:
         row.program_types = list(form.program_types)
     schedules = dict(row.schedules or {})
-    for job_name in JOBS:
+    for job_name in job_names:
         wanted = form.schedules.get(job_name)
         if wanted is None or wanted == schedule(before, settings, job_name):
             continue
@@ -246,7 +247,7 @@ def update(session: Session, team_id: str, actor: str, settings: Settings, form:
         old, new = getattr(before, name), getattr(after, name)
         if old != new:
             entries.append(audit(session, team_id, actor, f"program.{name}", old=_shown(old), new=_shown(new)))
-    for job_name in JOBS:
+    for job_name in job_names:
         old, new = schedule(before, settings, job_name), schedule(after, settings, job_name)
         if old != new:
             entries.append(audit(session, team_id, actor, "program.schedule", job=job_name, old=old, new=new))
