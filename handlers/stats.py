@@ -54,7 +54,9 @@ def _export(deps: Deps, client, body: dict, period_text: str) -> None:
     (the service checks they are one) and send it."""
     team_id, user_id = team_of(body), user_of(body)
     dm_channel = client.conversations_open(users=user_id)["channel"]["id"]
-    request_id = body.get("trigger_id") or (body.get("actions") or [{}])[0].get("action_ts") or ""
+    # One file per report clicked (a double click sends one), per command otherwise
+    clicked_report = (body.get("container") or {}).get("message_ts")
+    request_id = f"report:{clicked_report}" if clicked_report else body.get("trigger_id") or ""
     with deps.db.uow() as session:
         service.export_csv(session, team_id, user_id, deps.settings, period_text, _today(deps),
                            dm_channel=dm_channel, request_id=request_id, comment=blocks.csv_comment)

@@ -229,11 +229,20 @@ def test_the_csv_has_one_row_per_month_with_every_figure(world, slack, fake, bot
     assert {name: [r[name] for r in rows] for name in expected} == expected
     assert set(rows[0]) == {"month", *expected}
 
+    # A second click on the same report (a double click) sends nothing new; a new report's button does.
+    slack.click(ADMIN, r, "Export CSV")
+    world.idle()
+    assert len(fake.files()) == 1
+    slack.click(ADMIN, slack.command(ADMIN, "stats 2026-Q1"), "Export CSV")
+    world.idle()
+    assert len(fake.files()) == 2 and fake.files()[1]["data"] == upload["data"]
+
     # The same file by command, for a period cut mid-month; the export is in the audit log.
     r = slack.command(ADMIN, "stats csv 2026-03-20 2026-04-30")
     assert r.status == 200 and "on its way" in r.ephemeral["text"]
     world.idle()
     second = fake.files()[-1]
+    assert len(fake.files()) == 3
     assert second["filename"] == "mentoring-stats-2026-03-20-to-2026-04-15.csv"  # ends today
     rows = list(csv.DictReader(io.StringIO(second["data"].decode("utf-8"))))
     assert [(r["month"], r["from"], r["to"], r["signups"], r["checkin_month_closed"], r["checkins_answered"])
@@ -242,6 +251,7 @@ def test_the_csv_has_one_row_per_month_with_every_figure(world, slack, fake, bot
     with bot.db.uow() as session:
         audit = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
     assert [(a.actor_user_id, a.action, a.detail) for a in audit] == [
+        (ADMIN, "stats.export_csv", {"first_day": "2026-01-01", "last_day": "2026-03-31"}),
         (ADMIN, "stats.export_csv", {"first_day": "2026-01-01", "last_day": "2026-03-31"}),
         (ADMIN, "stats.export_csv", {"first_day": "2026-03-20", "last_day": "2026-04-15"}),
     ]
