@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from bot.services import clock, introductions, profiles, program, skills
+from bot.services import clock, introductions, partnerships, profiles, program, skills
 from bot.services.errors import Conflict
 from bot.services.matching import load
 from bot.settings import Settings
@@ -158,6 +158,7 @@ def find_buddy(session: Session, team_id: str, user_id: str, settings: Settings,
 
 def _introduce(session: Session, prog: program.Program, person: Person, settings: Settings, *,
                created_by: str | None = None, now: datetime | None = None) -> Result:
+    partnerships.lock_people(session, [person.id])  # a double submit, or an admin add at the same time: one buddy
     if has_buddy(session, person):
         return Result("has_buddy", prog, person.slack_user_id, person)
     if person.status != "active":
