@@ -316,18 +316,18 @@ def forged_export_click(slack, fake, user_id: str, value: str):
 
 def test_a_non_admin_is_refused_even_with_a_forged_export_click(world, slack, fake, bot, admin):
     build_quarter(bot)
-    for words in ("stats", "stats 2026-Q1", "stats csv 2026-Q1", "stats 2026-13"):
+    for words in ("stats", "stats 2026-Q1", "stats csv 2026-Q1", "stats 2026-13", "stats " + "9" * 200):
         r = slack.command("UMALLORY", words)
         assert r.status == 200
     world.idle()
-    assert said_to(fake, "UMALLORY").count("Only the program's admins") == 4
+    assert said_to(fake, "UMALLORY").count("Only the program's admins") == 5
 
     # Mallory posts the Export button's click by hand, as if she had the admin's report.
     assert forged_export_click(slack, fake, "UMALLORY", "2026-01-01 2026-03-31").status == 200
     # And a tampered value from an admin gets a hint, not a file.
     assert forged_export_click(slack, fake, ADMIN, "'; DROP TABLE people; --").status == 200
     world.idle()
-    assert said_to(fake, "UMALLORY").count("Only the program's admins") == 5
+    assert said_to(fake, "UMALLORY").count("Only the program's admins") == 6
     assert "no longer knows its period" in said_to(fake, ADMIN)
     assert fake.files() == []
     with bot.db.uow() as session:
