@@ -7,7 +7,7 @@ from pydantic import ValidationError
 from slack_sdk.errors import SlackApiError
 
 from bot.services import introductions, outbox, partnerships, program, rounds
-from bot.services.errors import Conflict, NotAllowed
+from bot.services.errors import Conflict, DomainError
 from bot.services.rounds import RoundForm
 from handlers import ids
 from handlers.blocks import rounds as blocks
@@ -25,7 +25,7 @@ def commands(deps: Deps) -> dict:
         sub, words = sub.lower(), args.split()
         if sub == "":
             with deps.db.uow() as session:
-                program.require_admin(session, team_id, user_id, deps.settings)
+                rounds.can_open(session, team_id, user_id, deps.settings)
                 name = program.current(session, team_id, deps.settings).name
             ack()
             return open_view(client, body, blocks.round_modal(name))
@@ -93,7 +93,7 @@ def _answer_intro(deps: Deps, body: dict, client, respond, accept: bool) -> None
         status, kind, partnership_id = intro.status, intro.kind, intro.partnership_id
         mine = intro.giver_answer if user_id == giver else intro.taker_answer
         name = _program_name(session, deps, team_id)
-    reply(client, body, respond, blocks.intro_answered(other, mine == "yes", status == "accepted"), replace=True)
+    reply(client, body, respond, blocks.intro_answered(other, mine, status), replace=True)
     deliver_now(deps)
     if status == "accepted" and partnership_id:
         group = client.conversations_open(users=f"{giver},{taker}")["channel"]["id"]
@@ -137,9 +137,11 @@ def register(app, deps: Deps) -> None:
             return ack(response_action="errors", errors=field_errors(exc))
         if form.pool == "channel" and not form.channel:
             return ack(response_action="errors", errors={"channel": "Pick the channel whose members are the pool."})
-        with deps.db.uow() as session:
-            if not program.is_admin(session, team_id, user_id, deps.settings):
-                return refuse_in_modal(ack, NotAllowed(program.NOT_ADMIN), "Pairing round")
+        try:
+            with deps.db.uow() as session:
+                rounds.can_open(session, team_id, user_id, deps.settings)
+        except DomainError as exc:
+            return refuse_in_modal(ack, exc, "Pairing round")
         ack(response_action="update", view=blocks.round_working())  # solving may take seconds: answer Slack first
         members = None
         if form.pool == "channel":

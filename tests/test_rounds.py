@@ -107,6 +107,7 @@ def test_a_decline_tells_the_other_and_the_admin(world, slack, fake):
     assert any("was declined" in m["text"] for m in fake.dms_to("UADMIN"))
     slack.click("U1", _intro_dm(fake, "U1"), "Accept")  # too late: nothing starts
     world.idle()
+    assert "can't take on this partnership right now, so this introduction is closed" in str(fake.responses("U1")[-1])
     assert world.partnership("U1", "U2") is None and fake.group_dm("U1", "U2") is None
 
 
@@ -237,6 +238,7 @@ def test_swap_exchanges_mentees_and_explains_again(world, slack, fake):
     _open_round(world, criteria=[], min_level="Level 5")
     pairs = _pairs(world)
     assert set(pairs) == {("U1", "U3"), ("U2", "U4")}
+    assert "still waiting for review" in _command(world, "UADMIN", "round")  # one round at a time
     a, b = pairs[("U1", "U3")], pairs[("U2", "U4")]
     answer = _command(world, "UADMIN", f"round swap #{a.id} #{b.id}")
     assert f"Swapped the mentees of pairs #{a.id} and #{b.id}" in answer
@@ -353,6 +355,11 @@ def test_a_channel_pool_takes_only_its_members(world, slack, fake):
     world.join("U3", "Cy Mentee", offers=["Design"], wants=["Python"], level=2)
     world.join("U4", "Di Mentee", offers=["Design"], wants=["Python"], level=2)
     fake.add_channel("CPILOT", "mentoring-pilot", members=["U2", "U4", "UADMIN"])
+    slack.command("UADMIN", "round")  # a channel pool without a channel is a field error in the form
+    modal = fake.wait_for(lambda: (m := fake.open_modal("UADMIN")) and m["callback_id"] == "round_submit" and m)
+    response = slack.submit("UADMIN", modal, {"pool": "The members of a channel"})
+    assert response.view_errors == {"channel": "Pick the channel whose members are the pool."}
+    slack.close_view("UADMIN", modal)
     review = _open_round(world, pool="The members of a channel", channel="CPILOT", criteria=[], min_level="Level 5")
     assert set(_pairs(world)) == {("U2", "U4")}
     assert "1 mentors, 1 mentees" in str(review["blocks"])
@@ -360,8 +367,3 @@ def test_a_channel_pool_takes_only_its_members(world, slack, fake):
         from models import PairingRound
 
         assert session.scalars(select(PairingRound)).one().pool == "CPILOT"
-    # a channel pool without a channel is a field error in the form
-    slack.command("UADMIN", "round")
-    modal = fake.wait_for(lambda: (m := fake.open_modal("UADMIN")) and m["callback_id"] == "round_submit" and m)
-    response = slack.submit("UADMIN", modal, {"pool": "The members of a channel"})
-    assert response.view_errors == {"channel": "Pick the channel whose members are the pool."}

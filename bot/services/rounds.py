@@ -77,6 +77,14 @@ def mentions(text: str) -> list[str]:
     return _MENTION.findall(text or "")
 
 
+def can_open(session: Session, team_id: str, user_id: str, settings: Settings) -> None:
+    """Refuse at once (before the slow part) a non-admin, or a second round while one waits for review."""
+    _admin(session, team_id, user_id, settings)
+    busy = session.scalar(select(PairingRound.id).where(PairingRound.team_id == team_id, PairingRound.status == "proposed"))
+    if busy is not None:
+        raise Conflict(f"Round {busy} is still waiting for review: confirm or cancel it first (`/mentor round show`).")
+
+
 @dataclass
 class Opened:
     round: PairingRound
@@ -93,9 +101,7 @@ def open_round(session: Session, team_id: str, user_id: str, settings: Settings,
         raise Conflict("Pick the channel whose members are the pool.", field="channel")
     if form.trained:
         mark_trained(session, team_id, user_id, settings, form.trained)
-    busy = session.scalar(select(PairingRound.id).where(PairingRound.team_id == team_id, PairingRound.status == "proposed"))
-    if busy is not None:
-        raise Conflict(f"Round {busy} is still waiting for review: confirm or cancel it first (`/mentor round show`).")
+    can_open(session, team_id, user_id, settings)
     query = select(Person).options(lazyload(Person.skills)).where(Person.team_id == team_id, Person.status == "active")
     if form.pool == "channel":
         query = query.where(Person.slack_user_id.in_(channel_members or []))

@@ -62,14 +62,18 @@ def intro_dm(program_name: str, kind: str, intro_id: int, *, me_is_giver: bool, 
     return {"text": cut(text, 300), "blocks": blocks}
 
 
-def intro_answered(other_user_id: str, accepted: bool, both: bool) -> dict:
-    """What replaces the buttons for the person who clicked."""
-    if not accepted:
-        text = f"You declined the introduction to {mention(other_user_id)}. They'll be told kindly, with no reason given."
-    elif both:
+def intro_answered(other_user_id: str, mine: str | None, status: str) -> dict:
+    """What replaces the buttons for the person who clicked: where the introduction stands now."""
+    if status == "accepted":
         text = f"You both accepted: you and {mention(other_user_id)} are partners now. I've opened a group chat for you."
-    else:
+    elif status == "declined" and mine == "no":
+        text = f"You declined the introduction to {mention(other_user_id)}. They'll be told kindly, with no reason given."
+    elif status == "declined":
+        text = f"{mention(other_user_id)} can't take on this partnership right now, so this introduction is closed."
+    elif status == "sent" and mine == "yes":
         text = f"You accepted the introduction to {mention(other_user_id)}. I'll tell you as soon as they answer."
+    else:
+        text = f"This introduction to {mention(other_user_id)} is {status}."
     return {"text": text, "blocks": [section(text)]}
 
 
@@ -81,7 +85,7 @@ def intro_accepted(kind: str, other_user_id: str) -> dict:
 
 def intro_declined(other_user_id: str) -> dict:
     text = (f"{mention(other_user_id)} can't take on this partnership right now. That's nothing personal: "
-            "time and capacity change. The program's admins know and may suggest someone else.")
+            "time and capacity change. Other colleagues may suit you just as well.")
     return {"text": text, "blocks": [section(text)]}
 
 
