@@ -367,3 +367,31 @@ def test_a_channel_pool_takes_only_its_members(world, slack, fake):
         from models import PairingRound
 
         assert session.scalars(select(PairingRound)).one().pool == "CPILOT"
+
+
+def test_a_big_round_is_paged_within_block_kit_limits(world, slack, fake):
+    from bot.services import profiles
+    from bot.services.profiles import ProfileForm
+
+    _admin(world)
+    with world.bot.db.uow() as session:
+        for n in range(23):
+            for role, level, offers, wants in (("M", 8, [f"Skill {n}"], ["Budgeting"]), ("E", 2, ["Design"], [f"Skill {n}"])):
+                user = f"U{role}{n:02d}"
+                fake.add_user(user, f"{role}{n:02d} " + "Long Name " * 15)
+                person, _ = profiles.save(session, "T0TEST", user, ProfileForm(
+                    offers=offers, wants=wants, goals=["knowledge"], department="Engineering", level=level, capacity=1))
+                person.display_name = f"{role}{n:02d} " + "Long Name " * 15
+    review = _open_round(world, criteria=[], min_level="Level 5")
+    assert message_errors(review["blocks"], review["text"]) == [] and len(review["blocks"]) <= 50
+    assert str(review["blocks"]).count("· score ") == 20 and "Page 1 of 2" in str(review["blocks"])
+    slack.click("UADMIN", review, "Next")
+    world.idle()
+    second = fake.responses("UADMIN")[-1]
+    assert message_errors(second["blocks"], second["text"]) == []
+    assert str(second["blocks"]).count("· score ") == 3 and "Page 2 of 2" in str(second["blocks"])
+    slack.click("UADMIN", second, "Confirm and send")
+    world.idle()
+    _deliver(world)  # what the action did not send at once, the sender sends at Slack's pace
+    assert all(_intro_dm(fake, f"UE{n:02d}") for n in range(23))
+    assert len(fake.calls_to("chat.postMessage")) >= 46
