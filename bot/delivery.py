@@ -13,7 +13,9 @@ log line; a revoked token stops the run and keeps every row for later.
 
 from __future__ import annotations
 
+import collections
 import logging
+import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -36,6 +38,7 @@ METADATA_TYPE = "mentor_bot_outbox"
 BATCH = 5  # a killed sender leaves at most this many messages to check with Slack
 MAX_ATTEMPTS = 8
 MAX_IDLE_WAIT = 30.0  # a drain waits this long at most for the next row to come due
+PACE_WINDOW = 61.0  # OUTBOX_MESSAGES_PER_MINUTE per this many seconds: a second spare, as Slack counts on arrival
 PERMANENT = {
     "user_not_found", "user_disabled", "account_inactive", "cannot_dm_bot", "channel_not_found", "not_in_channel",
     "is_archived", "invalid_blocks", "invalid_arguments", "msg_too_long", "no_text", "restricted_action",
@@ -68,8 +71,44 @@ class DrainReport:
 
 
 class _RateLimited(Exception):
-    def __init__(self, retry_after: float):
+    def __init__(self, retry_after: float, paced: bool = False):
         self.retry_after = retry_after
+        self.paced = paced  # our own pacing, not a 429 from Slack
+
+
+class Pacer:
+    """At most `per_minute` chat.postMessage calls from this process in any PACE_WINDOW seconds, so a fan-out
+    runs at Slack's workspace-wide rate instead of hammering into 429s. A window, as Slack counts: the first
+    messages of a fan-out go at once, later ones as earlier ones leave the window. 0 turns pacing off."""
+
+    def __init__(self, per_minute: int):
+        self.per_minute = per_minute
+        self._sent: collections.deque[float] = collections.deque()
+        self._lock = threading.Lock()
+
+    def take(self) -> float:
+        """0.0 with a send counted, or the seconds to wait before there is room."""
+        if self.per_minute <= 0:
+            return 0.0
+        with self._lock:
+            now = time.monotonic()
+            while self._sent and now - self._sent[0] >= PACE_WINDOW:
+                self._sent.popleft()
+            if len(self._sent) < self.per_minute:
+                self._sent.append(now)
+                return 0.0
+            return PACE_WINDOW - (now - self._sent[0])
+
+
+_pacers: dict[tuple[str, str | None, int], Pacer] = {}
+_pacers_lock = threading.Lock()
+
+
+def pacer_for(settings: Settings) -> Pacer:
+    """One pacer per workspace (API URL and token) in this process: every sender and drain shares it."""
+    key = (settings.slack_api_url, settings.slack_bot_token, settings.outbox_messages_per_minute)
+    with _pacers_lock:
+        return _pacers.setdefault(key, Pacer(settings.outbox_messages_per_minute))
 
 
 class _InDoubt(Exception):
@@ -91,6 +130,7 @@ class Sender:
         self.client = client or make_sender_client(settings)
         self.lease = timedelta(seconds=settings.outbox_lease_seconds)
         self.postgres = db.url.startswith("postgresql")
+        self.pacer = pacer_for(settings)
 
     # -- claiming ---------------------------------------------------------------------------------
     @staticmethod
@@ -172,7 +212,7 @@ class Sender:
                 try:
                     self._process(row_id, in_doubt, previous, mine, report)
                 except _RateLimited as limited:
-                    report.rate_limited += 1
+                    report.rate_limited += not limited.paced
                     self._release([b for b in batch[index:]], limited.retry_after)
                     if not patient or time.monotonic() + limited.retry_after > deadline:
                         report.waiting = self._waiting()
@@ -307,6 +347,9 @@ class Sender:
             args["blocks"] = payload["blocks"]
         if thread_ts and payload.get("in_thread", True):
             args["thread_ts"] = thread_ts
+        wait = self.pacer.take()
+        if wait:
+            raise _RateLimited(wait, paced=True)
         resp = self._call("chat.postMessage", **args)
         return resp.get("channel"), resp.get("ts")
 

@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     digest_channel: str | None = None
     scheduler_enabled: bool = True
     outbox_lease_seconds: int = Field(default=120, ge=1, le=3600)
+    outbox_messages_per_minute: int = Field(default=600, ge=0, le=100_000)
     cron_monthly_checkins: str = "0 10 1 * *"
     cron_checkin_reminders: str = "30 10 * * *"
     cron_meeting_nudges: str = "0 9 * * *"

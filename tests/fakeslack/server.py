@@ -14,6 +14,7 @@ from __future__ import annotations
 import collections
 import copy
 import json
+import math
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -163,8 +164,9 @@ class FakeSlack(Inspection):
         with self._lock:
             self._token_error = error
 
-    def set_rate_limit(self, method: str, per_minute: int, retry_after: int = 1, window: float = 60.0) -> None:
-        """Allow `per_minute` calls per sliding `window` seconds; beyond: HTTP 429 + Retry-After."""
+    def set_rate_limit(self, method: str, per_minute: int, retry_after: int | None = 1, window: float = 60.0) -> None:
+        """Allow `per_minute` calls per sliding `window` seconds (workspace-wide); beyond: HTTP 429 + Retry-After.
+        retry_after=None answers, like Slack, the whole seconds until the window has room again."""
         with self._lock:
             self._limits[method] = {"per_minute": per_minute, "retry_after": retry_after, "window": window,
                                     "hits": collections.deque()}
@@ -335,7 +337,9 @@ class FakeSlack(Inspection):
             while hits and now - hits[0] >= limit["window"]:
                 hits.popleft()
             if len(hits) >= limit["per_minute"]:
-                raise ApiError("ratelimited", status=429, headers={"Retry-After": str(limit["retry_after"])},
-                               injected=True)
+                retry_after = limit["retry_after"]
+                if retry_after is None:
+                    retry_after = max(1, math.ceil(limit["window"] - (now - hits[0])))
+                raise ApiError("ratelimited", status=429, headers={"Retry-After": str(retry_after)}, injected=True)
             hits.append(now)
 
