@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints, ValidationError
 
-from bot.services import matching, outbox, partnerships, profiles, program
+from bot.services import match_index, matching, outbox, partnerships, profiles, program
 from bot.services.errors import DomainError
 from handlers import ids
 from handlers.blocks import find as find_blocks
@@ -46,6 +47,9 @@ def find_message(deps: Deps, team_id: str, user_id: str, words: list[str], page:
 
 
 def register(app, deps: Deps) -> None:
+    # find ranks from an in-memory index of skills (bot/services/match_index.py): build it now, not on the first search
+    threading.Thread(target=match_index.warm, args=(deps.db,), name="find-index", daemon=True).start()
+
     @app.action(ids.FIND)
     @guarded
     def find_button(ack, body, client, respond):

@@ -17,7 +17,8 @@ class Meeting(Base):
     __table_args__ = (
         UniqueConstraint("partnership_id", "held_on"),
         CheckConstraint("minutes BETWEEN 1 AND 480", name="minutes_range"),
-        Index("ix_meetings_team_held_on", "team_id", "held_on"),
+        # the digest reads a few weeks of meetings (pair, date, minutes) from this index alone
+        Index("ix_meetings_team_held_on_pair", "team_id", "held_on", "partnership_id", "minutes"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -35,8 +35,12 @@ class Partnership(Base):
             sqlite_where=text(_OPEN_SQL),
             postgresql_where=text(_OPEN_SQL),
         ),
+        Index("ix_partnerships_a", "person_a_id", "status"),  # the partial unique index can't serve "a = ? AND status IN (?)"
         Index("ix_partnerships_b", "person_b_id", "status"),
         Index("ix_partnerships_team_status", "team_id", "status"),
+        # which partnerships began or ended lately: find's skill index recounts their people's load
+        Index("ix_partnerships_team_started", "team_id", "started_at"),
+        Index("ix_partnerships_team_ended", "team_id", "ended_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -23,6 +23,8 @@ class Person(Base):
         CheckConstraint("level BETWEEN 1 AND 10", name="level_range"),
         CheckConstraint(f"status IN {PERSON_STATUSES}", name="status_known"),
         Index("ix_people_team_status", "team_id", "status"),
+        Index("ix_people_team_updated", "team_id", "updated_at"),  # what changed since: find's skill index
+        Index("ix_people_team_joined", "team_id", "joined_at", "status"),  # the digest counts people from it alone
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,23 +1,24 @@
 """Who suits whom: rank peers for one person and explain every suggestion in plain words.
 
 Reciprocal pairs (each can help the other) always rank above one-way ones; within a tier, more shared
-skills, the same department, a close level and a long shared working day rank higher.
+skills, the same department, a close level and a long shared working day rank higher. The scoring itself
+runs over an in-memory index of everyone's skills (bot/services/match_index.py), kept current per search.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, func, or_, select, union_all
+from sqlalchemy import and_, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
-from bot.services import clock, program, skills
+from bot.services import clock, match_index, program, skills
 from models import Partnership, PartnershipRequest, Person, PersonSkill, Skill
 
 PAGE_SIZE = 5
 DECLINE_MEMORY = timedelta(days=90)
-WORKDAY_HOURS = 8
+WORKDAY_HOURS = match_index.WORKDAY_HOURS
 REVERSE_MIN_GAP = 2  # one level apart is a peer pair; from two levels, a junior teaching a senior is reverse mentoring
 
 
@@ -177,73 +178,6 @@ def load(session: Session, person_ids: list[int]) -> dict[int, int]:
     return counts
 
 
-def _rank_query(me: Person, looking_for: set[int], my_offers: set[int], word_skills: set[int], excluded: set[int],
-                reverse: bool = False):
-    """Score every eligible peer in the database and order them; only one page comes back to Python.
-
-    Reciprocal pairs get 1000 so they always rank first; then shared skills (3 each way at most count),
-    skills named in the search, same department, level gap, and hours of shared working day. With reverse
-    mentoring on for me, the level rule turns around for a reverse pair: the wider the gap, the higher.
-    """
-    offer_hit = and_(PersonSkill.kind == "offer", PersonSkill.skill_id.in_(looking_for))
-    want_hit = and_(PersonSkill.kind == "want", PersonSkill.skill_id.in_(my_offers))
-    word_hit = and_(PersonSkill.kind == "offer", PersonSkill.skill_id.in_(word_skills))
-    hits = (
-        select(
-            PersonSkill.person_id.label("pid"),
-            func.sum(case((offer_hit, 1), else_=0)).label("gives"),
-            func.sum(case((want_hit, 1), else_=0)).label("gets"),
-            func.sum(case((word_hit, 1), else_=0)).label("boost"),
-        )
-        .where(or_(offer_hit, want_hit))
-        .group_by(PersonSkill.person_id)
-        .subquery()
-    )
-    load_q = _live_load()
-
-    def at_most_3(col):
-        return case((col > 3, 3), else_=col)
-
-    same_dept = Person.department_key == me.department_key
-    gap = func.abs(Person.level - me.level)
-    level_rule = case((gap == 0, 6), (gap == 1, 4), else_=-2 * gap)
-    if reverse:
-        turned = and_(Person.reverse_mentoring.is_(True), gap >= REVERSE_MIN_GAP,
-                      or_(and_(Person.level < me.level, hits.c.gives > 0), and_(Person.level > me.level, hits.c.gets > 0)))
-        level_rule = case((turned, 8 + 2 * gap), else_=level_rule)
-    score = (
-        case((and_(hits.c.gives > 0, hits.c.gets > 0), 1000), else_=0)
-        + 10 * (at_most_3(hits.c.gives) + at_most_3(hits.c.gets))
-        + 15 * hits.c.boost
-        + case((same_dept, 8), else_=0)
-        + level_rule
-    )
-    if me.tz_offset is not None:
-        apart = func.abs(Person.tz_offset - me.tz_offset) / 3600.0
-        around = case((apart >= 24, apart - 24), (apart > 12, 24 - apart), else_=apart)
-        score = score + func.coalesce(case((around < WORKDAY_HOURS, WORKDAY_HOURS - around), else_=0), 0) / 2
-    dept_ok = same_dept if not me.cross_department else or_(same_dept, Person.cross_department.is_(True))
-    query = (
-        select(Person.id, Person.slack_user_id, Person.display_name, Person.title, Person.department,
-               Person.department_key, Person.level, Person.tz_offset, Person.cross_department, Person.capacity,
-               Person.reverse_mentoring, score.label("score"), func.count().over().label("total"))
-        .join(hits, hits.c.pid == Person.id)
-        .outerjoin(load_q, load_q.c.pid == Person.id)
-        .where(
-            Person.team_id == me.team_id,
-            Person.status == "active",
-            Person.id != me.id,
-            func.coalesce(load_q.c.n, 0) < Person.capacity,
-            dept_ok,
-        )
-    )
-    if excluded:
-        query = query.where(Person.id.not_in(excluded))
-    if word_skills:
-        query = query.where(hits.c.boost > 0)
-    return query.order_by(score.desc(), func.lower(Person.display_name), Person.id)
-
-
 def find(session: Session, me: Person, words: list[str] | None = None, page: int = 0, now: datetime | None = None) -> FindResult:
     now = now or clock.now()
     words = [w for w in (words or []) if w.strip()]
@@ -259,25 +193,40 @@ def find(session: Session, me: Person, words: list[str] | None = None, page: int
     excluded = _partners_and_rejections(session, me, now)
     reverse = reverse_on(session, me)
     start = page * PAGE_SIZE
-    rows = session.execute(
-        _rank_query(me, looking_for, my_offers, word_skills, excluded, reverse).limit(PAGE_SIZE).offset(start)
-    ).all()
-    total = rows[0].total if rows else 0
-    they, you = _shared_skill_names(session, [r.id for r in rows], looking_for, my_offers)
+    query = match_index.Query(me.id, me.department_key, me.level, me.tz_offset, me.cross_department,
+                              frozenset(looking_for), frozenset(my_offers), frozenset(word_skills), frozenset(excluded),
+                              reverse)
+    ranking = match_index.rank(session, me.team_id, query, start, PAGE_SIZE)
+    rows = _candidates(session, ranking.people)
+    if len(rows) < len(ranking.people):  # someone deleted themselves since the index last looked
+        match_index.forget(session, me.team_id, sorted({pid for pid, _ in ranking.people} - {c.id for c, _ in rows}))
+        ranking = match_index.rank(session, me.team_id, query, start, PAGE_SIZE)
+        rows = _candidates(session, ranking.people)
+    total = ranking.total
+    they, you = _shared_skill_names(session, [c.id for c, _score in rows], looking_for, my_offers)
     suggestions = []
-    for row in rows:
-        candidate = Candidate(*row[:11])
+    for candidate, score in rows:
         hours = shared_hours(me.tz_offset, candidate.tz_offset)
-        t, y = they.get(row.id, []), you.get(row.id, [])
-        suggestions.append(Suggestion(candidate, float(row.score), t, y, _explain(me, candidate, t, y, hours, reverse)))
+        t, y = they.get(candidate.id, []), you.get(candidate.id, [])
+        suggestions.append(Suggestion(candidate, score, t, y, _explain(me, candidate, t, y, hours, reverse)))
 
     hints: list[str] = []
     if not suggestions and page == 0:
         hints = _hints_for_nobody(me)
-    elif load(session, [me.id]).get(me.id, 0) >= me.capacity:
+    elif ranking.my_load >= me.capacity:
         hints.append(f"You already have {me.capacity} partner{'s' if me.capacity != 1 else ''}, your limit. "
                      "Raise it in your profile before asking someone new.")
     return FindResult(suggestions, page, total > start + len(rows), total, hints)
+
+
+def _candidates(session: Session, ranked: list[tuple[int, float]]) -> list[tuple[Candidate, float]]:
+    """The ranked people's columns, read now, in rank order (someone who left a moment ago drops out)."""
+    if not ranked:
+        return []
+    columns = [getattr(Person, f.name) for f in fields(Candidate)]
+    found = {row.id: Candidate(*row) for row in session.execute(
+        select(*columns).where(Person.id.in_([pid for pid, _score in ranked]), Person.status == "active"))}
+    return [(found[pid], score) for pid, score in ranked if pid in found]
 
 
 def _shared_skill_names(session: Session, person_ids: list[int], looking_for: set[int], my_offers: set[int]

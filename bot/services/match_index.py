@@ -1,0 +1,412 @@
+"""Precomputed skill vectors for `/mentor find`: the ranking of bot/services/matching.py over arrays in memory.
+
+Scoring every peer in SQL reads every person who shares a skill with me: with popular skills that is tens of
+thousands of rows at 100,000 people, on every search. Instead each process keeps, per database and team:
+
+* one slot per person with the columns ranking needs (status, department, level, time zone, capacity,
+  cross-department, reverse mentoring) and their live-partnership load, as numpy arrays;
+* per skill, the slots of the people who offer it and of those who want it (postings);
+* a rank of (lower(name), id) for the tie-break.
+
+A search adds up postings (`bincount`), scores the candidates with array arithmetic and picks one page.
+
+Fresh, not eventually: before every search the index reads what changed, in the same transaction:
+* people whose `updated_at` is within MARGIN of the newest one it has seen (a profile save, a pause or a
+  leave touches `updated_at`), with their skills;
+* partnerships that started (`started_at`) or ended (`ended_at`) within MARGIN of the newest such time it
+  has seen: their two people's live partnerships are counted again;
+* every FULL_CHECK seconds, a signature of all the team's live partnerships (how many, the sum of their
+  ids): if it moved some other way, every load is counted again.
+MARGIN covers transactions that commit late and replicas whose clocks are a little apart; the watermarks
+never run ahead of the clock. A smaller largest person id than seen before (people were deleted, or a test
+emptied the tables) rebuilds the index. The first search of a process builds it (about a second at
+100,000 people): `warm` does that in the background at start-up.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from bot.services import clock
+from models import Partnership, Person, PersonSkill
+
+log = logging.getLogger("mentor_bot.match_index")
+
+MARGIN = timedelta(minutes=2)
+FULL_CHECK = 10.0  # seconds between comparisons of the whole live-partnership signature
+LIVE = ("active", "paused")
+WORKDAY_HOURS = 8
+_CHUNK = 5000
+
+
+@dataclass(frozen=True)
+class Query:
+    """What one search asks for (ids of skills and people)."""
+
+    me_id: int
+    department_key: str
+    level: int
+    tz_offset: int | None
+    cross_department: bool
+    looking_for: frozenset[int]  # skills I want, plus skills named in the search
+    my_offers: frozenset[int]
+    word_skills: frozenset[int]  # skills named in the search: only people offering one of them
+    excluded: frozenset[int]  # person ids never to suggest
+    reverse: bool  # reverse mentoring is on for me
+
+
+@dataclass
+class Ranking:
+    people: list[tuple[int, float]]  # (person id, score), best first: the page asked for
+    total: int  # how many qualify
+    my_load: int  # my live partnerships
+
+
+class TeamIndex:
+    """One team's people as arrays. Every method that reads or writes them holds `lock`."""
+
+    _COLUMNS = (Person.id, Person.slack_user_id, Person.display_name, Person.department_key, Person.level,
+                Person.tz_offset, Person.capacity, Person.cross_department, Person.reverse_mentoring, Person.status,
+                Person.updated_at)
+
+    def __init__(self, team_id: str):
+        self.team_id = team_id
+        self.lock = threading.Lock()
+        self._reset()
+
+    def _reset(self) -> None:
+        self.n = 0
+        self.slot: dict[int, int] = {}
+        self.ids = np.zeros(0, np.int64)
+        self.active = np.zeros(0, bool)
+        self.dept = np.zeros(0, np.int32)
+        self.level = np.zeros(0, np.int16)
+        self.tz = np.zeros(0, np.float64)
+        self.capacity = np.zeros(0, np.int16)
+        self.cross = np.zeros(0, bool)
+        self.reverse = np.zeros(0, bool)
+        self.load = np.zeros(0, np.int16)
+        self.users: list[str] = []
+        self.names: list[str] = []
+        self.name_rank: np.ndarray | None = None
+        self.dept_codes: dict[str, int] = {}
+        self.postings: dict[str, dict[int, np.ndarray]] = {"offer": {}, "want": {}}
+        # what each person offers / wants: as built (CSR: offsets by slot, skill ids), and as changed since
+        self.base_skills: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.changed_skills: dict[tuple[int, str], frozenset[int]] = {}
+        self.watermark: datetime | None = None  # the newest people.updated_at seen
+        self.max_id = 0
+        self.live_signature: tuple | None = None
+        self.pair_watermark: datetime | None = None  # the newest partnerships.started_at or ended_at seen
+        self.recent_people: dict[int, tuple] = {}  # rows read within the margin, as read
+        self.recent_pairs: set[tuple] = set()
+        self.gone: set[int] = set()  # deleted people whose slots are still here
+        self.checked_at = 0.0
+
+    # -- keeping up with the database ------------------------------------------------------------
+    def refresh(self, session: Session, now: datetime) -> None:
+        max_id = session.scalar(select(func.max(Person.id))) or 0
+        if max_id < self.max_id:
+            self._reset()
+        self.max_id = max_id
+        full = self.watermark is None
+        if full:
+            self._build(session)
+        if self.watermark is not None:  # (still None after building an empty team)
+            window = session.execute(select(*self._COLUMNS).where(
+                Person.team_id == self.team_id, Person.updated_at >= min(self.watermark, now) - MARGIN)).all()
+            rows = [r for r in window if self.recent_people.get(r.id) != tuple(r)]  # the margin's rows come every time
+            if rows and not full:
+                new_people = self._apply_people(rows)
+                self._apply_skills(session, [r.id for r in rows])
+                if new_people:
+                    self._count_load(session, [r.id for r in rows])
+            self.watermark = max([self.watermark] + [r.updated_at for r in rows])
+            self.recent_people = {r.id: tuple(r) for r in window if r.updated_at >= self.watermark - MARGIN}
+        self._refresh_load(session, now, full)
+
+    def _refresh_load(self, session: Session, now: datetime, full: bool) -> None:
+        """Live partnerships begin with `started_at` and end with `ended_at`: recount the people of those that
+        did either lately. Every FULL_CHECK seconds (and on a rebuild) compare the signature of all live
+        partnerships too, which also catches a change made some other way."""
+        due = time.monotonic() >= self.checked_at + FULL_CHECK
+        if full or due or self.pair_watermark is None:
+            if not full:
+                self._check_people(session)
+            signature = tuple(session.execute(
+                select(func.count(), func.coalesce(func.sum(Partnership.id), 0))
+                .where(Partnership.team_id == self.team_id, Partnership.status.in_(LIVE))).one())
+            self.checked_at = time.monotonic()
+            if full or signature != self.live_signature or self.pair_watermark is None:
+                newest = session.execute(select(func.max(Partnership.started_at), func.max(Partnership.ended_at))
+                                         .where(Partnership.team_id == self.team_id)).one()
+                self._reload_load(session)
+                self.live_signature = signature
+                self.pair_watermark = max((t for t in newest if t is not None), default=now)
+                return
+        since = min(self.pair_watermark, now) - MARGIN
+        window = {tuple(row) for row in session.execute(
+            select(Partnership.id, Partnership.person_a_id, Partnership.person_b_id, Partnership.started_at,
+                   Partnership.ended_at)
+            .where(Partnership.team_id == self.team_id,
+                   or_(Partnership.started_at >= since, Partnership.ended_at >= since)))}
+        changed = window - self.recent_pairs
+        if changed:
+            self._count_load(session, list({pid for row in changed for pid in row[1:3]}))
+            self.pair_watermark = max([self.pair_watermark] + [t for row in changed for t in row[3:] if t is not None])
+        self.recent_pairs = window
+
+    def _check_people(self, session: Session) -> None:
+        """People deleted (leave and delete): fewer rows than slots in use means some slots are stale."""
+        count = session.scalar(select(func.count()).select_from(Person).where(Person.team_id == self.team_id)) or 0
+        if count < self.n - len(self.gone):
+            present = set(session.scalars(select(Person.id).where(Person.team_id == self.team_id)))
+            self.forget([pid for pid in self.slot if pid not in present])
+
+    def forget(self, person_ids: list[int]) -> None:
+        """These people are gone: never suggest them (their slot stays until a rebuild)."""
+        for pid in person_ids:
+            if pid in self.slot:
+                self.active[self.slot[pid]] = False
+                self.gone.add(pid)
+
+    def _count_load(self, session: Session, person_ids: list[int]) -> None:
+        """These people's live partnerships, counted now."""
+        counts = dict.fromkeys(person_ids, 0)
+        for i in range(0, len(person_ids), _CHUNK):
+            chunk = person_ids[i:i + _CHUNK]
+            # status is checked here, not in SQL: so both sides are read from their person index
+            for a, b, status in session.execute(select(Partnership.person_a_id, Partnership.person_b_id, Partnership.status)
+                                                .where(or_(Partnership.person_a_id.in_(chunk), Partnership.person_b_id.in_(chunk)))):
+                for pid in (a, b):
+                    if pid in counts and status in LIVE:
+                        counts[pid] += 1
+        for pid, n in counts.items():
+            if pid in self.slot:
+                self.load[self.slot[pid]] = n
+
+    def _grow(self, n: int) -> None:
+        if n <= len(self.ids):
+            return
+        size = max(n, 2 * len(self.ids), 64)
+        for name in ("ids", "active", "dept", "level", "tz", "capacity", "cross", "reverse", "load"):
+            old = getattr(self, name)
+            new = np.zeros(size, old.dtype)
+            new[: len(old)] = old
+            setattr(self, name, new)
+
+    def _apply_people(self, rows) -> bool:
+        """Write these people's columns into their slots; True when someone is new (or their id was reused)."""
+        new_people = False
+        self._grow(self.n + len(rows))
+        for r in rows:
+            s, is_new = self.slot.get(r.id), False
+            if s is None:
+                s = self.slot[r.id] = self.n
+                self.n += 1
+                self.users.append(r.slack_user_id)
+                self.names.append("")
+                is_new = True
+            elif self.users[s] != r.slack_user_id:
+                self.users[s] = r.slack_user_id
+                is_new = True
+            new_people |= is_new
+            name = (r.display_name or "").lower()
+            if self.names[s] != name or is_new:
+                self.names[s] = name
+                self.name_rank = None
+            self.ids[s] = r.id
+            self.active[s] = r.status == "active"
+            self.gone.discard(r.id)
+            self.dept[s] = self.dept_codes.setdefault(r.department_key, len(self.dept_codes))
+            self.level[s] = r.level
+            self.tz[s] = np.nan if r.tz_offset is None else r.tz_offset
+            self.capacity[s] = r.capacity
+            self.cross[s] = bool(r.cross_department)
+            self.reverse[s] = bool(r.reverse_mentoring)
+        return new_people
+
+    def _build(self, session: Session) -> None:
+        """Everyone at once, column by column (a second or two at 100,000 people)."""
+        self.watermark = session.scalar(select(func.max(Person.updated_at)).where(Person.team_id == self.team_id))
+        rows = session.connection().execute(select(*self._COLUMNS[:-1]).where(Person.team_id == self.team_id)).all()
+        if not rows:
+            return
+        n = self.n = len(rows)
+        self._grow(n)
+        ids, users, names, dept_keys, levels, tzs, capacities, crosses, reverses, statuses = zip(*rows)
+        self.slot = dict(zip(ids, range(n)))
+        self.ids[:n], self.users, self.names = ids, list(users), [(name or "").lower() for name in names]
+        self.active[:n] = [status == "active" for status in statuses]
+        self.dept[:n] = [self.dept_codes.setdefault(key, len(self.dept_codes)) for key in dept_keys]
+        self.level[:n], self.capacity[:n], self.cross[:n], self.reverse[:n] = levels, capacities, crosses, reverses
+        self.tz[:n] = [np.nan if tz is None else tz for tz in tzs]
+        skill_rows = session.connection().execute(
+            select(PersonSkill.person_id, PersonSkill.skill_id, PersonSkill.kind)
+            .join(Person, Person.id == PersonSkill.person_id).where(Person.team_id == self.team_id)).all()
+        person_ids, skill_ids, kinds = (list(c) for c in zip(*skill_rows)) if skill_rows else ([], [], [])
+        by_id = np.argsort(self.ids[:n])
+        slots = by_id[np.searchsorted(self.ids[:n][by_id], np.array(person_ids, np.int64))].astype(np.int32)
+        skill_ids = np.array(skill_ids, np.int64)
+        offer = np.array([kind == "offer" for kind in kinds], bool)
+        for kind, mask in (("offer", offer), ("want", ~offer)):
+            slot_k, skill_k = slots[mask], skill_ids[mask]
+            order = np.argsort(skill_k, kind="stable")
+            skill_sorted, slot_sorted = skill_k[order], slot_k[order]
+            first, starts = np.unique(skill_sorted, return_index=True)
+            ends = np.append(starts[1:], len(skill_sorted))
+            self.postings[kind] = {int(k): slot_sorted[a:b] for k, a, b in zip(first, starts, ends)}
+            order = np.argsort(slot_k, kind="stable")  # and per person: what they offer / want, for later changes
+            self.base_skills[kind] = (np.searchsorted(slot_k[order], np.arange(n + 1)), skill_k[order])
+        self._ranks()
+
+    def _skills_of(self, s: int, kind: str) -> frozenset[int]:
+        if (s, kind) in self.changed_skills:
+            return self.changed_skills[(s, kind)]
+        indptr, skills = self.base_skills[kind]
+        return frozenset(skills[indptr[s]:indptr[s + 1]].tolist()) if s + 1 < len(indptr) else frozenset()
+
+    def _apply_skills(self, session: Session, person_ids: list[int]) -> None:
+        """Move these people's slots in and out of the skills' postings to match what they list now."""
+        now: dict[tuple[int, str], set[int]] = {}
+        for i in range(0, len(person_ids), _CHUNK):
+            for pid, skill_id, kind in session.execute(
+                    select(PersonSkill.person_id, PersonSkill.skill_id, PersonSkill.kind)
+                    .where(PersonSkill.person_id.in_(person_ids[i:i + _CHUNK]))):
+                now.setdefault((pid, kind), set()).add(skill_id)
+        for pid in person_ids:
+            s = self.slot[pid]
+            for kind in ("offer", "want"):
+                old, new = self._skills_of(s, kind), frozenset(now.get((pid, kind), ()))
+                postings = self.postings[kind]
+                for skill in old - new:
+                    postings[skill] = postings[skill][postings[skill] != s]
+                for skill in new - old:
+                    postings[skill] = np.append(postings.get(skill, np.zeros(0, np.int32)), np.int32(s))
+                self.changed_skills[(s, kind)] = new
+
+    def _reload_load(self, session: Session) -> None:
+        load = np.zeros(self.n, np.int64)
+        pairs = session.connection().execute(select(Partnership.person_a_id, Partnership.person_b_id)
+                                             .where(Partnership.team_id == self.team_id, Partnership.status.in_(LIVE))).all()
+        slots = [self.slot[pid] for pair in pairs for pid in pair if pid in self.slot]
+        if slots:
+            load = np.bincount(np.array(slots, np.int64), minlength=self.n)
+        self.load[: self.n] = load[: self.n]
+
+    def _ranks(self) -> np.ndarray:
+        if self.name_rank is None or len(self.name_rank) < self.n:
+            order = sorted(range(self.n), key=lambda s: (self.names[s], int(self.ids[s])))
+            self.name_rank = np.empty(self.n, np.int64)
+            self.name_rank[np.array(order, np.int64)] = np.arange(self.n)
+        return self.name_rank
+
+    # -- ranking ------------------------------------------------------------------------------------
+    def _hits(self, kind: str, skills: frozenset[int]) -> np.ndarray:
+        arrays = [self.postings[kind][s] for s in skills if s in self.postings[kind]]
+        if not arrays:
+            return np.zeros(self.n, np.int64)
+        return np.bincount(np.concatenate(arrays), minlength=self.n)[: self.n]
+
+    def rank(self, q: Query, start: int, count: int) -> Ranking:
+        """Positions start..start+count of the ranking, with scores, how many qualify and my load.
+
+        The score (reciprocal pairs get 1000 so they always come first): 10 per shared skill each way (3
+        at most count each way), 15 per skill named in the search, 8 for the same department, the level
+        rule (same 6, one apart 4, else -2 per level; a reverse pair instead 8 + 2 per level), and half the
+        hours of shared working day. Ties go by name (case-folded), then id."""
+        n = self.n
+        gives, gets, boost = self._hits("offer", q.looking_for), self._hits("want", q.my_offers), \
+            self._hits("offer", q.word_skills)
+        candidate = (gives > 0) | (gets > 0)
+        if q.word_skills:
+            candidate &= boost > 0
+        same = self.dept[:n] == self.dept_codes.get(q.department_key, -1)
+        candidate &= self.active[:n] & (self.load[:n] < self.capacity[:n]) & (same | (self.cross[:n] & q.cross_department))
+        for pid in (q.me_id, *q.excluded):
+            s = self.slot.get(pid)
+            if s is not None:
+                candidate[s] = False
+        idx = np.flatnonzero(candidate)
+        total = len(idx)
+        my_load = int(self.load[self.slot[q.me_id]]) if q.me_id in self.slot else 0
+        if total <= start:
+            return Ranking([], total, my_load)
+        g, w, b = gives[idx], gets[idx], boost[idx]
+        level = self.level[idx].astype(np.int64)
+        gap = np.abs(level - q.level)
+        level_rule = np.where(gap == 0, 6, np.where(gap == 1, 4, -2 * gap))
+        if q.reverse:
+            from bot.services.matching import REVERSE_MIN_GAP  # one level apart stays a peer pair
+
+            turned = self.reverse[idx] & (gap >= REVERSE_MIN_GAP) & (((level < q.level) & (g > 0)) | ((level > q.level) & (w > 0)))
+            level_rule = np.where(turned, 8 + 2 * gap, level_rule)
+        score = (np.where((g > 0) & (w > 0), 1000, 0) + 10 * (np.minimum(g, 3) + np.minimum(w, 3)) + 15 * b
+                 + np.where(same[idx], 8, 0) + level_rule).astype(np.float64)
+        if q.tz_offset is not None:
+            apart = np.abs(self.tz[idx] - q.tz_offset) / 3600.0
+            around = np.where(apart >= 24, apart - 24, np.where(apart > 12, 24 - apart, apart))
+            score += np.nan_to_num(np.where(around < WORKDAY_HOURS, WORKDAY_HOURS - around, 0) / 2, nan=0.0)
+        wanted = start + count
+        if total > wanted:  # only the best `wanted` (and everyone tied with the last of them) get sorted
+            cut = -np.partition(-score, wanted - 1)[wanted - 1]
+            keep = score >= cut
+            idx, score = idx[keep], score[keep]
+        order = np.lexsort((self._ranks()[idx], -score))[start:wanted]
+        return Ranking([(int(self.ids[idx[i]]), float(score[i])) for i in order], total, my_load)
+
+
+_indexes: dict[tuple[str, str], TeamIndex] = {}
+_registry_lock = threading.Lock()
+
+
+def _index(session: Session, team_id: str) -> TeamIndex:
+    key = (str(session.get_bind().url), team_id)
+    with _registry_lock:
+        index = _indexes.get(key)
+        if index is None:
+            index = _indexes[key] = TeamIndex(team_id)
+        return index
+
+
+def rank(session: Session, team_id: str, query: Query, start: int, count: int) -> Ranking:
+    """The ranking for `query` (see TeamIndex.rank), on the index brought up to date in this transaction."""
+    index = _index(session, team_id)
+    with index.lock:
+        index.refresh(session, clock.now())
+        return index.rank(query, start, count)
+
+
+def forget(session: Session, team_id: str, person_ids: list[int]) -> None:
+    """People a search ranked but found gone (deleted since): never suggest them again."""
+    index = _index(session, team_id)
+    with index.lock:
+        index.forget(person_ids)
+
+
+def warm(db) -> None:
+    """Build every team's index now (start-up, in the background), so no search waits for it."""
+    try:
+        with db.uow() as session:
+            team_ids = list(session.scalars(select(Person.team_id).distinct()))
+    except Exception:  # no database yet, or no schema: a search will build it
+        log.warning("match index: not warmed (the database did not answer)")
+        return
+    for team_id in team_ids:
+        try:
+            started = time.monotonic()
+            with db.uow() as session:
+                index = _index(session, team_id)
+                with index.lock:
+                    index.refresh(session, clock.now())
+            log.info("match index: %s ready in %.1f s (%d people)", team_id, time.monotonic() - started, index.n)
+        except Exception:  # a search will build it then
+            log.exception("match index: warming %s failed", team_id)
