@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from bot.services.succession import Progress as HandoverProgress
@@ -344,15 +344,27 @@ def figures(session: Session, team_id: str, spans: Sequence[Days]) -> list[WeekF
 
 
 def skill_gaps(session: Session, team_id: str, end: datetime, limit: int = MAX_SKILLS) -> list[SkillGap]:
-    """Skills more people want than offer (people not 'left', joined before `end`), biggest gap first."""
-    wanted = _count(PersonSkill.kind == "want").label("wanted")
-    offered = _count(PersonSkill.kind == "offer").label("offered")
-    # Counted per skill id first, named after: the plan stays one pass over people and their skills.
+    """Skills more people want than offer (people not 'left', joined before `end`), biggest gap first.
+
+    Counted as everyone's skills (from the (skill_id, kind) index alone, no person read) less the skills of
+    the few who do not count (left, or joined at or after `end`): not one pass over every person and skill."""
+    everyone = (
+        select(PersonSkill.skill_id, PersonSkill.kind, func.count().label("n"))
+        .join(Skill, Skill.id == PersonSkill.skill_id)
+        .where(Skill.team_id == team_id)
+        .group_by(PersonSkill.skill_id, PersonSkill.kind)
+    )
+    not_counted = select(Person.id).where(Person.team_id == team_id, or_(Person.status == "left", Person.joined_at >= end))
+    left_out = (
+        select(PersonSkill.skill_id, PersonSkill.kind, (-func.count()).label("n"))
+        .where(PersonSkill.person_id.in_(not_counted))
+        .group_by(PersonSkill.skill_id, PersonSkill.kind)
+    )
+    both = union_all(everyone, left_out).subquery()
     gaps = (
-        select(PersonSkill.skill_id, wanted, offered)
-        .join(Person, Person.id == PersonSkill.person_id)
-        .where(Person.team_id == team_id, Person.status != "left", Person.joined_at < end)
-        .group_by(PersonSkill.skill_id)
+        select(both.c.skill_id, _sum(both.c.kind == "want", both.c.n).label("wanted"),
+               _sum(both.c.kind == "offer", both.c.n).label("offered"))
+        .group_by(both.c.skill_id)
         .subquery()
     )
     rows = session.execute(
