@@ -1,0 +1,108 @@
+"""What makes the bot fast must never make it wrong: `/mentor find` ranks from an in-memory skill index that sees
+every change at once, and the sender paces a fan-out to the workspace's posting limit without a 429 or a
+message lost or sent twice."""
+
+from __future__ import annotations
+
+import json
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import select
+
+from bot import delivery
+from bot.delivery import drain
+from bot.services import outbox
+from models import OutboxMessage
+from tests.test_find import name_of, shown_people
+from tests.test_lifecycle import modal
+
+
+def edit_skills(world, user_id: str, offers: str, wants: str) -> None:
+    """The person opens their profile, unpicks every skill and types these instead."""
+    world.slack.command(user_id, "profile")
+    view = world.fake.wait_for(lambda: world.fake.open_modal(user_id))
+    r = world.slack.submit(user_id, view, {"offers_pick": [], "wants_pick": [], "offers": offers, "wants": wants})
+    assert r.status == 200 and not r.view_errors, r.text
+    world.idle()
+
+
+def test_find_sees_profile_changes_new_people_and_pauses_at_once(world, slack):
+    world.join("U1", "Ada", offers=["Python"], wants=["Go"])
+    world.join("U2", "Bea", offers=["Go"], wants=["Python"])
+    assert shown_people(world.find("U1")) == [name_of(world, "U2")]
+
+    edit_skills(world, "U2", "Cooking", "Python")  # Bea edits her profile: no Go any more
+    r = world.find("U1")
+    assert shown_people(r) == [name_of(world, "U2")]  # still: Ada can help her with Python
+    assert "They can help you with" not in json.dumps(r.json)
+    edit_skills(world, "U2", "Cooking", "Knitting")
+    assert "No good match right now" in world.find("U1").text
+
+    world.join("U3", "Cy", offers=["Go"], wants=["Knitting"])  # someone new
+    assert shown_people(world.find("U1")) == [name_of(world, "U3")]
+    assert shown_people(world.find("U1", "go")) == [name_of(world, "U3")]
+
+    slack.command("U3", "pause")
+    slack.submit("U3", modal(world, "U3", "pause_submit"), {})
+    world.idle()
+    assert "No good match right now" in world.find("U1").text
+
+
+def test_someone_at_capacity_comes_back_when_their_partnership_ends(world, slack, fake):
+    world.join("U1", "Ada", offers=["Python"], wants=["Go"])
+    world.join("U2", "Fay", offers=["Go"], wants=["Python"], capacity=1)
+    world.join("U3", "Gil", offers=["Cooking"], wants=["Go"])
+    pid = world.pair("U3", "U2")  # Fay is now at her limit of one partner
+    r = world.find("U1")
+    assert "No good match right now" in r.text
+
+    slack.command("U3", "end")
+    r = slack.submit("U3", modal(world, "U3", "closing_submit"),
+                     {"Would you recommend Fay as a partner to others?": "Yes", "learned": "Go"})
+    assert r.view_errors is None
+    world.idle()
+    assert world.partnership("U3", "U2").id == pid and world.partnership("U3", "U2").status == "ended"
+    r = world.find("U1")
+    assert shown_people(r) == [name_of(world, "U2")]
+
+
+def test_a_fan_out_goes_at_the_workspace_limit_and_no_faster(world, fake, bot):
+    """Slack allows five posts a minute here; the sender posts five, holds the rest for the next minute,
+    and Slack never has to answer 429."""
+    fake.set_rate_limit("chat.postMessage", 5, retry_after=None)
+    users = [f"U{n}" for n in range(1, 9)]
+    for user in users:
+        fake.add_user(user, f"Person {user}")
+    with bot.db.uow() as session:
+        outbox.enqueue_many(session, [dict(team_id="T0TEST", key=f"pace:{u}", kind="test", recipient=u,
+                                           payload={"text": f"Hello {u}"}) for u in users])
+    settings = bot.settings.model_copy(update={"outbox_messages_per_minute": 5})
+    delivery._pacers.clear()  # a new minute for this workspace (the other backend's run used this one's)
+    report = drain(settings, bot.db, max_seconds=3)
+
+    got = {u: len(fake.dms_to(u)) for u in users}
+    assert sorted(got.values()) == [0, 0, 0, 1, 1, 1, 1, 1]  # five people have theirs, once
+    assert fake.calls_to("chat.postMessage", ok=False) == []  # never a 429
+    assert report.sent == 5 and report.waiting == 3 and report.rate_limited == 0
+    with bot.db.uow() as session:
+        left = session.scalars(select(OutboxMessage.recipient).where(OutboxMessage.status == "pending")).all()
+    assert sorted(left) == sorted(u for u, n in got.items() if n == 0)  # the rest wait their turn, none lost
+
+
+def test_the_fake_slack_says_when_the_window_has_room_again(fake):
+    """Like Slack: past the limit, 429 with Retry-After the seconds until the minute's window has room."""
+    fake.reset()
+    fake.set_rate_limit("chat.postMessage", 2, retry_after=None)
+    fake.add_user("U1", "Ada")
+    client = WebClient(token="xoxb-test-token", base_url=fake.api_url)
+    for _ in range(2):
+        client.chat_postMessage(channel="U1", text="hi")
+    try:
+        client.chat_postMessage(channel="U1", text="one too many")
+        raise AssertionError("expected a 429")
+    except SlackApiError as exc:
+        assert exc.response.status_code == 429 and exc.response["error"] == "ratelimited"
+        assert 55 <= int(exc.response.headers["Retry-After"]) <= 60
+    assert len(fake.dms_to("U1")) == 2
+    fake.reset()
