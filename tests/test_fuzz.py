@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 
 import pytest
 import time_machine
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
@@ -23,7 +23,8 @@ from handlers.common import Deps
 from models import Base, Partnership, Person
 from tests.logcapture import capture_logs
 
-FUZZ = settings(max_examples=20, deadline=None, derandomize=True, database=None,
+FUZZ = settings(max_examples=20, deadline=None, derandomize=True, database=None, report_multiple_bugs=False,
+                phases=[Phase.explicit, Phase.generate],  # no shrinking: a failure is reported as found, at once
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                        HealthCheck.data_too_large])
 
@@ -138,25 +139,31 @@ def _ids_of(session, partnership_id: int) -> set[int]:
     return found
 
 
-def fuzz_form(world, bot, others: dict, user: str, callback_id: str, opener, *, guard_others: bool = True) -> None:
+def fuzz_form(world, bot, others: dict, user: str, callback_id: str, opener, *, guard_others: bool = True,
+              examples: int = 20) -> None:
     """Open the form (again whenever a submission closed it), then submit generated values to it."""
     fake = world.fake
 
-    def current() -> dict:
+    def current() -> dict | None:
+        """The form, open on top; None once it cannot be opened any more (e.g. a submitted "leave the program")."""
         modal = fake.open_modal(user)
         if modal is None or modal["callback_id"] != callback_id:
             while fake.close_modal(user):
                 pass
             opener()
-            modal = fake.wait_for(lambda: (m := fake.open_modal(user)) and m["callback_id"] == callback_id and m, timeout=10)
-        return modal
+            world.idle()
+            modal = fake.open_modal(user)
+        return modal if modal is not None and modal["callback_id"] == callback_id else None
 
     first = current()
+    assert first is not None, f"{callback_id} did not open"
 
-    @FUZZ
+    @settings(FUZZ, max_examples=examples)
     @given(values=form_values(first), tampered=metadata_values(first, others))
     def submit(values, tampered):
         view = current()
+        if view is None:
+            return
         guard = tampered is not None and guard_others
         before = snapshot(bot.db)
         theirs = owned_rows(bot.db, others["theirs"], others["people"]) if guard else None
@@ -263,3 +270,25 @@ def test_any_command_text_gets_an_answer(world, pairs, bot, fake):
         assert answered, f"/mentor {text!r} left {user} without an answer"
 
     command()
+
+
+def test_every_form_a_subcommand_opens(world, pairs, bot, fake, monkeypatch):
+    """The other areas' forms too (admin settings, rounds, buddies, topics, succession, pausing, leaving, ...):
+    whatever opens from `/mentor <subcommand>` for someone who is both a participant and a program admin.
+    An admin may act on anyone, so only the checks that hold for every form apply."""
+    monkeypatch.setattr(bot.settings, "program_admins", ["U1"])
+    covered = []
+    last = {"pause": 1, "end": 2, "leave": 3}  # what ends things goes last
+    for sub in sorted(subcommands(bot), key=lambda name: last.get(name, 0)):
+        while fake.close_modal("U1"):
+            pass
+        world.slack.command("U1", sub)
+        world.idle()
+        modal = fake.open_modal("U1")
+        if modal is None or modal.get("submit") is None or modal["callback_id"] in covered:
+            continue
+        covered.append(modal["callback_id"])
+        fuzz_form(world, bot, pairs, "U1", modal["callback_id"], lambda sub=sub: world.slack.command("U1", sub),
+                  guard_others=False, examples=10)
+    assert {"profile_submit", "meeting_submit", "story_submit"} <= set(covered), covered
+    assert len(covered) >= 8, covered  # and the other areas' forms
