@@ -249,6 +249,9 @@ def test_swap_exchanges_mentees_and_explains_again(world, slack, fake):
     world.idle()
     _deliver(world)
     assert "Ada Mentor" in str(_intro_dm(fake, "U4")["blocks"])
+    # Both mentors' one place is promised to an introduction nobody has answered yet: a new round has no mentor
+    again = _open_round(world, criteria=[], min_level="Level 5")
+    assert "This pool has 0 mentor(s) with room and 2 mentee(s) with room" in again["text"]
 
 
 def test_rounds_are_for_admins_only_even_forged(world, slack, fake):

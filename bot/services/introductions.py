@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.services import clock, outbox, partnerships, program
@@ -41,9 +41,19 @@ def propose(session: Session, *, team_id: str, kind: str, giver_id: int, taker_i
     return intro
 
 
-def free_places(session: Session, people: list[Person]) -> dict[int, int]:
-    """How many more partnerships each person can take: their profile capacity minus open partnerships."""
-    counts = load(session, [p.id for p in people])
+def free_places(session: Session, people: list[Person], *, waiting: bool = False) -> dict[int, int]:
+    """How many more partnerships each person can take: their profile capacity minus open partnerships (and,
+    with `waiting`, minus introductions sent to them that nobody has settled yet)."""
+    ids = [p.id for p in people]
+    counts = load(session, ids)
+    if waiting:
+        for start in range(0, len(ids), 5000):
+            chunk = ids[start:start + 5000]
+            for column in (Introduction.giver_id, Introduction.taker_id):
+                for person_id, n in session.execute(
+                    select(column, func.count()).where(Introduction.status == "sent", column.in_(chunk)).group_by(column)
+                ):
+                    counts[person_id] = counts.get(person_id, 0) + n
     return {p.id: max(0, p.capacity - counts.get(p.id, 0)) for p in people}
 
 

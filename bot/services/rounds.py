@@ -106,7 +106,7 @@ def open_round(session: Session, team_id: str, user_id: str, settings: Settings,
     if form.pool == "channel":
         query = query.where(Person.slack_user_id.in_(channel_members or []))
     people = list(session.scalars(query.order_by(Person.id)))
-    places = introductions.free_places(session, people)
+    places = introductions.free_places(session, people, waiting=True)
 
     def is_mentor(p: Person) -> bool:
         return (p.level >= form.min_level and ("leadership" not in form.criteria or p.leadership_interest)
