@@ -230,6 +230,9 @@ def test_a_database_outage_gets_an_apology_then_the_bot_recovers_by_itself(slack
             executor.wait_idle()
             assert joined.status == 200 and fake.open_modal("U1") is None
             fake.wait_for(lambda: answers(fake, "U1").count(DB_DOWN) == 2)
+            home = {"type": "app_home_opened", "user": "U1", "tab": "home", "channel": fake.dm_channel("U1")}
+            event = driver.event(home, event_id="Ev0OUTAGE")
+            assert event.status >= 500  # not taken: Slack delivers it again later
         assert [r["outcome"] for r in logs.records(logger="mentor_bot.requests")] == ["db_unavailable"] * 2
         assert "Traceback" not in logs.text
         # The database is back: nothing to restart
@@ -239,3 +242,43 @@ def test_a_database_outage_gets_an_apology_then_the_bot_recovers_by_itself(slack
         driver.command("U1", "join")
         executor.wait_idle()
         assert fake.open_modal("U1")["callback_id"] == "profile_submit"
+        assert driver.event(home, event_id="Ev0OUTAGE", retry_num=1, retry_reason="http_error").status == 200
+        executor.wait_idle()
+        assert fake.home("U1") is not None  # the retried event did what the first could not
+
+
+def test_a_database_that_does_not_answer_at_all_still_gets_an_apology_in_time(slack, fake, bot, request):
+    """A PostgreSQL host that accepts connections and then says nothing (a hung server, dropped packets)."""
+    import socket
+    import threading
+
+    if "postgresql" in request.node.callspec.id:
+        pytest.skip("needs no database: run once")
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(16)
+    held, stop = [], threading.Event()
+
+    def accept():
+        silent.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(silent.accept()[0])
+            except OSError:
+                pass
+
+    threading.Thread(target=accept, daemon=True).start()
+    fake.add_user("U1", "Ada")
+    try:
+        with another_app(bot, fake, f"postgresql://nobody@127.0.0.1:{silent.getsockname()[1]}/none") as other:
+            started = time.monotonic()
+            assert health(other.url) == 503 and time.monotonic() - started < 3
+            response = other.driver.command("U1", "help")
+            assert response.status == 200 and response.elapsed < 3
+            other.executor.wait_idle()
+            fake.wait_for(lambda: DB_DOWN in answers(fake, "U1"))
+    finally:
+        stop.set()
+        for conn in held:
+            conn.close()
+        silent.close()
