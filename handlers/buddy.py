@@ -12,6 +12,7 @@ from bot.services import buddies, clock, outbox, profiles, program
 from bot.services.errors import DomainError
 from handlers import ids
 from handlers.blocks import buddy as blocks
+from handlers.blocks import rounds as intro_messages
 from handlers.common import (
     Deps,
     deliver_now,
@@ -50,7 +51,7 @@ def _tell_no_buddy(session, result: buddies.Result) -> None:
 def _admin_add(deps: Deps, team_id: str, actor: str, form: buddies.AddForm) -> str:
     """Run an admin's add and write its messages; returns the answer for the admin."""
     with deps.db.uow() as session:
-        result = buddies.admin_add(session, team_id, actor, form, deps.settings)
+        result = buddies.admin_add(session, team_id, actor, form, deps.settings, intro_messages)
         welcomed = True
         if result.outcome == "welcome":
             welcomed = _send_welcome(session, result)
@@ -123,7 +124,7 @@ def register(app, deps: Deps) -> None:
         ack()
         _mirror_slack_profile(client, deps, person_id, user_id)  # the buddy's introduction names them
         with deps.db.uow() as session:
-            result = buddies.find_buddy(session, team_id, user_id, deps.settings)
+            result = buddies.find_buddy(session, team_id, user_id, deps.settings, intro_messages)
             if result.outcome == "no_buddy":
                 _tell_no_buddy(session, result)
             elif result.outcome == "has_buddy":

@@ -74,7 +74,7 @@ def _finish(deps: Deps, body: dict, client, respond, confirm: bool, round_id=Non
         if round_id is None:
             round_id = rounds.get(session, team_id, user_id, deps.settings).id
         if confirm:
-            rounds.confirm(session, team_id, user_id, deps.settings, round_id)
+            rounds.confirm(session, team_id, user_id, deps.settings, round_id, blocks)
         else:
             rounds.cancel(session, team_id, user_id, deps.settings, round_id)
     with deps.db.uow() as session:
@@ -87,7 +87,7 @@ def _finish(deps: Deps, body: dict, client, respond, confirm: bool, round_id=Non
 def _answer_intro(deps: Deps, body: dict, client, respond, accept: bool) -> None:
     team_id, user_id = team_of(body), user_of(body)
     with deps.db.uow() as session:
-        intro = introductions.answer(session, team_id, user_id, action_value(body), accept, deps.settings)
+        intro = introductions.answer(session, team_id, user_id, action_value(body), accept, deps.settings, blocks)
         giver, taker = intro.giver.slack_user_id, intro.taker.slack_user_id
         other = taker if user_id == giver else giver
         status, kind, partnership_id = intro.status, intro.kind, intro.partnership_id

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bot.services import buddies, clock, outbox, profiles, program
 from handlers.blocks import buddy as blocks
+from handlers.blocks import rounds as intro_messages
 from jobs import JobContext
 
 
@@ -29,7 +30,7 @@ def run(ctx: JobContext) -> str:
                                      kind="buddy-plan", recipient=me.slack_user_id, payload=message))
             written += outbox.enqueue_many(session, rows)
         with ctx.db.uow() as session:
-            for result, declined in buddies.after_declines(session, team_id, ctx.settings):
+            for result, declined in buddies.after_declines(session, team_id, ctx.settings, intro_messages):
                 if result.outcome == "introduced":
                     written += 1  # the introductions are in the outbox already
                 elif result.outcome == "no_buddy":

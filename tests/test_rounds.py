@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from bot.services import introductions
+from handlers.blocks import rounds as intro_messages
 from models import Introduction, Partnership
 from tests.fakeslack import message_errors
 
@@ -16,7 +17,7 @@ def _intro(world, giver: str, taker: str, kind: str = "formal", reason: str = "P
     with world.bot.db.uow() as session:
         intro = introductions.propose(session, team_id="T0TEST", kind=kind, giver_id=world.person_id(giver),
                                       taker_id=world.person_id(taker), reason=reason, created_by="UADMIN")
-        introductions.send(session, intro, world.bot.settings)
+        introductions.send(session, intro, world.bot.settings, intro_messages)
         intro_id = intro.id
     _deliver(world)
     return intro_id

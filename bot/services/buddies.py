@@ -110,7 +110,7 @@ def channel_joined(session: Session, team_id: str, user_id: str, channel_id: str
 
 
 def admin_add(session: Session, team_id: str, actor: str, form: AddForm, settings: Settings,
-              now: datetime | None = None) -> Result:
+              messages: introductions.Messages, now: datetime | None = None) -> Result:
     """An admin gives someone a buddy: a newcomer without a profile gets the welcome and its form; someone with
     a profile (they consented when they made it) is introduced to a buddy now. Admins only; audited."""
     program.require_admin(session, team_id, actor, settings)
@@ -121,7 +121,7 @@ def admin_add(session: Session, team_id: str, actor: str, form: AddForm, setting
     person = profiles.current(session, team_id, form.user_id)
     if person is None:
         return Result("welcome", prog, form.user_id)
-    return _introduce(session, prog, person, settings, created_by=actor, now=now)
+    return _introduce(session, prog, person, settings, messages, created_by=actor, now=now)
 
 
 def enroll(session: Session, team_id: str, user_id: str, form: NewcomerForm, settings: Settings,
@@ -147,16 +147,18 @@ def enroll(session: Session, team_id: str, user_id: str, form: NewcomerForm, set
     return person
 
 
-def find_buddy(session: Session, team_id: str, user_id: str, settings: Settings, now: datetime | None = None) -> Result:
+def find_buddy(session: Session, team_id: str, user_id: str, settings: Settings, messages: introductions.Messages,
+               now: datetime | None = None) -> Result:
     """After `enroll` (and the Slack profile mirrored): introduce the newcomer to a buddy, or tell the admins."""
     prog = program.current(session, team_id, settings)
     if not prog.on("onboarding"):
         raise Conflict(OFF)
     person = profiles.require(session, team_id, user_id)
-    return _introduce(session, prog, person, settings, now=now)
+    return _introduce(session, prog, person, settings, messages, now=now)
 
 
-def _introduce(session: Session, prog: program.Program, person: Person, settings: Settings, *,
+def _introduce(session: Session, prog: program.Program, person: Person, settings: Settings,
+               messages: introductions.Messages, *,
                created_by: str | None = None, now: datetime | None = None) -> Result:
     partnerships.lock_people(session, [person.id])  # a double submit, or an admin add at the same time: one buddy
     if has_buddy(session, person):
@@ -173,12 +175,12 @@ def _introduce(session: Session, prog: program.Program, person: Person, settings
     buddy, reason = picked
     intro = introductions.propose(session, team_id=prog.team_id, kind="buddy", giver_id=buddy.id, taker_id=person.id,
                                   reason=reason, created_by=created_by)
-    introductions.send(session, intro, settings, now)
+    introductions.send(session, intro, settings, messages, now)
     return Result("introduced", prog, person.slack_user_id, person, buddy, intro, reason)
 
 
-def after_declines(session: Session, team_id: str, settings: Settings, now: datetime | None = None
-                   ) -> list[tuple[Result, int]]:
+def after_declines(session: Session, team_id: str, settings: Settings, messages: introductions.Messages,
+                   now: datetime | None = None) -> list[tuple[Result, int]]:
     """Newcomers whose buddy declined the introduction (in the last 45 days) and who have no buddy under way: the
     next buddy is introduced, or, with nobody left, the admins are to be told. Returns (result, the declined
     introduction's id: the key of that notice, so each decline brings at most one)."""
@@ -201,7 +203,7 @@ def after_declines(session: Session, team_id: str, settings: Settings, now: date
             continue  # the newcomer said no too: they don't want a buddy
         try:
             with session.begin_nested():
-                results.append((_introduce(session, prog, person, settings, now=now), intro_id))
+                results.append((_introduce(session, prog, person, settings, messages, now=now), intro_id))
         except Conflict:
             continue  # full, or the pick was taken meanwhile: the next run tries again
     return results

@@ -1,10 +1,11 @@
 """Introductions: the program (a formal round, or an onboarding buddy) introduces a giver (mentor, buddy) to a
 taker (mentee, newcomer). Proposed, then sent (a DM to each with Accept / Decline), then two yeses make an active
-partnership of the introduction's kind; one no declines it. Messages go through the outbox."""
+partnership of the introduction's kind; one no declines it. Messages go through the outbox, worded by the caller's `Messages`."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -19,12 +20,17 @@ from models import Introduction, PairingRound, Person
 NOT_YOURS = "That introduction isn't one of yours."
 
 
-def _blocks():
-    """The messages' Block Kit builders (pure functions), imported when first needed: `handlers` imports the
-    services, so importing it at module level would be circular for whoever imports a service first."""
-    from handlers.blocks import rounds
+class Messages(Protocol):
+    """How an introduction's DMs are worded ({"text", "blocks"}); `handlers.blocks.rounds` is the one in use.
+    The service decides who is told what and when; the caller says in which words."""
 
-    return rounds
+    def introduction(self, program_name: str, intro: Introduction, me: Person, other: Person) -> dict: ...
+
+    def intro_declined(self, other_user_id: str) -> dict: ...
+
+    def intro_declined_for_admin(self, round_id: int | None, giver_user_id: str, taker_user_id: str) -> dict: ...
+
+    def intro_accepted(self, kind: str, other_user_id: str) -> dict: ...
 
 
 def propose(session: Session, *, team_id: str, kind: str, giver_id: int, taker_id: int, reason: str,
@@ -57,15 +63,16 @@ def free_places(session: Session, people: list[Person], *, waiting: bool = False
     return {p.id: max(0, p.capacity - counts.get(p.id, 0)) for p in people}
 
 
-def send(session: Session, intro: Introduction, settings: Settings, now: datetime | None = None) -> None:
+def send(session: Session, intro: Introduction, settings: Settings, messages: Messages,
+         now: datetime | None = None) -> None:
     """proposed -> sent: both are told, each by a DM naming the other, the reason, and Accept / Decline."""
-    _, skipped = send_many(session, [intro], settings, now)
+    _, skipped = send_many(session, [intro], settings, messages, now)
     if skipped:
         raise Conflict(skipped[0][1])
     session.refresh(intro)
 
 
-def send_many(session: Session, intros: list[Introduction], settings: Settings,
+def send_many(session: Session, intros: list[Introduction], settings: Settings, messages: Messages,
               now: datetime | None = None) -> tuple[list[Introduction], list[tuple[Introduction, str]]]:
     """`send` for many (a confirmed round): both people must be active and the giver must still have room.
     Returns (sent, [(not sent, why)]); what is not sent stays proposed."""
@@ -90,18 +97,12 @@ def send_many(session: Session, intros: list[Introduction], settings: Settings,
         session.execute(update(Introduction).where(Introduction.id.in_([i.id for i in sent[start:start + 1000]]),
                                                    Introduction.status == "proposed")
                         .values(status="sent", sent_at=now).execution_options(synchronize_session=False))
-    from handlers.blocks.profile import profile_summary
-
-    blocks = _blocks()
     name = program.current(session, sent[0].team_id, settings).name
     rows = []
     for intro in sent:
         for me, other in ((intro.giver, intro.taker), (intro.taker, intro.giver)):
-            message = blocks.intro_dm(name, intro.kind, intro.id, me_is_giver=me is intro.giver,
-                                      other_name=other.display_name, other_user_id=other.slack_user_id,
-                                      other_summary=profile_summary(other), reason=intro.reason)
             rows.append(dict(team_id=intro.team_id, key=f"intro:{intro.id}:{me.id}", kind="introduction",
-                             recipient=me.slack_user_id, payload=message, priority=0 if intro.round_id else 1))
+                             recipient=me.slack_user_id, payload=messages.introduction(name, intro, me, other), priority=0 if intro.round_id else 1))
     outbox.enqueue_many(session, rows)
     return sent, skipped
 
@@ -117,7 +118,7 @@ def _mine(session: Session, team_id: str, user_id: str, intro_id: object) -> tup
 
 
 def answer(session: Session, team_id: str, user_id: str, intro_id: object, accept: bool, settings: Settings,
-           now: datetime | None = None) -> Introduction:
+           messages: Messages, now: datetime | None = None) -> Introduction:
     """The giver's or the taker's answer. A second click changes nothing; two yeses start the partnership
     (`intro.partnership_id`), a no declines it. Both, and for a round its admin, are told through the outbox."""
     now = now or clock.now()
@@ -135,7 +136,7 @@ def answer(session: Session, team_id: str, user_id: str, intro_id: object, accep
     if said != 1:
         return intro  # this person answered before
     other = intro.taker if me.id == intro.giver_id else intro.giver
-    blocks = _blocks()
+    blocks = messages
     if not accept:
         if _settle(session, intro, "declined", now):
             outbox.enqueue(session, team_id, f"intro-declined:{intro.id}:{other.id}", "introduction", other.slack_user_id,

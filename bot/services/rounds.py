@@ -295,13 +295,13 @@ def _finish(session: Session, team_id: str, user_id: str, settings: Settings, ro
 
 
 def confirm(session: Session, team_id: str, user_id: str, settings: Settings, round_id: object,
-            now: datetime | None = None) -> tuple[PairingRound, int, int]:
+            messages: introductions.Messages, now: datetime | None = None) -> tuple[PairingRound, int, int]:
     """Every kept pair becomes a sent introduction (DMs through the outbox). Returns (round, sent, skipped)."""
     now = now or clock.now()
     pairing_round = _finish(session, team_id, user_id, settings, round_id, "confirmed", now)
     pending = list(session.scalars(select(Introduction).where(Introduction.round_id == pairing_round.id,
                                                               Introduction.status == "proposed")).unique())
-    sent, skipped = introductions.send_many(session, pending, settings, now)
+    sent, skipped = introductions.send_many(session, pending, settings, messages, now)
     pairing_round.summary = dict(pairing_round.summary or {}) | {"sent": len(sent), "skipped": len(skipped)}
     program.audit(session, team_id, user_id, "round.confirm", round=pairing_round.id, sent=len(sent), skipped=len(skipped))
     return pairing_round, len(sent), len(skipped)

@@ -22,6 +22,7 @@ from handlers.blocks.common import (
     select,
     who,
 )
+from handlers.blocks.profile import profile_summary
 
 _ROLE_WORDS = {
     # kind -> (what the giver is to the taker, what the taker is to the giver)
@@ -32,6 +33,12 @@ _ROLE_WORDS = {
 
 def _roles(kind: str) -> tuple[str, str]:
     return _ROLE_WORDS.get(kind, ("mentor", "mentee"))
+
+
+def introduction(program_name: str, intro, me, other) -> dict:
+    """The introduction DM to `me` about `other` (introductions.Messages)."""
+    return intro_dm(program_name, intro.kind, intro.id, me_is_giver=me.id == intro.giver_id, other_name=other.display_name,
+                    other_user_id=other.slack_user_id, other_summary=profile_summary(other), reason=intro.reason)
 
 
 def intro_dm(program_name: str, kind: str, intro_id: int, *, me_is_giver: bool, other_name: str, other_user_id: str,
