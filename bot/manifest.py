@@ -25,8 +25,10 @@ def build_manifest(base_url: str, name: str = "mentor-bot", socket_mode: bool = 
     command = {
         "command": "/mentor",
         "description": "Peer mentoring: join, find a partner, agree, log meetings, share stories",
-        "usage_hint": "help | join | profile | find [skill] | agreement | log | journal | story",
-        "should_escape": False,
+        "usage_hint": "help | join | find [skill] | agreement | log | journal | story | pause | end | admin",
+        # Escaped, so `/mentor buddy @ana` arrives as <@U…|ana>: a user id, not a display name to guess from.
+        # & < > then arrive as &amp; &lt; &gt;; the /mentor router turns them back.
+        "should_escape": True,
     }
     settings: dict = {
         "interactivity": {"is_enabled": True},

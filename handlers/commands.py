@@ -20,6 +20,11 @@ from handlers.story import story_command
 MAX_TEXT = 500
 
 
+def _unescape(text: str) -> str:
+    """The command is escaped (see bot/manifest.py): mentions stay <@U…|name>; typed & < > come back as typed."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def _joined(deps: Deps, body: dict) -> bool:
     with deps.db.uow() as session:
         return profiles.current(session, team_of(body), user_of(body)) is not None
@@ -75,7 +80,7 @@ def register(app, deps: Deps) -> None:
     @app.command(ids.COMMAND)
     @guarded
     def mentor(ack, body, client):
-        text = " ".join((body.get("text") or "").split())[:MAX_TEXT]
+        text = _unescape(" ".join((body.get("text") or "").split())[:MAX_TEXT])
         sub, _, rest = text.partition(" ")
         sub = sub.lower()
         if sub in ("", "help"):
