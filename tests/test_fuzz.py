@@ -243,7 +243,9 @@ def subcommands(bot) -> list[str]:
     return sorted(names)
 
 
-def test_any_command_text_gets_an_answer(world, pairs, bot, fake):
+def test_any_command_text_gets_an_answer(world, pairs, bot, fake, monkeypatch):
+    """Ada (U1) takes part, Cy (U3) takes part and is a program admin, Nia (U9) is not in the program."""
+    monkeypatch.setattr(bot.settings, "program_admins", ["U3"])
     subs = subcommands(bot)
     texts = st.one_of(
         any_text(),
