@@ -216,9 +216,13 @@ def test_a_database_outage_gets_an_apology_then_the_bot_recovers_by_itself(slack
         url = f"sqlite:///{tmp_path / 'outage.sqlite3'}"
         migrate.upgrade(url)
     fake.add_user("U1", "Ada")
+    fake.add_user("U2", "Bea")
     with another_app(bot, fake, url) as other:
         driver, app_url, executor = other.driver, other.url, other.executor
         assert driver.command("U1", "help").status == 200 and health(app_url) == 200
+        driver.command("U2", "join")  # Bea opens the form before the outage and submits it during it
+        executor.wait_idle()
+        form = fake.open_modal("U2")
         with outage(url, other.db), capture_logs() as logs:
             assert health(app_url) == 503 and database_up(app_url) == 0
             started = time.monotonic()
@@ -230,10 +234,14 @@ def test_a_database_outage_gets_an_apology_then_the_bot_recovers_by_itself(slack
             executor.wait_idle()
             assert joined.status == 200 and fake.open_modal("U1") is None
             fake.wait_for(lambda: answers(fake, "U1").count(DB_DOWN) == 2)
+            submitted = driver.submit("U2", form, {"offers": "Go", "wants": "Python", "goals": ["Knowledge gaps"],
+                                                   "department": "Sales", "level": "Level 2"})
+            assert submitted.status == 200 and not submitted.view_errors
+            assert DB_DOWN in json.dumps(fake.open_modal("U2")["blocks"])  # the form itself says so
             home = {"type": "app_home_opened", "user": "U1", "tab": "home", "channel": fake.dm_channel("U1")}
             event = driver.event(home, event_id="Ev0OUTAGE")
             assert event.status >= 500  # not taken: Slack delivers it again later
-        assert [r["outcome"] for r in logs.records(logger="mentor_bot.requests")] == ["db_unavailable"] * 2
+        assert [r["outcome"] for r in logs.records(logger="mentor_bot.requests")] == ["db_unavailable"] * 3
         assert "Traceback" not in logs.text
         # The database is back: nothing to restart
         assert health(app_url) == 200 and database_up(app_url) == 1
