@@ -17,13 +17,13 @@ from handlers.common import (
     guarded,
     notice_view,
     open_view,
-    program_of,
     reply,
     team_of,
     user_of,
 )
 from handlers.forms import field_errors, metadata, state_values
 from handlers.home import publish_home
+from handlers.lifecycle import do_resume
 
 
 def _own_answer(checkin) -> dict:
@@ -149,8 +149,7 @@ def register(app, deps: Deps) -> None:
     @guarded
     def resume(ack, body, respond, client):
         ack()
-        with deps.db.uow() as session:
-            person = profiles.require(session, team_of(body), user_of(body))
-            checkins.resume(session, person)
-        reply(client, body, respond, blocks.resumed_message(program_of(deps, team_of(body)).name), replace=True)
+        message = do_resume(deps, team_of(body), user_of(body))  # partners are told, as with /mentor resume
+        reply(client, body, respond, message, replace=True)
+        deliver_now(deps)
         publish_home(client, deps, team_of(body), user_of(body))

@@ -215,7 +215,8 @@ def test_silent_pairs_are_at_risk_and_silent_people_are_paused(world, slack, fak
         with bot.db.uow() as session:
             statuses = dict(session.execute(select(Person.slack_user_id, Person.status)).all())
         assert statuses["U1"] == statuses["U2"] == "active"
-        assert "Welcome back" in fake.dms_to("U2")[-1]["text"]
+        assert any("Welcome back" in m["text"] for m in fake.dms_to("U2"))
+        assert any("Ada is back" in m["text"] for m in fake.dms_to("U2"))  # the partner is told, as with /mentor resume
         assert "Your participation is paused" not in str(fake.home("U2")["blocks"])
 
 

@@ -329,13 +329,3 @@ def open_periods_before(session: Session, team_id: str, period: str) -> list[str
         .order_by(CheckInPeriod.period)))
 
 
-def resume(session: Session, person: Person) -> bool:
-    """Participation on again after a pause; False when it was not paused."""
-    if person.status != "paused":
-        return False
-    done = session.execute(update(Person).where(Person.id == person.id, Person.status == "paused")
-                           .values(status="active", paused_at=None, pause_reason=None, paused_until=None)
-                           .execution_options(synchronize_session=False)).rowcount
-    session.refresh(person)
-    return done == 1
-

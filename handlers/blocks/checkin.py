@@ -152,11 +152,6 @@ def paused_message(program: str) -> dict:
         section(text), actions(button("Resume", ids.RESUME, style="primary"), block_id="resume")]}
 
 
-def resumed_message(program: str) -> dict:
-    text = f"Welcome back to *{esc(program)}*! You'll get next month's check-in, and you show in `/mentor find` again."
-    return {"text": text, "blocks": [section(text)]}
-
-
 def help_texts_message(program: str, month: str, answered: int, texts: list[str]) -> dict:
     blocks = [section(f"*{esc(program)}*: what would help, in participants' own words ({month}). "
                       f"{len(texts)} comments from {answered} anonymous answers, in random order, without names.")]
