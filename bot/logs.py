@@ -38,28 +38,37 @@ def fields(**values: Any) -> dict[str, Any]:
     return {"fields": {k: v for k, v in values.items() if v is not None}}
 
 
-def describe(body: dict) -> dict[str, str]:
+def _dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _str(value: Any, limit: int) -> str:
+    return value[:limit] if isinstance(value, str) else ""
+
+
+def describe(body: Any) -> dict[str, str]:
     """kind (command, action, view, event, other), id (subcommand, action_id, callback_id, event type),
-    team and user of an incoming Slack payload, without any of its free text."""
+    team and user of an incoming Slack payload, without any of its free text. Any shape, even a hostile one."""
+    body = _dict(body)
     kind, ident = "other", ""
     if body.get("command"):
         kind = "command"
-        sub = ((body.get("text") or "").split() or ["help"])[0].lower()
-        ident = f"{body['command']} {sub if _SUBCOMMAND.match(sub) else '?'}"
+        words = _str(body.get("text"), 100).split() or ["help"]
+        sub = words[0].lower()
+        ident = f"{_str(body.get('command'), 32)} {sub if _SUBCOMMAND.match(sub) else '?'}"
     elif body.get("type") == "block_actions":
         kind = "action"
-        ident = str(((body.get("actions") or [{}])[0] or {}).get("action_id") or "")
+        actions = body.get("actions") if isinstance(body.get("actions"), list) else []
+        ident = _str(_dict(actions[0] if actions else None).get("action_id"), 80)
     elif body.get("type") in ("view_submission", "view_closed"):
         kind = "view"
-        ident = str((body.get("view") or {}).get("callback_id") or "")
+        ident = _str(_dict(body.get("view")).get("callback_id"), 80)
     elif body.get("type") == "event_callback":
         kind = "event"
-        ident = str((body.get("event") or {}).get("type") or "")
-    team = body.get("team_id") or (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id") or ""
-    user = body.get("user_id") or (body.get("user") or {}).get("id") or (body.get("event") or {}).get("user") or ""
-    if not isinstance(user, str):
-        user = ""
-    return {"kind": kind, "id": ident[:80], "team": str(team)[:32], "user": str(user)[:32]}
+        ident = _str(_dict(body.get("event")).get("type"), 80)
+    team = body.get("team_id") or _dict(body.get("team")).get("id") or _dict(body.get("user")).get("team_id")
+    user = body.get("user_id") or _dict(body.get("user")).get("id") or _dict(body.get("event")).get("user")
+    return {"kind": kind, "id": ident, "team": _str(team, 32), "user": _str(user, 32)}
 
 
 def bind(info: dict[str, str]):

@@ -47,34 +47,50 @@ def make_wsgi(app: App, db: Database):
     return wsgi
 
 
-def _kind(environ) -> str:
-    """Read the body (and put it back) to name the request's kind: command, action, view, event or other."""
+def _read(environ) -> tuple[str, bool]:
+    """Read the body (and put it back for Bolt): the request's kind (command, action, view, event or other),
+    and whether it is a body Slack could have sent. Bolt parses a body before it checks the signature and
+    fails on one that is not a JSON object or a form (with a JSON object as its `payload`)."""
     try:
         length = int(environ.get("CONTENT_LENGTH") or 0)
     except ValueError:
         length = 0
     raw = environ["wsgi.input"].read(length) if length > 0 else b""
     environ["wsgi.input"] = io.BytesIO(raw)
+    if not raw:
+        return "other", True  # Bolt answers it (401)
     try:
-        if (environ.get("CONTENT_TYPE") or "").startswith("application/json"):
-            body = json.loads(raw or b"{}")
+        text = raw.decode("utf-8")
+        if (environ.get("CONTENT_TYPE") or "").startswith("application/json") or text.startswith("{"):
+            body = json.loads(text)
         else:
-            form = {k: v[0] for k, v in parse_qs(raw.decode("utf-8", "replace")).items()}
+            form = {k: v[0] for k, v in parse_qs(text).items()}
             body = json.loads(form["payload"]) if "payload" in form else form
-        return logs.describe(body if isinstance(body, dict) else {})["kind"]
-    except (ValueError, TypeError):
-        return "other"
+    except ValueError:  # not UTF-8, not JSON
+        return "other", False
+    if not isinstance(body, dict):
+        return "other", False
+    try:
+        return logs.describe(body)["kind"], True
+    except Exception:  # naming it must never fail: Bolt answers it
+        return "other", True
 
 
 def _measured(bolt, environ, start_response):
-    """Bolt's answer to Slack, counted by kind and HTTP status, timed; anything but a 200 is logged."""
-    kind, started, seen = _kind(environ), time.monotonic(), {}
+    """Bolt's answer to Slack, counted by kind and HTTP status, timed; anything but a 200 is logged. A body
+    Slack could not have sent is refused here (400), without a traceback."""
+    (kind, well_formed), started, seen = _read(environ), time.monotonic(), {}
 
     def start(status: str, headers, exc_info=None):
         seen["status"] = int(status.split()[0])
         return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
 
-    result = bolt(environ, start)
+    if well_formed:
+        result = bolt(environ, start)
+    else:
+        body = json.dumps({"error": "malformed request"}).encode()
+        result = [body]
+        start("400 Bad Request", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
     seconds = time.monotonic() - started
     status = seen.get("status", 500)
     metrics.observe_http(kind, status, seconds)

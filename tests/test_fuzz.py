@@ -294,3 +294,29 @@ def test_every_form_a_subcommand_opens(world, pairs, bot, fake, monkeypatch):
                   guard_others=False, examples=10)
     assert {"profile_submit", "meeting_submit", "story_submit"} <= set(covered), covered
     assert len(covered) >= 8, covered  # and the other areas' forms
+
+
+# -- whatever anyone on the internet posts to /slack/events -----------------------------------------------------
+
+def raw_bodies() -> st.SearchStrategy:
+    json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=10),
+                               lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+                               max_leaves=8)
+    return st.one_of(
+        st.binary(max_size=300),
+        json_values.map(lambda v: json.dumps(v).encode()),
+        json_values.map(lambda v: b"payload=" + json.dumps(v).encode()),
+        st.sampled_from([b"{", b"payload=%7B", b"payload=null", b"\xff\xfe", b"command=/mentor&text=\xff", b"[]", b"null"]),
+    )
+
+
+@settings(FUZZ, max_examples=40)
+@given(body=raw_bodies(), content_type=st.sampled_from(["application/json", "application/x-www-form-urlencoded", "text/plain"]),
+       signed=st.booleans())
+def test_any_body_posted_to_the_endpoint_gets_a_clean_answer(slack, fake, body, content_type, signed):
+    with capture_logs() as logs:
+        response = slack.post_raw(body, content_type, signature=None if signed else "v0=" + "0" * 64)
+    assert response.status < 500, (body, response.status, response.text)
+    if not signed:
+        assert response.status in (400, 401)
+    assert "Traceback" not in logs.text and not [r for r in logs.records() if r["level"] == "ERROR"], logs.text
