@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from bot.services import checkins, clock, outbox, partnerships, profiles, program, stories
+from bot.services import checkins, clock, outbox, partnerships, profiles, program
 from bot.services.checkins import CheckInForm
 from bot.services.errors import DomainError
 from handlers import ids
 from handlers.blocks import checkin as blocks
-from handlers.blocks.story import story_prompt
 from handlers.common import (
     Deps,
     action_value,
@@ -23,7 +22,7 @@ from handlers.common import (
 )
 from handlers.forms import field_errors, metadata, state_values
 from handlers.home import publish_home
-from handlers.lifecycle import do_resume
+from handlers.lifecycle import do_resume, open_closing_modal
 
 
 def _own_answer(checkin) -> dict:
@@ -109,7 +108,7 @@ def register(app, deps: Deps) -> None:
     def settle(body, respond, client, choice: str):
         team_id, user_id, now = team_of(body), user_of(body), clock.now()
         with deps.db.uow() as session:
-            partnership, me, changed = partnerships.settle(session, team_id, user_id, action_value(body), choice, now)
+            partnership, me, changed = partnerships.settle(session, team_id, user_id, action_value(body), choice)
             other = partnership.other(me.id)
             mine = blocks.at_risk_outcome(choice, partnership.id, other.display_name, other.slack_user_id, by_me=True)
             if changed:
@@ -117,15 +116,9 @@ def register(app, deps: Deps) -> None:
                 outbox.enqueue(session, team_id, f"pair-{choice}:{partnership.id}:{stamp}", "pair-update",
                                other.slack_user_id,
                                blocks.at_risk_outcome(choice, partnership.id, me.display_name, me.slack_user_id, by_me=False))
-                if choice == "ended":
-                    _story_prompts(session, partnership)
         reply(client, body, respond, mine, replace=True)
         if changed:
             deliver_now(deps)
-
-    def _story_prompts(session, partnership) -> None:
-        stories.enqueue_prompts(session, [partnership], "ended", lambda person, partner, p, occasion: story_prompt(
-            program.current(session, p.team_id, settings).name, person, partner, p, occasion))
 
     @app.action(ids.matcher(ids.AT_RISK_FINE))
     @guarded
@@ -141,9 +134,11 @@ def register(app, deps: Deps) -> None:
 
     @app.action(ids.matcher(ids.AT_RISK_END))
     @guarded
-    def end(ack, body, respond, client):
+    def end(ack, body, client):
+        """Ending goes the one way every ending goes: the closing modal (what I learned, a testimonial), whose
+        submission ends the partnership, tells the partner, asks both for a story and suggests new partners."""
         ack()
-        settle(body, respond, client, "ended")
+        open_closing_modal(deps, client, body)
 
     @app.action(ids.RESUME)
     @guarded

@@ -102,6 +102,15 @@ def commands(deps: Deps) -> dict:
     return {"pause": pause, "resume": resume, "leave": leave, "export": export, "end": end}
 
 
+def open_closing_modal(deps: Deps, client, body: dict) -> None:
+    """The closing modal for the partnership in the clicked button's value (checked: mine, and still closable)."""
+    with deps.db.uow() as session:
+        partnership, me = lifecycle.closable(session, team_of(body), user_of(body), action_value(body))
+        view = blocks.closing_modal(partnership.id, partnership.other(me.id).display_name,
+                                    ended=partnership.status == "ended")
+    open_view(client, body, view)
+
+
 def do_resume(deps: Deps, team_id: str, user_id: str) -> dict:
     with deps.db.uow() as session:
         change = lifecycle.resume(session, team_id, user_id)
@@ -169,11 +178,7 @@ def register(app, deps: Deps) -> None:
     @guarded
     def open_closing(ack, body, client):
         ack()
-        with deps.db.uow() as session:
-            partnership, me = lifecycle.closable(session, team_of(body), user_of(body), action_value(body))
-            view = blocks.closing_modal(partnership.id, partnership.other(me.id).display_name,
-                                        ended=partnership.status == "ended")
-        open_view(client, body, view)
+        open_closing_modal(deps, client, body)
 
     @app.view(ids.CLOSING_MODAL)
     @guarded

@@ -227,11 +227,14 @@ def test_ending_a_partnership_at_risk_tells_the_partner(world, slack, fake, bot)
             world.run_job("monthly-checkins")
     with at(2027, 2, 1, 11):
         message = next(m for m in fake.dms_to("U3") if "haven't managed to meet" in str(m["blocks"]))
-        slack.click("U3", message, "End and find someone new")
-        slack.click("U3", message, "End and find someone new")  # double click: one ending, one message
+        slack.click("U3", message, "End and find someone new")  # the closing summary, as every ending has
+        view = fake.wait_for(lambda: (m := fake.open_modal("U3")) and m["callback_id"] == "closing_submit" and m)
+        slack.submit("U3", view, {"Would you recommend Dee as a partner to others?": "Yes"})
+        slack.submit("U3", view, {"Would you recommend Dee as a partner to others?": "Yes"})  # twice: one ending
         world.idle()
         assert world.partnership("U3", "U4").status == "ended"
         assert len([m for m in fake.dms_to("U4") if "ended your partnership" in m["text"]]) == 1
+        assert [m for m in fake.dms_to("U3") if "Looking for a new partner" in m["text"]]  # ...and find someone new
         for user in ("U3", "U4"):  # both are asked for a story, once
             assert len([m for m in fake.dms_to(user) if "Share a story" in str(m["blocks"])]) == 1
         # Dee (U4) cannot bring back an ended partnership with her own old button

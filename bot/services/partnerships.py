@@ -276,11 +276,10 @@ def _move(session: Session, partnership: Partnership, from_statuses: tuple[str, 
     return done == 1
 
 
-def settle(session: Session, team_id: str, slack_user_id: str, partnership_id: object, choice: str,
-           now: datetime | None = None) -> tuple[Partnership, Person, bool]:
-    """A partner's answer to "at risk": "fine" keeps it going, "paused" pauses it, "ended" ends it.
-    Returns (partnership, acting person, whether this call changed anything)."""
-    now = now or clock.now()
+def settle(session: Session, team_id: str, slack_user_id: str, partnership_id: object,
+           choice: str) -> tuple[Partnership, Person, bool]:
+    """A partner's answer to "at risk": "fine" keeps it going, "paused" pauses it (ending goes through the
+    closing summary: lifecycle.close)."""
     partnership, person = get_for_member(session, team_id, slack_user_id, partnership_id)
     if partnership.status not in ("active", "paused"):
         raise Conflict(f"This partnership is already {_status_words(partnership.status)}.")
@@ -288,8 +287,6 @@ def settle(session: Session, team_id: str, slack_user_id: str, partnership_id: o
         changed = _move(session, partnership, ("active", "paused"), status="active", at_risk_since=None)
     elif choice == "paused":
         changed = _move(session, partnership, ("active",), status="paused", at_risk_since=None)
-    elif choice == "ended":
-        changed = _move(session, partnership, ("active", "paused"), status="ended", ended_at=now, at_risk_since=None)
     else:
         raise ValueError(choice)
     return partnership, person, changed

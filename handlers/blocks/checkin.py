@@ -127,15 +127,11 @@ def at_risk_outcome(choice: str, partnership_id: int, partner_name: str, partner
         "fine": f"Good to hear. Keep going with {name}: log your next meeting with `/mentor log`.",
         "paused": f"Your partnership with {name} is paused: no check-ins or nudges about it until one of you "
                   "resumes it with the button below.",
-        "ended": f"Your partnership with {name} has ended. Thank you both! `/mentor find` suggests new partners, "
-                 "and `/mentor story` shares what you took from it.",
     }
     text = texts[choice] if by_me else {
         "fine": f"{name} says your partnership is fine. Keep going!",
         "paused": f"{name} paused your partnership for a while: no check-ins or nudges about it until one of you "
                   "resumes it with the button below.",
-        "ended": f"{name} ended your partnership. Thank you for the time you gave each other! `/mentor find` "
-                 "suggests new partners, and `/mentor story` shares what you took from it.",
     }[choice]
     found = [section(text)]
     if choice == "paused":
