@@ -32,11 +32,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.services import clock
-from models import Partnership, Person, PersonSkill
+from models import Partnership, Person, PersonSkill, Skill
 
 log = logging.getLogger("mentor_bot.match_index")
 
@@ -45,6 +45,7 @@ FULL_CHECK = 10.0  # seconds between comparisons of the whole live-partnership s
 LIVE = ("active", "paused")
 WORKDAY_HOURS = 8
 _CHUNK = 5000
+_SLICE = 50_000  # rows read at a time when building
 
 
 @dataclass(frozen=True)
@@ -109,43 +110,56 @@ class TeamIndex:
         self.recent_people: dict[int, tuple] = {}  # rows read within the margin, as read
         self.recent_pairs: set[tuple] = set()
         self.gone: set[int] = set()  # deleted people whose slots are still here
+        self.skill_names: dict[int, str] = {}  # skills are never renamed
         self.checked_at = 0.0
 
     # -- keeping up with the database ------------------------------------------------------------
     def refresh(self, session: Session, now: datetime) -> None:
-        max_id = session.scalar(select(func.max(Person.id))) or 0
-        if max_id < self.max_id:
-            self._reset()
-        self.max_id = max_id
-        full = self.watermark is None
-        if full:
-            self._build(session)
+        if self.watermark is None:
+            self._rebuild(session, session.scalar(select(func.max(Person.id))) or 0)
         if self.watermark is not None:  # (still None after building an empty team)
-            window = session.execute(select(*self._COLUMNS).where(
-                Person.team_id == self.team_id, Person.updated_at >= min(self.watermark, now) - MARGIN)).all()
+            window, max_id = self._window(session, now)
+            if max_id < self.max_id:  # people were deleted (or the tables emptied): start again
+                self._rebuild(session, max_id)
+                window, max_id = self._window(session, now)
+            self.max_id = max_id
             rows = [r for r in window if self.recent_people.get(r.id) != tuple(r)]  # the margin's rows come every time
-            if rows and not full:
+            if rows:
                 new_people = self._apply_people(rows)
                 self._apply_skills(session, [r.id for r in rows])
                 if new_people:
                     self._count_load(session, [r.id for r in rows])
             self.watermark = max([self.watermark] + [r.updated_at for r in rows])
             self.recent_people = {r.id: tuple(r) for r in window if r.updated_at >= self.watermark - MARGIN}
-        self._refresh_load(session, now, full)
+        self._refresh_load(session, now)
 
-    def _refresh_load(self, session: Session, now: datetime, full: bool) -> None:
+    def _rebuild(self, session: Session, max_id: int) -> None:
+        self._reset()
+        self.max_id = max_id
+        self._build(session)
+        self._refresh_load(session, clock.now(), rebuilt=True)
+
+    def _window(self, session: Session, now: datetime) -> tuple[list, int]:
+        """People updated within MARGIN of the newest seen, and the largest person id: one round trip."""
+        top = select(func.max(Person.id).label("max_id")).subquery("top")
+        since = min(self.watermark, now) - MARGIN
+        rows = session.execute(select(top.c.max_id, *self._COLUMNS).select_from(top).outerjoin(
+            Person, and_(Person.team_id == self.team_id, Person.updated_at >= since))).all()
+        return [r for r in rows if r.id is not None], (rows[0].max_id or 0) if rows else 0
+
+    def _refresh_load(self, session: Session, now: datetime, rebuilt: bool = False) -> None:
         """Live partnerships begin with `started_at` and end with `ended_at`: recount the people of those that
         did either lately. Every FULL_CHECK seconds (and on a rebuild) compare the signature of all live
         partnerships too, which also catches a change made some other way."""
         due = time.monotonic() >= self.checked_at + FULL_CHECK
-        if full or due or self.pair_watermark is None:
-            if not full:
+        if rebuilt or due or self.pair_watermark is None:
+            if not rebuilt:
                 self._check_people(session)
             signature = tuple(session.execute(
                 select(func.count(), func.coalesce(func.sum(Partnership.id), 0))
                 .where(Partnership.team_id == self.team_id, Partnership.status.in_(LIVE))).one())
             self.checked_at = time.monotonic()
-            if full or signature != self.live_signature or self.pair_watermark is None:
+            if rebuilt or signature != self.live_signature or self.pair_watermark is None:
                 newest = session.execute(select(func.max(Partnership.started_at), func.max(Partnership.ended_at))
                                          .where(Partnership.team_id == self.team_id)).one()
                 self._reload_load(session)
@@ -177,6 +191,21 @@ class TeamIndex:
             if pid in self.slot:
                 self.active[self.slot[pid]] = False
                 self.gone.add(pid)
+
+    def shared(self, session: Session, person_ids: list[int], looking_for: frozenset[int], my_offers: frozenset[int]
+               ) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+        """For these people, the names of what they offer that I look for and of what they want that I offer."""
+        found = {pid: (self._skills_of(self.slot[pid], "offer") & looking_for, self._skills_of(self.slot[pid], "want") & my_offers)
+                 for pid in person_ids if pid in self.slot}
+        missing = {k for they, you in found.values() for k in they | you} - self.skill_names.keys()
+        if missing:
+            self.skill_names.update(session.execute(select(Skill.id, Skill.name).where(Skill.id.in_(missing))).all())
+
+        def names(ids: frozenset[int]) -> list[str]:
+            return sorted((self.skill_names[k] for k in ids if k in self.skill_names), key=str.lower)
+
+        return ({pid: names(they) for pid, (they, _) in found.items() if they},
+                {pid: names(you) for pid, (_, you) in found.items() if you})
 
     def _count_load(self, session: Session, person_ids: list[int]) -> None:
         """These people's live partnerships, counted now."""
@@ -249,14 +278,20 @@ class TeamIndex:
         self.dept[:n] = [self.dept_codes.setdefault(key, len(self.dept_codes)) for key in dept_keys]
         self.level[:n], self.capacity[:n], self.cross[:n], self.reverse[:n] = levels, capacities, crosses, reverses
         self.tz[:n] = [np.nan if tz is None else tz for tz in tzs]
-        skill_rows = session.connection().execute(
+        self.skill_names = dict(session.execute(select(Skill.id, Skill.name).where(Skill.team_id == self.team_id)).all())
+        # Half a million rows at 100,000 people: read and turned into arrays a slice at a time (peak memory)
+        person_ids, skill_ids, offers = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0, bool)]
+        result = session.connection().execution_options(yield_per=_SLICE).execute(
             select(PersonSkill.person_id, PersonSkill.skill_id, PersonSkill.kind)
-            .join(Person, Person.id == PersonSkill.person_id).where(Person.team_id == self.team_id)).all()
-        person_ids, skill_ids, kinds = (list(c) for c in zip(*skill_rows)) if skill_rows else ([], [], [])
+            .join(Person, Person.id == PersonSkill.person_id).where(Person.team_id == self.team_id))
+        for part in result.partitions():
+            pids, sids, kinds = zip(*part)
+            person_ids.append(np.array(pids, np.int64))
+            skill_ids.append(np.array(sids, np.int64))
+            offers.append(np.array(kinds) == "offer")
         by_id = np.argsort(self.ids[:n])
-        slots = by_id[np.searchsorted(self.ids[:n][by_id], np.array(person_ids, np.int64))].astype(np.int32)
-        skill_ids = np.array(skill_ids, np.int64)
-        offer = np.array([kind == "offer" for kind in kinds], bool)
+        slots = by_id[np.searchsorted(self.ids[:n][by_id], np.concatenate(person_ids))].astype(np.int32)
+        skill_ids, offer = np.concatenate(skill_ids), np.concatenate(offers)
         for kind, mask in (("offer", offer), ("want", ~offer)):
             slot_k, skill_k = slots[mask], skill_ids[mask]
             order = np.argsort(skill_k, kind="stable")
@@ -383,6 +418,14 @@ def rank(session: Session, team_id: str, query: Query, start: int, count: int) -
     with index.lock:
         index.refresh(session, clock.now())
         return index.rank(query, start, count)
+
+
+def shared_skills(session: Session, team_id: str, person_ids: list[int], looking_for: frozenset[int],
+                  my_offers: frozenset[int]) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """See TeamIndex.shared (as of the index's last refresh: this search's)."""
+    index = _index(session, team_id)
+    with index.lock:
+        return index.shared(session, person_ids, looking_for, my_offers)
 
 
 def forget(session: Session, team_id: str, person_ids: list[int]) -> None:

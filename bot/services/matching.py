@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, union_all
+from sqlalchemy import func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from bot.services import clock, match_index, program, skills
-from models import Partnership, PartnershipRequest, Person, PersonSkill, Skill
+from models import Partnership, PartnershipRequest, Person
 
 PAGE_SIZE = 5
 DECLINE_MEMORY = timedelta(days=90)
@@ -135,23 +135,21 @@ def _explain(me: Person, c: Candidate, they_help: list[str], you_help: list[str]
 
 
 def _partners_and_rejections(session: Session, me: Person, now: datetime) -> set[int]:
-    """People I'm in an open partnership or request with, and those who declined me lately."""
-    open_rows = session.execute(
-        select(Partnership.person_a_id, Partnership.person_b_id).where(
-            or_(Partnership.person_a_id == me.id, Partnership.person_b_id == me.id),
-            Partnership.status.in_(("requested", "active", "paused")),
-        )
-    ).all()
-    declined = session.scalars(
-        select(PartnershipRequest.to_person_id)
+    """People I'm in an open partnership or request with, and those who declined me lately (one round trip)."""
+    open_pairs = select(Partnership.person_a_id, Partnership.person_b_id).where(
+        or_(Partnership.person_a_id == me.id, Partnership.person_b_id == me.id),
+        Partnership.status.in_(("requested", "active", "paused")),
+    )
+    declined = (
+        select(PartnershipRequest.to_person_id, PartnershipRequest.to_person_id)
         .join(Partnership, Partnership.id == PartnershipRequest.partnership_id)
         .where(
             PartnershipRequest.from_person_id == me.id,
             Partnership.status == "declined",
             Partnership.decided_at >= now - DECLINE_MEMORY,
         )
-    ).all()
-    return {pid for row in open_rows for pid in row} | set(declined)
+    )
+    return {pid for row in session.execute(union_all(open_pairs, declined)) for pid in row}
 
 
 def _live_load(among: list[int] | None = None):
@@ -203,7 +201,8 @@ def find(session: Session, me: Person, words: list[str] | None = None, page: int
         ranking = match_index.rank(session, me.team_id, query, start, PAGE_SIZE)
         rows = _candidates(session, ranking.people)
     total = ranking.total
-    they, you = _shared_skill_names(session, [c.id for c, _score in rows], looking_for, my_offers)
+    they, you = match_index.shared_skills(session, me.team_id, [c.id for c, _score in rows], query.looking_for,
+                                          query.my_offers)
     suggestions = []
     for candidate, score in rows:
         hours = shared_hours(me.tz_offset, candidate.tz_offset)
@@ -227,29 +226,6 @@ def _candidates(session: Session, ranked: list[tuple[int, float]]) -> list[tuple
     found = {row.id: Candidate(*row) for row in session.execute(
         select(*columns).where(Person.id.in_([pid for pid, _score in ranked]), Person.status == "active"))}
     return [(found[pid], score) for pid, score in ranked if pid in found]
-
-
-def _shared_skill_names(session: Session, person_ids: list[int], looking_for: set[int], my_offers: set[int]
-                        ) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
-    """For the people shown: what they can help me with, and what I can help them with."""
-    they: dict[int, list[str]] = {}
-    you: dict[int, list[str]] = {}
-    if not person_ids:
-        return they, you
-    rows = session.execute(
-        select(PersonSkill.person_id, PersonSkill.kind, Skill.name)
-        .join(Skill, Skill.id == PersonSkill.skill_id)
-        .where(
-            PersonSkill.person_id.in_(person_ids),
-            or_(
-                and_(PersonSkill.kind == "offer", PersonSkill.skill_id.in_(looking_for)),
-                and_(PersonSkill.kind == "want", PersonSkill.skill_id.in_(my_offers)),
-            ),
-        )
-    ).all()
-    for pid, kind, name in rows:
-        (they if kind == "offer" else you).setdefault(pid, []).append(name)
-    return ({k: sorted(v, key=str.lower) for k, v in they.items()}, {k: sorted(v, key=str.lower) for k, v in you.items()})
 
 
 def _hints_for_nobody(me: Person) -> list[str]:
