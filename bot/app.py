@@ -6,12 +6,12 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 
 from slack_bolt import App
-from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 
 import handlers
 from bot import logs
 from bot.db import Database
-from bot.metrics import MeteredWebClient, meter
+from bot.metrics import CountedRateLimitRetry, MeteredWebClient, meter
 from bot.settings import Settings
 from handlers.common import Deps
 
@@ -23,7 +23,7 @@ def make_client(settings: Settings) -> MeteredWebClient:
         token=settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=10,
-        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=2), RateLimitErrorRetryHandler(max_retry_count=2)],
+        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=2), CountedRateLimitRetry(max_retry_count=2)],
     )
 
 

@@ -23,6 +23,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.core import GaugeMetricFamily
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy import func, select
 
 from bot import logs
@@ -64,6 +65,16 @@ class MeteredWebClient(WebClient):
             reason = getattr(exc, "reason", None)
             _slack_failed(api_method, "timeout" if isinstance(reason, TimeoutError) else "connection_error", None, exc)
             raise
+
+
+class CountedRateLimitRetry(RateLimitErrorRetryHandler):
+    """Waits out a 429 (Retry-After) like slack-sdk's handler, and counts it: a rate limit that a retry
+    got past is still one the metrics should show."""
+
+    def prepare_for_next_attempt(self, *, state, request, response=None, error=None) -> None:
+        method = (request.url or "").rstrip("/").rsplit("/", 1)[-1].split("?")[0]
+        _slack_failed(method, "ratelimited", 429)
+        super().prepare_for_next_attempt(state=state, request=request, response=response, error=error)
 
 
 def _slack_failed(method: str, error: str, status: int | None, exc: BaseException | None = None) -> None:
