@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 import time_machine
 from sqlalchemy import LargeBinary, func, select
 
-from bot.services import clock
+from bot.services import clock, introductions
 from models import Base, CheckIn, Meeting, Partnership, PartnershipClosing, Person, Story
 from tests.test_stories import dms_saying  # the same reads as the stories' tests
 
@@ -176,6 +176,9 @@ def test_leave_and_delete_leaves_no_trace_of_me_but_keeps_the_figures(world, sla
     slack.command("U0ZQ", "export")  # the export file is a copy of everything: it must go too
     world.idle()
     assert fake.files() and "SECRET-NOTE" in fake.files()[0]["data"].decode()
+    with bot.db.uow() as session:  # a formal round proposed her too: its context box describes her
+        introductions.propose(session, team_id="T0TEST", kind="formal", giver_id=world.person_id("U0ZQ"),
+                              taker_id=world.person_id("U3"), reason="SECRET-REASON", created_by="UADMIN")
     with bot.db.uow() as session:
         before = session.execute(select(Meeting.held_on, Meeting.minutes)).all()
         checkins_before = session.scalar(select(func.count()).select_from(CheckIn))

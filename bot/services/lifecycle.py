@@ -24,6 +24,7 @@ from bot.services.partnerships import get_for_member
 from models import (
     Agreement,
     CheckIn,
+    Introduction,
     JournalNote,
     Meeting,
     OutboxMessage,
@@ -198,6 +199,9 @@ def erase(session: Session, person: Person) -> None:
     session.execute(update(PartnershipClosing).where(PartnershipClosing.partnership_id.in_(mine),
                                                      PartnershipClosing.person_id != pid)
                     .values(testimonial="", testimonial_status="none").execution_options(synchronize_session=False))
+    # introductions' context boxes describe both people (department, level, skills)
+    session.execute(update(Introduction).where(or_(Introduction.giver_id == pid, Introduction.taker_id == pid))
+                    .values(reason="").execution_options(synchronize_session=False))
     session.execute(delete(TopicAttendee).where(TopicAttendee.person_id == pid))
     session.execute(update(TopicSession).where(TopicSession.host_id == pid, TopicSession.status == "open")
                     .values(status="cancelled").execution_options(synchronize_session=False))
