@@ -14,6 +14,7 @@ from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 
 from bot import logs, metrics
 from bot.db import Database
+from bot.services import program
 from bot.services.errors import DomainError
 from bot.settings import Settings
 from handlers.blocks.common import modal, section
@@ -29,16 +30,9 @@ class Deps:
     settings: Settings
     db: Database
 
-    @property
-    def program_name(self) -> str:
-        """The PROGRAM_NAME setting only: messages use `program_of(deps, team_id).name`, which admins can change."""
-        return self.settings.program_name
-
 
 def program_of(deps: Deps, team_id: str):
     """The team's effective program (name, objective, channels, k, defaults) as admins set it in Slack."""
-    from bot.services import program
-
     with deps.db.uow() as session:
         return program.current(session, team_id, deps.settings)
 
