@@ -20,7 +20,7 @@ ADMIN = "UADMIN0001"
 
 
 def bench_pairing(backend: str, log, people: int = PEOPLE) -> Row:
-    from bot.services import rounds
+    from bot.services import program, rounds
 
     row = Row(backend, f"pairing {people:,}")
     url = database_url(backend, f"pairing-{people}")
@@ -33,6 +33,7 @@ def bench_pairing(backend: str, log, people: int = PEOPLE) -> Row:
     try:
         started = time.perf_counter()
         with db.uow() as session:
+            program.config_row(session, TEAM).program_types = ["peer", "formal"]  # as the admin switches it on
             opened = rounds.open_round(session, TEAM, ADMIN, settings, form)
             summary = dict(opened.round.summary)
         elapsed = time.perf_counter() - started

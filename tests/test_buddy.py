@@ -8,22 +8,16 @@ from datetime import date, datetime, timedelta, timezone
 import time_machine
 from sqlalchemy import func, select
 
-from bot.services import program
-from models import AuditEntry, Introduction, Person, ProgramAdmin
+from models import AuditEntry, Introduction, Person
 from tests.conftest import TEAM
 from tests.fakeslack import message_errors
+from tests.world import set_program
 
 ONBOARDING = "C0ONBOARD"
 
 
 def switch_on(bot, *types: str, onboarding_channel: str | None = ONBOARDING, admins: tuple[str, ...] = ("U9",)) -> None:
-    """What an admin sets in `/mentor admin`: the program types, the onboarding channel, and the admins."""
-    with bot.db.uow() as session:
-        row = program.config_row(session, TEAM)
-        row.program_types = ["peer", *types]
-        row.onboarding_channel = onboarding_channel
-        for admin in admins:
-            session.add(ProgramAdmin(team_id=TEAM, slack_user_id=admin, added_by="setup"))
+    set_program(bot, *types, admins=admins, onboarding_channel=onboarding_channel)
 
 
 def joined_channel(slack, user_id: str, channel: str = ONBOARDING, **kw):

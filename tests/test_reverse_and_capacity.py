@@ -8,15 +8,8 @@ import threading
 
 from sqlalchemy import func, select
 
-from bot.services import program
 from models import Partnership
-from tests.conftest import TEAM
-
-
-def types_on(bot, *types: str) -> None:
-    """What an admin switches on in `/mentor admin`."""
-    with bot.db.uow() as session:
-        program.config_row(session, TEAM).program_types = ["peer", *types]
+from tests.world import set_program
 
 
 def shown(response) -> list[str]:
@@ -45,7 +38,7 @@ def test_reverse_mentoring_turns_the_level_rule_around_only_when_on(world, slack
     assert "6 levels apart." in reasons(world, r, "U2")
     assert "Reverse mentoring" not in json.dumps(r.json)
 
-    types_on(bot, "reverse")
+    set_program(bot, "reverse")
     r = world.find("U5")
     assert shown(r) == ids(world, "U2", "U3", "U4")  # Jo (opted in) now first; Kim did not opt in
     assert "Reverse mentoring: 6 levels more junior, they can teach you Figma." in reasons(world, r, "U2")

@@ -11,6 +11,7 @@ from bot.services import introductions
 from handlers.blocks import rounds as intro_messages
 from models import Introduction, Partnership
 from tests.fakeslack import message_errors
+from tests.world import set_program
 
 
 def _intro(world, giver: str, taker: str, kind: str = "formal", reason: str = "Python for Python") -> int:
@@ -128,11 +129,8 @@ def test_a_stranger_cannot_answer_an_introduction(world, slack, fake):
 
 # -- the admin's round ------------------------------------------------------------------------------------------
 def _admin(world, user: str = "UADMIN") -> None:
-    from models import ProgramAdmin
-
     world.fake.add_user(user, "Program Admin")
-    with world.bot.db.uow() as session:
-        session.add(ProgramAdmin(team_id="T0TEST", slack_user_id=user, added_by="test"))
+    set_program(world.bot, "formal", admins=(user,))
 
 
 def _open_round(world, admin: str = "UADMIN", **values) -> dict:
@@ -256,6 +254,9 @@ def test_swap_exchanges_mentees_and_explains_again(world, slack, fake):
 
 
 def test_rounds_are_for_admins_only_even_forged(world, slack, fake):
+    set_program(world.bot, admins=("UADMIN",))  # formal pairing not switched on yet
+    world.fake.add_user("UADMIN", "Program Admin")
+    assert "Formal pairing rounds are off" in _command(world, "UADMIN", "round") and fake.open_modal("UADMIN") is None
     _admin(world)
     world.join("U1", "Ada Mentor", offers=["Python"], wants=["Budgeting"], level=7)
     world.join("U3", "Cy Mentee", offers=["Design"], wants=["Python"], level=2)

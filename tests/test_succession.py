@@ -9,24 +9,18 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from bot.services import program
 from models import AuditEntry, KnowledgeItem, SuccessionPlan
-from tests.conftest import TEAM
 from tests.fakeslack import forms, message_errors
+from tests.world import set_program
 
 RETIRE_ON = date.today() + timedelta(days=120)
 DIGEST = "C0DIGEST"
 
 
-def switch_on(bot, *types):
-    with bot.db.uow() as session:
-        program.config_row(session, TEAM).program_types = ["peer", *types]
-
-
 @pytest.fixture
 def cast(world, bot, fake, monkeypatch):
     """An admin, a retiring person and two successors (none of them joined the program), and an outsider."""
-    switch_on(bot, "succession")
+    set_program(bot, "succession")
     monkeypatch.setattr(bot.settings, "program_admins", ["UADMIN"])
     for user_id, name in (("UADMIN", "Ada Admin"), ("URET", "Rita Retiring"), ("US1", "Sam Successor"),
                           ("US2", "Sue Successor"), ("UOUT", "Otto Outsider")):

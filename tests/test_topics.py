@@ -9,22 +9,17 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.services import program
 from models import TopicAttendee, TopicSession
 from tests.conftest import TEAM
 from tests.fakeslack import message_errors
+from tests.world import set_program
 
 LONDON = ZoneInfo("Europe/London")
 
 
-def switch_on(bot, *types):
-    with bot.db.uow() as session:
-        program.config_row(session, TEAM).program_types = ["peer", *types]
-
-
 @pytest.fixture
 def people(world, bot):
-    switch_on(bot, "topics")
+    set_program(bot, "topics")
     world.join("U1", "Ada", offers=["SQL"], wants=["Public speaking"])
     world.join("U2", "Bea", offers=["Public speaking"], wants=["SQL"])
     world.join("U3", "Cy", offers=["Design"], wants=["SQL"])
@@ -200,7 +195,7 @@ def test_off_not_joined_and_bad_times_are_refused_kindly(world, fake, bot):
     assert "not part of *Grow Together* right now" in json.dumps(fake.wait_for(lambda: fake.ephemerals("U1")))
     assert fake.open_modal("U1") is None
 
-    switch_on(bot, "topics")
+    set_program(bot, "topics")
     fake.add_user("U9", "Nia")
     world.slack.command("U9", "topic")
     world.idle()

@@ -120,3 +120,19 @@ class World:
         if response.status == 200:
             response.view_errors = self.fake.apply_view_response(user_id, response.json if response.json is not None else response.text)
         return response
+
+
+def set_program(bot, *types: str, admins: tuple[str, ...] = (), **config: object) -> None:
+    """What an admin sets in `/mentor admin`: program types switched on (peer always is), other fields of the
+    program's config (onboarding_channel=..., anonymity_min_group=...), and admins added in Slack."""
+    from bot.services import program
+    from models import ProgramAdmin
+
+    with bot.db.uow() as session:
+        row = program.config_row(session, "T0TEST")
+        row.program_types = ["peer", *types]
+        for name, value in config.items():
+            setattr(row, name, value)
+        known = set(program.admins(session, "T0TEST", bot.settings))
+        for admin in set(admins) - known:
+            session.add(ProgramAdmin(team_id="T0TEST", slack_user_id=admin, added_by="test set-up"))

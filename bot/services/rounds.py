@@ -57,6 +57,10 @@ class RoundForm(BaseModel):
         return value or None
 
 
+OFF = ("Formal pairing rounds are off in this program. An admin can switch them on with `/mentor admin` "
+       "(Program types), for when people don't find partners by themselves.")
+
+
 def _admin(session: Session, team_id: str, user_id: str, settings: Settings) -> None:
     program.require_admin(session, team_id, user_id, settings)
 
@@ -78,8 +82,11 @@ def mentions(text: str) -> list[str]:
 
 
 def can_open(session: Session, team_id: str, user_id: str, settings: Settings) -> None:
-    """Refuse at once (before the slow part) a non-admin, or a second round while one waits for review."""
+    """Refuse at once (before the slow part) a non-admin, formal pairing switched off, or a second round while one
+    waits for review."""
     _admin(session, team_id, user_id, settings)
+    if not program.current(session, team_id, settings).on("formal"):
+        raise Conflict(OFF)
     busy = session.scalar(select(PairingRound.id).where(PairingRound.team_id == team_id, PairingRound.status == "proposed"))
     if busy is not None:
         raise Conflict(f"Round {busy} is still waiting for review: confirm or cancel it first (`/mentor round show`).")
