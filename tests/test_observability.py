@@ -153,3 +153,35 @@ def test_a_job_and_its_outbox_sends_are_logged_and_counted_while_slack_fails(wor
     assert value(after, "mentor_bot_outbox_messages", status="sent") == 2 + 3  # + the request, its answer, the kickoff
     delivered = [c for c in fake.calls_to("chat.postMessage", ok=True) if "'checkin:" in str(c.args.get("metadata"))]
     assert len(delivered) == 2
+
+
+def test_the_cli_logs_json_or_text_as_log_format_says(bot, fake, tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL", "LOG_"))}
+    env.update(SLACK_BOT_TOKEN=bot.settings.slack_bot_token, SLACK_SIGNING_SECRET="x", SLACK_API_URL=fake.api_url,
+               DATABASE_URL=bot.settings.database_url)
+    for fmt in ("json", "text"):
+        done = subprocess.run([sys.executable, "-m", "bot", "jobs", "run", "request-expiry"], env={**env, "LOG_FORMAT": fmt},
+                              cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False)
+        assert done.returncode == 0, done.stderr
+        job_lines = [line for line in done.stderr.splitlines() if "request-expiry" in line]
+        assert job_lines, done.stderr
+        if fmt == "json":
+            line = json.loads(job_lines[-1])
+            assert (line["kind"], line["id"], line["outcome"], line["level"]) == ("job", "request-expiry", "ok", "INFO")
+        else:
+            assert "kind=job id=request-expiry" in job_lines[-1] and "outcome=ok" in job_lines[-1]
+        assert bot.settings.slack_bot_token not in done.stderr
+
+
+def test_a_token_in_a_log_message_is_redacted(bot):
+    import logging
+
+    with capture_logs() as logs:
+        logging.getLogger("mentor_bot.anything").warning("calling Slack with %s and xapp-1-A0-123-abc", bot.settings.slack_bot_token)
+    assert bot.settings.slack_bot_token not in logs.text and "xapp-1-A0-123-abc" not in logs.text
+    assert "[redacted]" in logs.records()[0]["msg"]
