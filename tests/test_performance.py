@@ -67,6 +67,22 @@ def test_someone_at_capacity_comes_back_when_their_partnership_ends(world, slack
     assert shown_people(r) == [name_of(world, "U2")]
 
 
+def test_someone_who_deleted_their_data_is_never_suggested(world, slack):
+    world.join("U1", "Ada", offers=["Python"], wants=["Go"])
+    world.join("U2", "Bea", offers=["Go"], wants=["Python"])
+    world.join("U3", "Cy", offers=["Go"], wants=["Cooking"])
+    assert len(shown_people(world.find("U1"))) == 2
+
+    slack.command("U2", "leave")
+    r = slack.submit("U2", modal(world, "U2", "leave_submit"),
+                     {"Your data": ["Also delete my personal data (profile, notes, journal)"]})
+    assert r.view_errors is None
+    world.idle()
+    r = world.find("U1")
+    assert shown_people(r) == [name_of(world, "U3")] and "Bea" not in r.text and "<@U2>" not in r.text
+    assert "(1–1 of 1)" in json.dumps(r.json, ensure_ascii=False)
+
+
 def test_a_fan_out_goes_at_the_workspace_limit_and_no_faster(world, fake, bot):
     """Slack allows five posts a minute here; the sender posts five, holds the rest for the next minute,
     and Slack never has to answer 429."""

@@ -15,8 +15,9 @@ Fresh, not eventually: before every search the index reads what changed, in the 
   leave touches `updated_at`), with their skills;
 * partnerships that started (`started_at`) or ended (`ended_at`) within MARGIN of the newest such time it
   has seen: their two people's live partnerships are counted again;
-* every FULL_CHECK seconds, a signature of all the team's live partnerships (how many, the sum of their
-  ids): if it moved some other way, every load is counted again.
+* in the background (`warm`, every FULL_CHECK seconds, never in a search): people deleted, and a signature
+  of all the team's live partnerships (how many, the sum of their ids) that recounts every load if it
+  moved some other way.
 MARGIN covers transactions that commit late and replicas whose clocks are a little apart; the watermarks
 never run ahead of the clock. A smaller largest person id than seen before (people were deleted, or a test
 emptied the tables) rebuilds the index. The first search of a process builds it (about a second at
@@ -41,7 +42,7 @@ from models import Partnership, Person, PersonSkill, Skill
 log = logging.getLogger("mentor_bot.match_index")
 
 MARGIN = timedelta(minutes=2)
-FULL_CHECK = 10.0  # seconds between comparisons of the whole live-partnership signature
+FULL_CHECK = 10.0  # seconds between the background checks (deleted people, the live-partnership signature)
 LIVE = ("active", "paused")
 WORKDAY_HOURS = 8
 _CHUNK = 5000
@@ -95,8 +96,7 @@ class TeamIndex:
         self.cross = np.zeros(0, bool)
         self.reverse = np.zeros(0, bool)
         self.load = np.zeros(0, np.int16)
-        self.users: list[str] = []
-        self.names: list[str] = []
+        self.names: list[str | None] = []
         self.name_rank: np.ndarray | None = None
         self.dept_codes: dict[str, int] = {}
         self.postings: dict[str, dict[int, np.ndarray]] = {"offer": {}, "want": {}}
@@ -110,8 +110,6 @@ class TeamIndex:
         self.recent_people: dict[int, tuple] = {}  # rows read within the margin, as read
         self.recent_pairs: set[tuple] = set()
         self.gone: set[int] = set()  # deleted people whose slots are still here
-        self.skill_names: dict[int, str] = {}  # skills are never renamed
-        self.checked_at = 0.0
 
     # -- keeping up with the database ------------------------------------------------------------
     def refresh(self, session: Session, now: datetime) -> None:
@@ -124,11 +122,10 @@ class TeamIndex:
                 window, max_id = self._window(session, now)
             self.max_id = max_id
             rows = [r for r in window if self.recent_people.get(r.id) != tuple(r)]  # the margin's rows come every time
-            if rows:
-                new_people = self._apply_people(rows)
+            if rows:  # (their load too: a person row may be new, or recreated under an id used before)
+                self._apply_people(rows)
                 self._apply_skills(session, [r.id for r in rows])
-                if new_people:
-                    self._count_load(session, [r.id for r in rows])
+                self._count_load(session, [r.id for r in rows])
             self.watermark = max([self.watermark] + [r.updated_at for r in rows])
             self.recent_people = {r.id: tuple(r) for r in window if r.updated_at >= self.watermark - MARGIN}
         self._refresh_load(session, now)
@@ -149,23 +146,14 @@ class TeamIndex:
 
     def _refresh_load(self, session: Session, now: datetime, rebuilt: bool = False) -> None:
         """Live partnerships begin with `started_at` and end with `ended_at`: recount the people of those that
-        did either lately. Every FULL_CHECK seconds (and on a rebuild) compare the signature of all live
-        partnerships too, which also catches a change made some other way."""
-        due = time.monotonic() >= self.checked_at + FULL_CHECK
-        if rebuilt or due or self.pair_watermark is None:
-            if not rebuilt:
-                self._check_people(session)
-            signature = tuple(session.execute(
-                select(func.count(), func.coalesce(func.sum(Partnership.id), 0))
-                .where(Partnership.team_id == self.team_id, Partnership.status.in_(LIVE))).one())
-            self.checked_at = time.monotonic()
-            if rebuilt or signature != self.live_signature or self.pair_watermark is None:
-                newest = session.execute(select(func.max(Partnership.started_at), func.max(Partnership.ended_at))
-                                         .where(Partnership.team_id == self.team_id)).one()
-                self._reload_load(session)
-                self.live_signature = signature
-                self.pair_watermark = max((t for t in newest if t is not None), default=now)
-                return
+        did either lately. (`check`, every FULL_CHECK seconds in the background, catches any other change.)"""
+        if rebuilt or self.pair_watermark is None:
+            self._reload_load(session)
+            self.live_signature = self._live_signature(session)
+            newest = session.execute(select(func.max(Partnership.started_at), func.max(Partnership.ended_at))
+                                     .where(Partnership.team_id == self.team_id)).one()
+            self.pair_watermark = max((t for t in newest if t is not None), default=now)
+            return
         since = min(self.pair_watermark, now) - MARGIN
         window = {tuple(row) for row in session.execute(
             select(Partnership.id, Partnership.person_a_id, Partnership.person_b_id, Partnership.started_at,
@@ -177,6 +165,21 @@ class TeamIndex:
             self._count_load(session, list({pid for row in changed for pid in row[1:3]}))
             self.pair_watermark = max([self.pair_watermark] + [t for row in changed for t in row[3:] if t is not None])
         self.recent_pairs = window
+
+    def _live_signature(self, session: Session) -> tuple:
+        return tuple(session.execute(select(func.count(), func.coalesce(func.sum(Partnership.id), 0))
+                                     .where(Partnership.team_id == self.team_id, Partnership.status.in_(LIVE))).one())
+
+    def check(self, session: Session) -> None:
+        """The slow checks, off the search path: people deleted, and live partnerships changed some way that
+        sets neither `started_at` nor `ended_at` (the signature: how many, and the sum of their ids)."""
+        if self.watermark is None:
+            return
+        self._check_people(session)
+        signature = self._live_signature(session)
+        if signature != self.live_signature:
+            self._reload_load(session)
+            self.live_signature = signature
 
     def _check_people(self, session: Session) -> None:
         """People deleted (leave and delete): fewer rows than slots in use means some slots are stale."""
@@ -197,12 +200,11 @@ class TeamIndex:
         """For these people, the names of what they offer that I look for and of what they want that I offer."""
         found = {pid: (self._skills_of(self.slot[pid], "offer") & looking_for, self._skills_of(self.slot[pid], "want") & my_offers)
                  for pid in person_ids if pid in self.slot}
-        missing = {k for they, you in found.values() for k in they | you} - self.skill_names.keys()
-        if missing:
-            self.skill_names.update(session.execute(select(Skill.id, Skill.name).where(Skill.id.in_(missing))).all())
+        wanted = {k for they, you in found.values() for k in they | you}
+        known = dict(session.execute(select(Skill.id, Skill.name).where(Skill.id.in_(wanted))).all()) if wanted else {}
 
         def names(ids: frozenset[int]) -> list[str]:
-            return sorted((self.skill_names[k] for k in ids if k in self.skill_names), key=str.lower)
+            return sorted((known[k] for k in ids if k in known), key=str.lower)
 
         return ({pid: names(they) for pid, (they, _) in found.items() if they},
                 {pid: names(you) for pid, (_, you) in found.items() if you})
@@ -232,24 +234,17 @@ class TeamIndex:
             new[: len(old)] = old
             setattr(self, name, new)
 
-    def _apply_people(self, rows) -> bool:
-        """Write these people's columns into their slots; True when someone is new (or their id was reused)."""
-        new_people = False
+    def _apply_people(self, rows) -> None:
+        """Write these people's columns into their slots (new people get a new slot)."""
         self._grow(self.n + len(rows))
         for r in rows:
-            s, is_new = self.slot.get(r.id), False
+            s = self.slot.get(r.id)
             if s is None:
                 s = self.slot[r.id] = self.n
                 self.n += 1
-                self.users.append(r.slack_user_id)
-                self.names.append("")
-                is_new = True
-            elif self.users[s] != r.slack_user_id:
-                self.users[s] = r.slack_user_id
-                is_new = True
-            new_people |= is_new
+                self.names.append(None)
             name = (r.display_name or "").lower()
-            if self.names[s] != name or is_new:
+            if self.names[s] != name:
                 self.names[s] = name
                 self.name_rank = None
             self.ids[s] = r.id
@@ -261,7 +256,6 @@ class TeamIndex:
             self.capacity[s] = r.capacity
             self.cross[s] = bool(r.cross_department)
             self.reverse[s] = bool(r.reverse_mentoring)
-        return new_people
 
     def _build(self, session: Session) -> None:
         """Everyone at once, column by column (a second or two at 100,000 people)."""
@@ -271,14 +265,13 @@ class TeamIndex:
             return
         n = self.n = len(rows)
         self._grow(n)
-        ids, users, names, dept_keys, levels, tzs, capacities, crosses, reverses, statuses = zip(*rows)
+        ids, _users, names, dept_keys, levels, tzs, capacities, crosses, reverses, statuses = zip(*rows)
         self.slot = dict(zip(ids, range(n)))
-        self.ids[:n], self.users, self.names = ids, list(users), [(name or "").lower() for name in names]
+        self.ids[:n], self.names = ids, [(name or "").lower() for name in names]
         self.active[:n] = [status == "active" for status in statuses]
         self.dept[:n] = [self.dept_codes.setdefault(key, len(self.dept_codes)) for key in dept_keys]
         self.level[:n], self.capacity[:n], self.cross[:n], self.reverse[:n] = levels, capacities, crosses, reverses
         self.tz[:n] = [np.nan if tz is None else tz for tz in tzs]
-        self.skill_names = dict(session.execute(select(Skill.id, Skill.name).where(Skill.team_id == self.team_id)).all())
         # Half a million rows at 100,000 people: read and turned into arrays a slice at a time (peak memory)
         person_ids, skill_ids, offers = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0, bool)]
         result = session.connection().execution_options(yield_per=_SLICE).execute(
@@ -436,13 +429,14 @@ def forget(session: Session, team_id: str, person_ids: list[int]) -> None:
 
 
 def warm(db) -> None:
-    """Build every team's index now (start-up, in the background), so no search waits for it."""
+    """Build every team's index now (start-up, in the background), so no search waits for it; then, every
+    FULL_CHECK seconds, run each index's slow checks here rather than in a search."""
     try:
         with db.uow() as session:
             team_ids = list(session.scalars(select(Person.team_id).distinct()))
     except Exception:  # no database yet, or no schema: a search will build it
         log.warning("match index: not warmed (the database did not answer)")
-        return
+        team_ids = []
     for team_id in team_ids:
         try:
             started = time.monotonic()
@@ -453,3 +447,14 @@ def warm(db) -> None:
             log.info("match index: %s ready in %.1f s (%d people)", team_id, time.monotonic() - started, index.n)
         except Exception:  # a search will build it then
             log.exception("match index: warming %s failed", team_id)
+    url = str(db.engine.url)
+    while True:
+        time.sleep(FULL_CHECK)
+        with _registry_lock:
+            indexes = [index for (key_url, _team), index in _indexes.items() if key_url == url]
+        for index in indexes:
+            try:
+                with db.uow() as session, index.lock:
+                    index.check(session)
+            except Exception:  # the database is away for a moment: the next round tries again
+                log.warning("match index: the check of %s failed", index.team_id, exc_info=True)
