@@ -198,8 +198,9 @@ def bench_size(backend: str, size: str, *, samples: int, rounds: int, log, reuse
         driver = SlackDriver(app.url, signing_secret=SECRET, fake=fake, team_id=TEAM, timeout=30)
         users = org.user_ids[:: max(1, len(org.user_ids) // 400)]
         ready = time.monotonic()
-        while driver.command(users[0], "find").status != 200:  # the app builds find's index as it starts
+        while "Peers who suit you" not in driver.command(users[0], "find").text:  # the index builds as the app starts
             assert time.monotonic() < ready + 120, "find never answered in time"
+            time.sleep(0.2)
         log(f"  find ready {time.monotonic() - ready:.1f} s after start")
         bench_commands(row, driver, users, samples)
         log(f"  commands: {row.figures}")

@@ -37,6 +37,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.services import clock
+from bot.services.errors import DomainError
 from models import Partnership, Person, PersonSkill, Skill
 
 log = logging.getLogger("mentor_bot.match_index")
@@ -47,6 +48,7 @@ LIVE = ("active", "paused")
 WORKDAY_HOURS = 8
 _CHUNK = 5000
 _SLICE = 50_000  # rows read at a time when building
+BUSY_WAIT = 2.0  # seconds a search waits for the index (being built) before it says "try again"
 
 
 @dataclass(frozen=True)
@@ -171,22 +173,24 @@ class TeamIndex:
                                      .where(Partnership.team_id == self.team_id, Partnership.status.in_(LIVE))).one())
 
     def check(self, session: Session) -> None:
-        """The slow checks, off the search path: people deleted, and live partnerships changed some way that
-        sets neither `started_at` nor `ended_at` (the signature: how many, and the sum of their ids)."""
-        if self.watermark is None:
-            return
-        self._check_people(session)
-        signature = self._live_signature(session)
-        if signature != self.live_signature:
-            self._reload_load(session)
-            self.live_signature = signature
-
-    def _check_people(self, session: Session) -> None:
-        """People deleted (leave and delete): fewer rows than slots in use means some slots are stale."""
+        """The slow checks, off the search path and mostly outside the lock: people deleted, and live
+        partnerships changed some way that sets neither `started_at` nor `ended_at` (the signature: how
+        many, and the sum of their ids)."""
         count = session.scalar(select(func.count()).select_from(Person).where(Person.team_id == self.team_id)) or 0
-        if count < self.n - len(self.gone):
+        signature = self._live_signature(session)
+        with self.lock:
+            if self.watermark is None:
+                return
+            people_gone = count < self.n - len(self.gone)
+            load_moved = signature != self.live_signature
+        if people_gone:
             present = set(session.scalars(select(Person.id).where(Person.team_id == self.team_id)))
-            self.forget([pid for pid in self.slot if pid not in present])
+            with self.lock:
+                self.forget([pid for pid in self.slot if pid not in present])
+        if load_moved:
+            with self.lock:
+                self._reload_load(session)
+                self.live_signature = signature
 
     def forget(self, person_ids: list[int]) -> None:
         """These people are gone: never suggest them (their slot stays until a rebuild)."""
@@ -406,11 +410,17 @@ def _index(session: Session, team_id: str) -> TeamIndex:
 
 
 def rank(session: Session, team_id: str, query: Query, start: int, count: int) -> Ranking:
-    """The ranking for `query` (see TeamIndex.rank), on the index brought up to date in this transaction."""
+    """The ranking for `query` (see TeamIndex.rank), on the index brought up to date in this transaction.
+    While the index is being built (the first seconds after a start) the search says so rather than make
+    Slack wait past its 3 seconds."""
     index = _index(session, team_id)
-    with index.lock:
+    if not index.lock.acquire(timeout=BUSY_WAIT):
+        raise DomainError("Search is getting ready after a restart: please try again in a few seconds.")
+    try:
         index.refresh(session, clock.now())
         return index.rank(query, start, count)
+    finally:
+        index.lock.release()
 
 
 def shared_skills(session: Session, team_id: str, person_ids: list[int], looking_for: frozenset[int],
@@ -454,7 +464,7 @@ def warm(db) -> None:
             indexes = [index for (key_url, _team), index in _indexes.items() if key_url == url]
         for index in indexes:
             try:
-                with db.uow() as session, index.lock:
+                with db.uow() as session:
                     index.check(session)
             except Exception:  # the database is away for a moment: the next round tries again
                 log.warning("match index: the check of %s failed", index.team_id, exc_info=True)
