@@ -20,8 +20,9 @@ Fresh, not eventually: before every search the index reads what changed, in the 
   moved some other way.
 MARGIN covers transactions that commit late and replicas whose clocks are a little apart; the watermarks
 never run ahead of the clock. A smaller largest person id than seen before (people were deleted, or a test
-emptied the tables) rebuilds the index. The first search of a process builds it (about a second at
-100,000 people): `warm` does that in the background at start-up.
+emptied the tables) rebuilds the index. The first search of a process would build it (a few seconds at
+100,000 people): `warm` does that in the background at start-up, and a search meanwhile waits BUSY_WAIT
+at most, then says to try again.
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ class Ranking:
 
 
 class TeamIndex:
-    """One team's people as arrays. Every method that reads or writes them holds `lock`."""
+    """One team's people as arrays. Whoever reads or writes them holds `lock` (`check` takes it itself)."""
 
     _COLUMNS = (Person.id, Person.slack_user_id, Person.display_name, Person.department_key, Person.level,
                 Person.tz_offset, Person.capacity, Person.cross_department, Person.reverse_mentoring, Person.status,
