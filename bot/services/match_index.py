@@ -398,6 +398,7 @@ class TeamIndex:
 
 
 _indexes: dict[tuple[str, str], TeamIndex] = {}
+_checked_urls: set[str] = set()  # databases whose indexes a background thread checks
 _registry_lock = threading.Lock()
 
 
@@ -459,6 +460,10 @@ def warm(db) -> None:
         except Exception:  # a search will build it then
             log.exception("match index: warming %s failed", team_id)
     url = str(db.engine.url)
+    with _registry_lock:
+        if url in _checked_urls:  # another app on this database (tests build several) runs the checks already
+            return
+        _checked_urls.add(url)
     while True:
         time.sleep(FULL_CHECK)
         with _registry_lock:
