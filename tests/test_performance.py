@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from bot import delivery
 from bot.delivery import drain
-from bot.services import outbox
+from bot.services import match_index, outbox
 from models import OutboxMessage
 from tests.test_find import name_of, shown_people
 from tests.test_lifecycle import modal
@@ -81,6 +81,20 @@ def test_someone_who_deleted_their_data_is_never_suggested(world, slack):
     r = world.find("U1")
     assert shown_people(r) == [name_of(world, "U3")] and "Bea" not in r.text and "<@U2>" not in r.text
     assert "(1–1 of 1)" in json.dumps(r.json, ensure_ascii=False)
+
+
+def test_while_the_index_is_being_built_find_says_to_try_again_in_time(world, slack, fake, bot):
+    """The first seconds after a start at 100,000 people: Slack still hears back within 3 s, kindly."""
+    world.join("U1", "Ada", offers=["Python"], wants=["Go"])
+    world.join("U2", "Bea", offers=["Go"], wants=["Python"])
+    with bot.db.uow() as session:
+        index = match_index._index(session, "T0TEST")
+    with index.lock:  # what the start-up build holds while it reads everyone
+        r = slack.command("U1", "find")
+    assert r.status == 200 and r.elapsed < 3
+    world.idle()
+    assert "getting ready after a restart" in fake.responses("U1")[-1]["text"]
+    assert shown_people(world.find("U1")) == [name_of(world, "U2")]
 
 
 def test_a_fan_out_goes_at_the_workspace_limit_and_no_faster(world, fake, bot):
