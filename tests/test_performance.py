@@ -120,6 +120,27 @@ def test_a_fan_out_goes_at_the_workspace_limit_and_no_faster(world, fake, bot):
     assert sorted(left) == sorted(u for u, n in got.items() if n == 0)  # the rest wait their turn, none lost
 
 
+def test_a_request_during_a_fan_out_is_not_held_back_by_it(world, fake, bot):
+    """The fan-out leaves a twentieth of the minute to messages someone waits for."""
+    fake.set_rate_limit("chat.postMessage", 20, retry_after=None)
+    users = [f"U{n}" for n in range(1, 22)]
+    for user in users:
+        fake.add_user(user, f"Person {user}")
+    with bot.db.uow() as session:
+        outbox.enqueue_many(session, [dict(team_id="T0TEST", key=f"fan:{u}", kind="test", recipient=u,
+                                           payload={"text": f"Monthly {u}"}) for u in users[:20]])
+    settings = bot.settings.model_copy(update={"outbox_messages_per_minute": 20})
+    delivery._pacers.clear()
+    report = drain(settings, bot.db, max_seconds=2)
+    assert report.sent == 19 and report.waiting == 1  # the fan-out stops one short of the minute's 20
+
+    with bot.db.uow() as session:  # someone asks someone: a message they wait for
+        outbox.enqueue(session, "T0TEST", "urgent:U21", "request", "U21", {"text": "Ada would like to be your partner"})
+    report = drain(settings, bot.db, max_seconds=2)
+    assert [m["text"] for m in fake.dms_to("U21")] == ["Ada would like to be your partner"]
+    assert report.sent == 1 and fake.calls_to("chat.postMessage", ok=False) == []
+
+
 def test_the_fake_slack_says_when_the_window_has_room_again(fake):
     """Like Slack: past the limit, 429 with Retry-After the seconds until the minute's window has room."""
     fake.reset()
