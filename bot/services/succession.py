@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from bot.services import clock, program
 from bot.services.errors import Conflict, DomainError, NotAllowed
 from bot.services.lookup import by_hint
+from bot.services.text import OneLine, Paragraph
 from bot.settings import Settings
 from models import KnowledgeItem, SuccessionPlan, Successor
 
@@ -71,19 +72,9 @@ class PlanForm(BaseModel):
 class ItemForm(BaseModel):
     """A knowledge item: what it is, how it is done, and who takes it over (None: any successor)."""
 
-    title: str = Field(min_length=1, max_length=MAX_TITLE)
-    detail: str = Field(default="", max_length=MAX_DETAIL)
+    title: OneLine = Field(min_length=1, max_length=MAX_TITLE)
+    detail: Paragraph = Field(default="", max_length=MAX_DETAIL)
     successor: str | None = None
-
-    @field_validator("title", mode="before")
-    @classmethod
-    def _title(cls, value: object) -> object:
-        return " ".join(value.split()) if isinstance(value, str) else ("" if value is None else value)
-
-    @field_validator("detail", mode="before")
-    @classmethod
-    def _detail(cls, value: object) -> object:
-        return value.strip() if isinstance(value, str) else ("" if value is None else value)
 
     @field_validator("successor", mode="before")
     @classmethod

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from bot.services import clock, profiles, program
 from bot.services.errors import Conflict, DomainError, NotAllowed
 from bot.services.lookup import by_hint
+from bot.services.text import OneLine, Paragraph
 from bot.settings import Settings
 from models import Person, TopicAttendee, TopicSession
 from models.base import UTCDateTime
@@ -36,22 +37,12 @@ OFF = ("Topic sessions are not part of *{name}* right now. A program admin can s
 class TopicForm(BaseModel):
     """The "host a session" modal: `at` is the host's local time of day ("HH:MM")."""
 
-    title: str = Field(min_length=1, max_length=MAX_TITLE)
-    description: str = Field(default="", max_length=MAX_DESCRIPTION)
+    title: OneLine = Field(min_length=1, max_length=MAX_TITLE)
+    description: Paragraph = Field(default="", max_length=MAX_DESCRIPTION)
     day: date
     at: time
     minutes: int = Field(ge=15, le=480)
     seats: int = Field(ge=1, le=MAX_SEATS)
-
-    @field_validator("title", mode="before")
-    @classmethod
-    def _title(cls, value: object) -> object:
-        return " ".join(value.split()) if isinstance(value, str) else ("" if value is None else value)
-
-    @field_validator("description", mode="before")
-    @classmethod
-    def _description(cls, value: object) -> object:
-        return value.strip() if isinstance(value, str) else ("" if value is None else value)
 
     @field_validator("at", mode="before")
     @classmethod
