@@ -28,6 +28,7 @@ from sqlalchemy.orm import aliased
 
 from bot import metrics
 from bot.db import Database
+from bot.services import outbox
 from bot.settings import Settings
 from models import OutboxMessage
 from models.base import utcnow
@@ -180,6 +181,17 @@ class Sender:
                 .values(**values).execution_options(synchronize_session=False)
             )
 
+    def _give_up(self, row: OutboxMessage, mine: datetime, error: str) -> None:
+        """Failed for good; the person whose action it carried is told (its `if_undelivered` notice)."""
+        with self.db.uow() as session:
+            done = session.execute(
+                update(OutboxMessage).where(OutboxMessage.id == row.id, OutboxMessage.status == "sending",
+                                            OutboxMessage.claimed_at == mine)
+                .values(status="failed", last_error=error, lease_until=None).execution_options(synchronize_session=False)
+            ).rowcount
+            if done:
+                outbox.undelivered(session, row)
+
     def _load(self, row_id: int) -> tuple[OutboxMessage, str | None, bool]:
         """The row, the ts of the message it follows, and whether that message failed for good."""
         with self.db.uow() as session:
@@ -302,7 +314,7 @@ class Sender:
                 report.failed += 1
                 report.errors.append(f"{row.key}: {error}")
                 metrics.outbox_send(row, "failed", started, error)
-                self._finish(row_id, mine, status="failed", last_error=error, lease_until=None)
+                self._give_up(row, mine, error)
             else:
                 self._retry_later(row, mine, error, report, in_doubt=False)
             return
@@ -317,7 +329,7 @@ class Sender:
             log.warning("outbox: gave up on %s to %s after %d attempts: %s", row.key, row.recipient, attempts, error)
             report.failed += 1
             metrics.outbox_send(row, "failed", None, error)
-            self._finish(row.id, mine, status="failed", last_error=error, lease_until=None)
+            self._give_up(row, mine, error)
             return
         report.retried += 1
         metrics.outbox_send(row, "retry", None, error)

@@ -94,7 +94,8 @@ def register(app, deps: Deps) -> None:
                                                     partnership.id,
                                                     partnership.request.expires_at)
                 target_user, pid = target.slack_user_id, partnership.id
-                outbox.enqueue(session, team_id, f"request:{pid}", "request", target_user, message)
+                outbox.enqueue(session, team_id, f"request:{pid}", "request", target_user, message,
+                               if_undelivered=(user_id, request_blocks.undelivered_for_requester(target_user)))
         except DomainError as exc:
             refuse_in_modal(ack, exc, "Request not sent")
             return

@@ -195,3 +195,14 @@ def test_two_people_asking_each_other_at_once_make_one_request(world, slack, fak
         assert session.scalar(select(func.count()).select_from(Partnership)) == 1
     titles = sorted(a.json["view"]["title"]["text"] for a in answers.values())
     assert titles == ["Request not sent", "Request sent"]
+
+
+def test_a_request_slack_cannot_deliver_is_reported_to_the_asker(world, slack, fake):
+    world.join("U1", "Ada", offers=["Python"], wants=["Go"])
+    world.join("U2", "Bea", offers=["Go"], wants=["Python"])
+    fake.deactivate_user("U2")  # Bea left the company; the bot hasn't heard
+    world.ask("U1", "U2")
+    world.idle()
+    assert not [m for m in fake.dms_to("U2") if "would like to be your peer partner" in m["text"]]
+    told = [m for m in fake.dms_to("U1") if "couldn't deliver your request" in m["text"]]
+    assert len(told) == 1 and "<@U2>" in told[0]["text"], fake.dms_to("U1")

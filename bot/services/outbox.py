@@ -22,14 +22,29 @@ from models.base import utcnow
 # as a reply in its thread, or just after it when the payload says "in_thread": False.
 
 
+UNDELIVERED = "if_undelivered"  # payload key of the notice for when Slack refuses a message for good
+
 def enqueue(session: Session, team_id: str, key: str, kind: str, recipient: str, message: dict[str, Any], *,
             after_key: str | None = None, attachment: bytes | None = None, not_before: datetime | None = None,
-            priority: int = 1) -> bool:
-    """Ask for one message to be sent. Returns False when a message with this key was asked for before."""
+            priority: int = 1, if_undelivered: tuple[str, dict[str, Any]] | None = None) -> bool:
+    """Ask for one message to be sent. Returns False when a message with this key was asked for before.
+
+    `if_undelivered` = (Slack user id, message): who is told, and how, if Slack refuses this message for good
+    (the person whose action it carries: "I couldn't deliver your request to Bea")."""
+    if if_undelivered is not None:
+        message = {**message, UNDELIVERED: {"recipient": if_undelivered[0], "message": if_undelivered[1]}}
     row = dict(team_id=team_id, key=key, kind=kind, recipient=recipient, payload=message, after_key=after_key,
                attachment=attachment, status="pending", attempts=0, next_attempt_at=not_before or utcnow(),
                created_at=utcnow(), priority=priority)
     return insert_ignore(session, OutboxMessage, [row], ["key"]) == 1
+
+
+def undelivered(session: Session, row: OutboxMessage) -> bool:
+    """The sender gave up on `row`: queue its `if_undelivered` notice (once), in the same transaction."""
+    notice = (row.payload or {}).get(UNDELIVERED)
+    if not notice:
+        return False
+    return enqueue(session, row.team_id, f"undelivered:{row.key}", "undelivered", notice["recipient"], notice["message"])
 
 
 def enqueue_many(session: Session, rows: list[dict[str, Any]]) -> int:

@@ -52,6 +52,12 @@ def declined_for_requester(partner_user_id: str) -> dict:
     return {"text": text, "blocks": [section(text), actions(button("Find a partner", ids.FIND), block_id="after_decline")]}
 
 
+def undelivered_for_requester(target_user_id: str) -> dict:
+    text = (f"I couldn't deliver your request to {mention(target_user_id)}: Slack won't take messages for them "
+            "(their account may be deactivated). The request lapses by itself; other peers may suit you just as well.")
+    return {"text": text, "blocks": [section(text), actions(button("Find a partner", ids.FIND), block_id="after_undelivered")]}
+
+
 def expired_for_requester(target_user_id: str) -> dict:
     text = (f"Your request to {mention(target_user_id)} expired after 14 days without an answer. People get busy; "
             "it says nothing about you. You can ask someone else, or ask them again later.")
