@@ -291,7 +291,7 @@ class Sender:
                     report.sent += 1
                     metrics.outbox_send(row, "reconciled", started)
                     self._finish(row_id, mine, status="sent", sent_at=utcnow(), slack_channel=found[0],
-                                 slack_ts=found[1], lease_until=None)
+                                 slack_ts=found[1], lease_until=None, attachment=None)
                     return
             channel, ts = self._send(row, thread_ts, mine)
         except _RateLimited:
@@ -320,8 +320,9 @@ class Sender:
             return
         report.sent += 1
         metrics.outbox_send(row, "sent", started)
+        # a file's bytes (someone's data export, a CSV) are not kept once Slack has them
         self._finish(row_id, mine, status="sent", sent_at=utcnow(), slack_channel=channel, slack_ts=ts,
-                     lease_until=None, last_error=None)
+                     lease_until=None, last_error=None, attachment=None)
 
     def _retry_later(self, row: OutboxMessage, mine: datetime, error: str, report: DrainReport, *, in_doubt: bool) -> None:
         attempts = row.attempts  # the claim counted this attempt already

@@ -10,7 +10,7 @@ import time_machine
 from sqlalchemy import LargeBinary, func, select
 
 from bot.services import clock, introductions
-from models import Base, CheckIn, Meeting, Partnership, PartnershipClosing, Person, Story
+from models import Base, CheckIn, Meeting, OutboxMessage, Partnership, PartnershipClosing, Person, Story
 from tests.test_stories import dms_saying  # the same reads as the stories' tests
 
 MET = {"minutes": "45", "next_not_planned": ["yes"], "effectiveness": "4", "expectations": "yes"}
@@ -258,6 +258,8 @@ def test_export_sends_my_data_as_a_json_file_in_my_dm_without_any_checkin_answer
     assert "Bea's own secret" not in raw  # the partner's journal is theirs
     assert "anonymous wish" not in raw and '"minutes": 45' not in raw  # no check-in answer, not even mine
     assert pid  # the pair still stands
+    with bot.db.uow() as session:  # once Slack has the file, the bot keeps no copy of her data
+        assert session.scalars(select(OutboxMessage.attachment).where(OutboxMessage.kind == "export")).all() == [None]
 
 
 # -- 4. end a partnership ----------------------------------------------------------------------------------------
