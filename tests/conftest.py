@@ -60,7 +60,28 @@ class CountingExecutor(ThreadPoolExecutor):
 def _database_url(backend: str, tmp_path_factory) -> str:
     if backend == "sqlite":
         return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
-    return os.environ["TEST_DATABASE_URL"]
+    url = os.environ["TEST_DATABASE_URL"]
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return _database_of_worker(url, worker) if worker else url
+
+
+def _database_of_worker(url: str, worker: str) -> str:
+    """Tests run in parallel workers (pytest-xdist): each gets a PostgreSQL database of its own, named after the
+    given one (test -> test_gw0), created on first use."""
+    from sqlalchemy.engine import make_url
+
+    from bot.db import normalise_url
+
+    base = make_url(normalise_url(url))
+    name = f"{base.database}_{worker}"
+    admin = Database(base.render_as_string(hide_password=False))
+    try:
+        with admin.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}) is None:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 def _empty_schema(url: str) -> None:
