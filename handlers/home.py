@@ -6,7 +6,7 @@ import logging
 
 from slack_sdk.errors import SlackApiError
 
-from bot.services import agreements, clock, lifecycle, meetings, partnerships, profiles, program
+from bot.services import agreements, clock, closings, meetings, partnerships, profiles, program
 from handlers import ids
 from handlers.blocks.help import help_message
 from handlers.blocks.home import PartnershipLine, home_view
@@ -35,7 +35,7 @@ def build_home(deps: Deps, team_id: str, user_id: str) -> dict:
                 next_meeting=upcoming, planned_end=p.planned_end,
             ))
         return home_view(prog.name, person, lines, ov.incoming, ov.outgoing, objective=prog.objective,
-                         testimonials=lifecycle.testimonials_about(session, person))
+                         testimonials=closings.testimonials_about(session, person))
 
 
 def publish_home(client, deps: Deps, team_id: str, *user_ids: str) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from bot.services import clock, lifecycle, matching, outbox, profiles, program, stories
+from bot.services import clock, closings, lifecycle, matching, outbox, profiles, program, stories
+from bot.services.closings import ClosingForm
 from bot.services.errors import DomainError
-from bot.services.lifecycle import ClosingForm, PauseForm
+from bot.services.lifecycle import PauseForm
 from handlers import ids
 from handlers.blocks import find as find_blocks
 from handlers.blocks import lifecycle as blocks
@@ -68,7 +69,7 @@ def commands(deps: Deps) -> dict:
 
     def leave(ack, body, client, rest):
         with deps.db.uow() as session:
-            partners = [p.display_name or "your partner" for _, p in lifecycle.live_for(session, team_of(body), user_of(body))]
+            partners = [p.display_name or "your partner" for _, p in closings.live_for(session, team_of(body), user_of(body))]
             view = blocks.leave_modal(_name(session, deps, team_of(body)), partners)
         ack()
         client.views_open(trigger_id=body["trigger_id"], view=view)
@@ -90,7 +91,7 @@ def commands(deps: Deps) -> dict:
     def end(ack, body, client, rest):
         with deps.db.uow() as session:
             live = [(p.id, other.display_name, other.slack_user_id)
-                    for p, other in lifecycle.live_for(session, team_of(body), user_of(body))]
+                    for p, other in closings.live_for(session, team_of(body), user_of(body))]
         if not live:
             return ack(response_type="ephemeral", **blocks.nothing_to_end())
         if len(live) > 1:
@@ -105,7 +106,7 @@ def commands(deps: Deps) -> dict:
 def open_closing_modal(deps: Deps, client, body: dict) -> None:
     """The closing modal for the partnership in the clicked button's value (checked: mine, and still closable)."""
     with deps.db.uow() as session:
-        partnership, me = lifecycle.closable(session, team_of(body), user_of(body), action_value(body))
+        partnership, me = closings.closable(session, team_of(body), user_of(body), action_value(body))
         view = blocks.closing_modal(partnership.id, partnership.other(me.id).display_name,
                                     ended=partnership.status == "ended")
     open_view(client, body, view)
@@ -193,7 +194,7 @@ def register(app, deps: Deps) -> None:
         team_id, user_id = team_of(body), user_of(body)
         try:
             with deps.db.uow() as session:
-                done = lifecycle.close(session, team_id, user_id, metadata(view).get("partnership_id"), form)
+                done = closings.close(session, team_id, user_id, metadata(view).get("partnership_id"), form)
                 name = _name(session, deps, team_id)
                 p, me, partner = done.partnership, done.me, done.partner
                 if done.ended_now:
@@ -221,7 +222,7 @@ def register(app, deps: Deps) -> None:
 
     def testimonial(body, respond, client, show: bool) -> None:
         with deps.db.uow() as session:
-            lifecycle.decide_testimonial(session, team_of(body), user_of(body), action_value(body), show)
+            closings.decide_testimonial(session, team_of(body), user_of(body), action_value(body), show)
         reply(client, body, respond, blocks.testimonial_answered(show), replace=True)
         publish_home(client, deps, team_of(body), user_of(body))
 
@@ -243,7 +244,7 @@ def register(app, deps: Deps) -> None:
         ack()
         team_id = team_of(body)
         with deps.db.uow() as session:
-            partnership, me, done = lifecycle.extend(session, team_id, user_of(body), action_value(body))
+            partnership, me, done = closings.extend(session, team_id, user_of(body), action_value(body))
             other = partnership.other(me.id)
             end = partnership.planned_end
             if done:

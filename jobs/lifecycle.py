@@ -3,7 +3,7 @@ and partnerships that reached their planned end get a closing check-in, once, wi
 
 from __future__ import annotations
 
-from bot.services import clock, lifecycle, outbox, profiles, program
+from bot.services import clock, closings, lifecycle, outbox, profiles, program
 from handlers.blocks import lifecycle as blocks
 from jobs import JobContext
 
@@ -27,7 +27,7 @@ def run(ctx: JobContext) -> str:
                                    partner.slack_user_id, blocks.partner_resumed(name, me.display_name,
                                                                                  me.slack_user_id), priority=0)
         with ctx.db.uow() as session:
-            for p in lifecycle.reaching_end(session, team_id, today, now):
+            for p in closings.reaching_end(session, team_id, today, now):
                 prompted += 1
                 for me in (p.person_a, p.person_b):
                     if me.status != "active":  # paused: no check-ins of any kind

@@ -266,10 +266,12 @@ def _status_words(status: str) -> str:
     }.get(status, status)
 
 
-def _move(session: Session, partnership: Partnership, from_statuses: tuple[str, ...], **values: object) -> bool:
-    """A conditional state change: True if this call made it (a double click makes it once)."""
+def move(session: Session, partnership: Partnership, from_statuses: tuple[str, ...], *conditions,
+         **values: object) -> bool:
+    """A conditional state change (from one of `from_statuses`, and `conditions` if any): True if this call made
+    it, so a double click or two replicas make it once."""
     done = session.execute(
-        update(Partnership).where(Partnership.id == partnership.id, Partnership.status.in_(from_statuses))
+        update(Partnership).where(Partnership.id == partnership.id, Partnership.status.in_(from_statuses), *conditions)
         .values(**values).execution_options(synchronize_session=False)
     ).rowcount
     session.refresh(partnership)
@@ -279,14 +281,14 @@ def _move(session: Session, partnership: Partnership, from_statuses: tuple[str, 
 def settle(session: Session, team_id: str, slack_user_id: str, partnership_id: object,
            choice: str) -> tuple[Partnership, Person, bool]:
     """A partner's answer to "at risk": "fine" keeps it going, "paused" pauses it (ending goes through the
-    closing summary: lifecycle.close)."""
+    closing summary: closings.close)."""
     partnership, person = get_for_member(session, team_id, slack_user_id, partnership_id)
     if partnership.status not in ("active", "paused"):
         raise Conflict(f"This partnership is already {_status_words(partnership.status)}.")
     if choice == "fine":  # also resumes a paused partnership
-        changed = _move(session, partnership, ("active", "paused"), status="active", at_risk_since=None)
+        changed = move(session, partnership, ("active", "paused"), status="active", at_risk_since=None)
     elif choice == "paused":
-        changed = _move(session, partnership, ("active",), status="paused", at_risk_since=None)
+        changed = move(session, partnership, ("active",), status="paused", at_risk_since=None)
     else:
         raise ValueError(choice)
     return partnership, person, changed
