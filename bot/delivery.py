@@ -13,9 +13,7 @@ log line; a revoked token stops the run and keeps every row for later.
 
 from __future__ import annotations
 
-import collections
 import logging
-import threading
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -28,6 +26,7 @@ from sqlalchemy.orm import aliased
 
 from bot import metrics
 from bot.db import Database
+from bot.pacing import pacer_for
 from bot.services import outbox
 from bot.settings import Settings
 from models import OutboxMessage
@@ -39,7 +38,6 @@ METADATA_TYPE = "mentor_bot_outbox"
 BATCH = 5  # a killed sender leaves at most this many messages to check with Slack
 MAX_ATTEMPTS = 8
 MAX_IDLE_WAIT = 30.0  # a drain waits this long at most for the next row to come due
-PACE_WINDOW = 61.0  # OUTBOX_MESSAGES_PER_MINUTE per this many seconds: a second spare, as Slack counts on arrival
 PERMANENT = {
     "user_not_found", "user_disabled", "account_inactive", "cannot_dm_bot", "channel_not_found", "not_in_channel",
     "is_archived", "invalid_blocks", "invalid_arguments", "msg_too_long", "no_text", "restricted_action",
@@ -75,45 +73,6 @@ class _RateLimited(Exception):
     def __init__(self, retry_after: float, paced: bool = False):
         self.retry_after = retry_after
         self.paced = paced  # our own pacing, not a 429 from Slack
-
-
-class Pacer:
-    """At most `per_minute` chat.postMessage calls from this process in any PACE_WINDOW seconds, so a fan-out
-    runs at Slack's workspace-wide rate instead of hammering into 429s. A window, as Slack counts: the first
-    messages of a fan-out go at once, later ones as earlier ones leave the window. A twentieth of the window
-    is kept for messages someone is waiting for (priority above 0): a request sent during the monthly
-    fan-out still goes at once. 0 turns pacing off."""
-
-    def __init__(self, per_minute: int):
-        self.per_minute = per_minute
-        self.reserve = per_minute // 20
-        self._sent: collections.deque[float] = collections.deque()
-        self._lock = threading.Lock()
-
-    def take(self, urgent: bool = False) -> float:
-        """0.0 with a send counted, or the seconds to wait before there is room (for this kind of message)."""
-        if self.per_minute <= 0:
-            return 0.0
-        limit = self.per_minute if urgent else self.per_minute - self.reserve
-        with self._lock:
-            now = time.monotonic()
-            while self._sent and now - self._sent[0] >= PACE_WINDOW:
-                self._sent.popleft()
-            if len(self._sent) < limit:
-                self._sent.append(now)
-                return 0.0
-            return PACE_WINDOW - (now - self._sent[len(self._sent) - limit])
-
-
-_pacers: dict[tuple[str, str | None, int], Pacer] = {}
-_pacers_lock = threading.Lock()
-
-
-def pacer_for(settings: Settings) -> Pacer:
-    """One pacer per workspace (API URL and token) in this process: every sender and drain shares it."""
-    key = (settings.slack_api_url, settings.slack_bot_token, settings.outbox_messages_per_minute)
-    with _pacers_lock:
-        return _pacers.setdefault(key, Pacer(settings.outbox_messages_per_minute))
 
 
 class _InDoubt(Exception):

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 
-from bot import delivery
+from bot import pacing
 from bot.delivery import drain
 from bot.services import match_index, outbox
 from models import OutboxMessage
@@ -108,7 +108,7 @@ def test_a_fan_out_goes_at_the_workspace_limit_and_no_faster(world, fake, bot):
         outbox.enqueue_many(session, [dict(team_id="T0TEST", key=f"pace:{u}", kind="test", recipient=u,
                                            payload={"text": f"Hello {u}"}) for u in users])
     settings = bot.settings.model_copy(update={"outbox_messages_per_minute": 5})
-    delivery._pacers.clear()  # a new minute for this workspace (the other backend's run used this one's)
+    pacing._pacers.clear()  # a new minute for this workspace (the other backend's run used this one's)
     report = drain(settings, bot.db, max_seconds=3)
 
     got = {u: len(fake.dms_to(u)) for u in users}
@@ -130,7 +130,7 @@ def test_a_request_during_a_fan_out_is_not_held_back_by_it(world, fake, bot):
         outbox.enqueue_many(session, [dict(team_id="T0TEST", key=f"fan:{u}", kind="test", recipient=u,
                                            payload={"text": f"Monthly {u}"}) for u in users[:20]])
     settings = bot.settings.model_copy(update={"outbox_messages_per_minute": 20})
-    delivery._pacers.clear()
+    pacing._pacers.clear()
     report = drain(settings, bot.db, max_seconds=2)
     assert report.sent == 19 and report.waiting == 1  # the fan-out stops one short of the minute's 20
 
