@@ -11,10 +11,10 @@ from __future__ import annotations
 import logging
 import sys
 
-from bot.app import build_app
+from app.bolt import build_app
 from bot.db import Database
 from bot.settings import Settings
-from bot.web import Server, make_wsgi
+from app.web import Server, make_wsgi
 
 
 def main() -> None:

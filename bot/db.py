@@ -49,6 +49,13 @@ def insert_ignore(session: Session, model: type, rows: list[dict[str, Any]], key
     return len(session.execute(stmt).all())  # rowcount is not reliable for multi-row inserts on every driver
 
 
+def upsert(session: Session, model: type, row: dict[str, Any], key_columns: list[str], *, update: dict[str, Any]) -> None:
+    """INSERT … ON CONFLICT (key) DO UPDATE SET `update` on SQLite and PostgreSQL."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(insert(model).values(row).on_conflict_do_update(index_elements=key_columns, set_=update))
+
+
 class Database:
     """Owns the engine and hands out units of work (one transaction each)."""
 

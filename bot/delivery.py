@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from bot import metrics
@@ -140,8 +140,17 @@ class Sender:
                 .values(**values).execution_options(synchronize_session=False)
             )
 
+    def _drop(self, row_id: int, mine: datetime) -> None:
+        """Delete a row this sender holds (unless it was asked for again meanwhile: then it is pending again)."""
+        with self.db.uow() as session:
+            session.execute(delete(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.status == "sending",
+                                                        OutboxMessage.claimed_at == mine)
+                            .execution_options(synchronize_session=False))
+
     def _give_up(self, row: OutboxMessage, mine: datetime, error: str) -> None:
         """Failed for good; the person whose action it carried is told (its `if_undelivered` notice)."""
+        if (row.payload or {}).get(outbox.HOME):
+            return self._drop(row.id, mine)
         with self.db.uow() as session:
             done = session.execute(
                 update(OutboxMessage).where(OutboxMessage.id == row.id, OutboxMessage.status == "sending",
@@ -279,6 +288,9 @@ class Sender:
             return
         report.sent += 1
         metrics.outbox_send(row, "sent", started)
+        if (row.payload or {}).get(outbox.HOME):  # a publish leaves nothing worth keeping (nor the person's id)
+            self._drop(row_id, mine)
+            return
         # a file's bytes (someone's data export, a CSV) are not kept once Slack has them
         self._finish(row_id, mine, status="sent", sent_at=utcnow(), slack_channel=channel, slack_ts=ts,
                      lease_until=None, last_error=None, attachment=None)
@@ -315,9 +327,16 @@ class Sender:
             self._call("chat.update", channel=target["channel"], ts=target["ts"], text=payload.get("text", ""),
                        blocks=payload.get("blocks") or [])
             return target["channel"], target["ts"]
+        if payload.get(outbox.HOME):
+            from bot.flows.context import Context
+            from bot.flows.home import render_home
+
+            view = render_home(Context(self.settings, self.db), row.team_id, row.recipient)
+            self._call("views.publish", user_id=row.recipient, view=view)
+            return None, None
         if "file" in payload:
             return self._upload(row, payload, thread_ts, mine)
-        args = dict(channel=row.recipient, text=payload.get("text", ""),
+        args = dict(channel=self._channel(row, mine), text=payload.get("text", ""),
                     metadata={"event_type": METADATA_TYPE, "event_payload": {"key": row.key}})
         if payload.get("blocks"):
             args["blocks"] = payload["blocks"]
@@ -328,6 +347,19 @@ class Sender:
             raise _RateLimited(wait, paced=True)
         resp = self._call("chat.postMessage", **args)
         return resp.get("channel"), resp.get("ts")
+
+    def _channel(self, row: OutboxMessage, mine: datetime, *, need_id: bool = False) -> str:
+        """Where the message goes: a channel id as it is; a person ("U1") as it is for a message (Slack opens the DM)
+        but opened first for a file; people ("U1,U2") opened as their group chat. Remembered on the row."""
+        if row.slack_channel:
+            return row.slack_channel
+        recipient = row.recipient
+        if "," not in recipient and not (need_id and recipient[:1] in ("U", "W")):
+            return recipient
+        channel = self._call("conversations.open", users=recipient)["channel"]["id"]
+        self._finish(row.id, mine, slack_channel=channel)
+        row.slack_channel = channel
+        return str(channel)
 
     def _upload(self, row: OutboxMessage, payload: dict, thread_ts: str | None, mine: datetime) -> tuple[str | None, str | None]:
         """Files upload v2: get an upload URL, send the bytes, complete the upload into the channel."""
@@ -345,19 +377,20 @@ class Sender:
                 resp.read()
         except OSError as exc:
             raise _InDoubt(f"upload failed: {exc}") from None
-        complete = dict(files=[{"id": file_id, "title": spec.get("title") or spec["filename"]}], channel_id=row.recipient)
+        channel = self._channel(row, mine, need_id=True)
+        complete = dict(files=[{"id": file_id, "title": spec.get("title") or spec["filename"]}], channel_id=channel)
         if payload.get("text"):
             complete["initial_comment"] = payload["text"]
         if thread_ts and payload.get("in_thread", True):
             complete["thread_ts"] = thread_ts
         self._call("files.completeUploadExternal", **complete)
-        return row.recipient, None
+        return channel, None
 
     # -- was it delivered after all? ----------------------------------------------------------------
     def _already_delivered(self, row: OutboxMessage, since: datetime, thread_ts: str | None) -> tuple[str, str | None] | None:
         payload = row.payload
-        if "update" in payload:
-            return None  # an edit is safe to repeat
+        if "update" in payload or payload.get(outbox.HOME):
+            return None  # an edit, or a Home publish, is safe to repeat
         if "file" in payload:
             if not row.file_id:
                 return None
@@ -367,8 +400,9 @@ class Sender:
                 if exc.response.get("error") == "file_not_found":
                     return None
                 raise
-            shared = set(info.get("channels") or []) | set(info.get("groups") or [])
-            return (row.recipient, None) if row.recipient in shared else None
+            shared = set(info.get("channels") or []) | set(info.get("groups") or []) | set(info.get("ims") or [])
+            target = row.slack_channel or row.recipient
+            return (target, None) if target in shared else None
         channel = row.slack_channel or row.recipient
         if channel[:1] in ("U", "W"):
             channel = self._call("conversations.open", users=channel)["channel"]["id"]

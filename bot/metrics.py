@@ -1,4 +1,4 @@
-"""Prometheus metrics, served at GET /metrics on the bot's HTTP port (bot/web.py).
+"""Prometheus metrics, served at GET /metrics on the bot's HTTP port (app/web.py).
 
 * `mentor_bot_http_requests_total{kind,status}` and `mentor_bot_ack_seconds{kind}`: what Slack saw, per
   request kind (command, action, view, event, other): the HTTP status and the time to acknowledge.

@@ -7,8 +7,8 @@ from pydantic import ValidationError
 from bot.services import program
 from bot.services.errors import DomainError
 from bot.services.program import ProgramForm
-from handlers import ids
-from handlers.blocks import admin as blocks
+from messages import ids
+from messages import admin as blocks
 from handlers.common import Deps, guarded, refuse_in_modal, team_of, tell, user_of
 from handlers.forms import friendly, state_values
 

@@ -7,9 +7,9 @@ from pydantic import ValidationError
 from bot.services import agreements, clock, outbox, partnerships, profiles, program
 from bot.services.agreements import AgreementForm
 from bot.services.errors import DomainError
-from handlers import ids
-from handlers.blocks import agreement as blocks
-from handlers.blocks.common import mention, section
+from messages import ids
+from messages import agreement as blocks
+from messages.common import mention, section
 from handlers.common import Deps, action_value, deliver_now, guarded, open_view, refuse_in_modal, team_of, user_of
 from handlers.forms import field_errors, metadata, state_values
 from handlers.home import publish_home

@@ -10,9 +10,9 @@ from pydantic import ValidationError
 
 from bot.services import buddies, clock, outbox, profiles, program
 from bot.services.errors import DomainError
-from handlers import ids
-from handlers.blocks import buddy as blocks
-from handlers.blocks import rounds as intro_messages
+from messages import ids
+from messages import buddy as blocks
+from messages import rounds as intro_messages
 from handlers.common import (
     Deps,
     deliver_now,

@@ -7,8 +7,8 @@ from pydantic import ValidationError
 from bot.services import checkins, clock, outbox, partnerships, profiles, program
 from bot.services.checkins import CheckInForm
 from bot.services.errors import DomainError
-from handlers import ids
-from handlers.blocks import checkin as blocks
+from messages import ids
+from messages import checkin as blocks
 from handlers.common import (
     Deps,
     action_value,

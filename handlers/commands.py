@@ -6,11 +6,12 @@ import difflib
 from typing import Callable
 
 from bot.services import profiles
-from handlers import admin, buddy, ids, lifecycle, rounds, stats, succession, topics
+from messages import ids
+from handlers import admin, buddy, lifecycle, rounds, stats, succession, topics
 from handlers.agreement import overview_message
-from handlers.blocks import find as find_blocks
-from handlers.blocks.help import help_message
-from handlers.blocks.meeting import no_partnership_to_log
+from messages import find as find_blocks
+from messages.help import help_message
+from messages.meeting import no_partnership_to_log
 from handlers.common import Deps, guarded, program_of, team_of, user_of
 from handlers.find import find_message
 from handlers.meeting import journal_message, log_modal
@@ -21,7 +22,7 @@ MAX_TEXT = 500
 
 
 def _unescape(text: str) -> str:
-    """The command is escaped (see bot/manifest.py): mentions stay <@U…|name>; typed & < > come back as typed."""
+    """The command is escaped (see app/manifest.py): mentions stay <@U…|name>; typed & < > come back as typed."""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 

@@ -5,19 +5,19 @@ from __future__ import annotations
 import inspect
 import logging
 import time
-from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 from urllib.error import URLError
 
+from pydantic import ValidationError
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 
 from bot import logs, metrics
-from bot.db import Database
+from bot.flows import Context
 from bot.services import program
 from bot.services.errors import DomainError
-from bot.settings import Settings
-from handlers.blocks.common import modal, section
+from handlers.forms import field_errors, state_values
+from messages.common import modal, section
 
 log = logging.getLogger("mentor_bot.handlers")
 request_log = logging.getLogger("mentor_bot.requests")
@@ -25,10 +25,7 @@ SORRY = "Sorry, something went wrong on our side and your last action may not ha
 DB_DOWN = "Sorry, I can't reach my database right now, so I could not do that. Please try again in a few minutes."
 
 
-@dataclass
-class Deps:
-    settings: Settings
-    db: Database
+Deps = Context  # what every listener is given: the settings and the database (a use case's context)
 
 
 def program_of(deps: Deps, team_id: str):
@@ -189,3 +186,20 @@ def guarded(fn: Callable) -> Callable:
     wrapper.__name__ = wrapper.__qualname__ = fn.__name__
     wrapper.__doc__ = fn.__doc__
     return wrapper
+
+
+def submit_form(ack, view: dict, parse: Callable[[dict], Any], run: Callable[[Any], Any], *, title: str) -> Any | None:
+    """The modal-submit pattern, once: read the form's values, validate them (`parse` builds the pydantic form from
+    the state values; a ValidationError comes back as field errors on the form), call the use case (`run`; a
+    DomainError comes back on its field, or as a notice titled `title` in place of the form). Returns the use
+    case's result, or None when the person was answered with errors (then the listener stops)."""
+    try:
+        form = parse(state_values(view))
+    except ValidationError as exc:
+        ack(response_action="errors", errors=field_errors(exc))
+        return None
+    try:
+        return run(form)
+    except DomainError as exc:
+        refuse_in_modal(ack, exc, title)
+        return None

@@ -1,4 +1,6 @@
-"""Slack retries an event it thinks was lost; a retry of an event we already took is acknowledged and dropped."""
+"""Slack retries an event it thinks was lost; a retry of an event whose effect is already recorded is acknowledged
+and dropped here. The effect itself records the event id in its own transaction (`events.first_delivery` inside the
+use case), so a process that dies before its commit leaves the retry to do the work."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ import logging
 
 from slack_bolt import BoltResponse
 
-from bot.services import events
+from bot.flows import events
 from handlers.common import Deps
 
 log = logging.getLogger("mentor_bot.events")
@@ -17,9 +19,7 @@ def register(app, deps: Deps) -> None:
     def drop_redelivered_events(body, next):
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
         if event_id:
-            with deps.db.uow() as session:
-                first = events.first_delivery(session, str(event_id)[:64], body.get("team_id") or "")
-            if not first:
+            if events.already_handled(deps, str(event_id)):
                 log.info("dropped redelivered event %s", event_id)
                 return BoltResponse(status=200, body="")
         return next()

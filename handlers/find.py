@@ -9,9 +9,9 @@ from pydantic import BaseModel, Field, StringConstraints, ValidationError
 
 from bot.services import match_index, matching, outbox, partnerships, profiles, program
 from bot.services.errors import DomainError
-from handlers import ids
-from handlers.blocks import find as find_blocks
-from handlers.blocks import requests as request_blocks
+from messages import ids
+from messages import find as find_blocks
+from messages import requests as request_blocks
 from handlers.common import (
     Deps,
     action_value,

@@ -9,10 +9,10 @@ from bot.services import clock, closings, lifecycle, matching, outbox, profiles,
 from bot.services.closings import ClosingForm
 from bot.services.errors import DomainError
 from bot.services.lifecycle import PauseForm
-from handlers import ids
-from handlers.blocks import find as find_blocks
-from handlers.blocks import lifecycle as blocks
-from handlers.blocks.story import story_prompt
+from messages import ids
+from messages import find as find_blocks
+from messages import lifecycle as blocks
+from messages.story import story_prompt
 from handlers.common import (
     Deps,
     action_value,

@@ -7,8 +7,8 @@ from pydantic import ValidationError
 from bot.services import clock, meetings, outbox, partnerships, profiles
 from bot.services.errors import DomainError
 from bot.services.meetings import MeetingForm
-from handlers import ids
-from handlers.blocks import meeting as blocks
+from messages import ids
+from messages import meeting as blocks
 from handlers.common import Deps, action_value, deliver_now, guarded, notice_view, open_view, refuse_in_modal, team_of, user_of
 from handlers.forms import field_errors, metadata, state_values
 from handlers.home import publish_home

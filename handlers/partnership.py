@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.services import outbox, partnerships, program
-from handlers import ids
-from handlers.blocks import requests as request_blocks
+from messages import ids
+from messages import requests as request_blocks
 from handlers.common import Deps, action_value, deliver_now, guarded, team_of, user_of
 from handlers.home import publish_home
 

@@ -9,9 +9,9 @@ from slack_sdk.errors import SlackApiError
 
 from bot.services import profiles, program, skills
 from bot.services.profiles import SELF_ASSESSMENT, ProfileForm
-from handlers import ids
-from handlers.blocks.common import actions, button, cut, esc, section
-from handlers.blocks.profile import profile_modal
+from messages import ids
+from messages.common import actions, button, cut, esc, section
+from messages.profile import profile_modal
 from handlers.common import Deps, dm, guarded, open_view, program_of, team_of, user_of
 from handlers.forms import field_errors, state_values
 from handlers.home import publish_home

@@ -9,8 +9,8 @@ from slack_sdk.errors import SlackApiError
 from bot.services import introductions, outbox, partnerships, program, rounds
 from bot.services.errors import Conflict, DomainError
 from bot.services.rounds import RoundForm
-from handlers import ids
-from handlers.blocks import rounds as blocks
+from messages import ids
+from messages import rounds as blocks
 from handlers.common import Deps, action_value, deliver_now, dm, guarded, open_view, refuse_in_modal, reply, team_of, user_of
 from handlers.forms import field_errors, state_values
 from handlers.home import publish_home

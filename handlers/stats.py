@@ -13,8 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from bot.services import clock
 from bot.services import stats as service
 from bot.services.stats import BadPeriod
-from handlers import ids
-from handlers.blocks import stats as blocks
+from messages import ids
+from messages import stats as blocks
 from handlers.common import Deps, action_value, deliver_now, guarded, team_of, tell, user_of
 
 

@@ -15,8 +15,8 @@ from bot.services import outbox, profiles, program, stories
 from bot.services.errors import DomainError
 from bot.services.lookup import by_hint
 from bot.services.stories import EditForm, StoryForm
-from handlers import ids
-from handlers.blocks import story as blocks
+from messages import ids
+from messages import story as blocks
 from handlers.common import Deps, action_value, deliver_now, guarded, notice_view, open_view, refuse_in_modal, team_of, user_of
 from handlers.forms import field_errors, metadata, state_values
 from models import Partnership, Story

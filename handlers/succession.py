@@ -10,9 +10,9 @@ from slack_sdk.errors import SlackApiError
 
 from bot.services import outbox, program, succession
 from bot.services.errors import DomainError
-from handlers import ids
-from handlers.blocks import succession as blocks
-from handlers.blocks.common import esc, mention, section
+from messages import ids
+from messages import succession as blocks
+from messages.common import esc, mention, section
 from handlers.common import (
     Deps,
     action_value,

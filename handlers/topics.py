@@ -6,9 +6,9 @@ from pydantic import ValidationError
 
 from bot.services import outbox, program, topics
 from bot.services.errors import DomainError
-from handlers import ids
-from handlers.blocks import topics as blocks
-from handlers.blocks.common import esc
+from messages import ids
+from messages import topics as blocks
+from messages.common import esc
 from handlers.common import (
     Deps,
     action_value,

@@ -5,8 +5,8 @@ A newcomer whose buddy declined the introduction is introduced to the next one (
 from __future__ import annotations
 
 from bot.services import buddies, clock, outbox, profiles, program
-from handlers.blocks import buddy as blocks
-from handlers.blocks import rounds as intro_messages
+from messages import buddy as blocks
+from messages import rounds as intro_messages
 from jobs import JobContext
 
 

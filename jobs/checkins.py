@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.services import checkins, outbox, profiles, program
-from handlers.blocks import checkin as blocks
+from messages import checkin as blocks
 from jobs import JobContext
 from models import Partnership, Person
 from models.base import utcnow

@@ -4,7 +4,7 @@ and partnerships that reached their planned end get a closing check-in, once, wi
 from __future__ import annotations
 
 from bot.services import clock, closings, lifecycle, outbox, profiles, program
-from handlers.blocks import lifecycle as blocks
+from messages import lifecycle as blocks
 from jobs import JobContext
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.services import clock, nudges, outbox, profiles, program
-from handlers.blocks import nudges as blocks
+from messages import nudges as blocks
 from jobs import JobContext
 
 

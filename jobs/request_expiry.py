@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.services import outbox, partnerships
-from handlers.blocks import requests as blocks
+from messages import requests as blocks
 from jobs import JobContext
 from models import Partnership, Person
 

@@ -4,7 +4,7 @@ partners for three months for a story. Both go through the outbox, so a repeated
 from __future__ import annotations
 
 from bot.services import clock, outbox, program, stories
-from handlers.blocks.story import posted_story, story_prompt
+from messages.story import posted_story, story_prompt
 from jobs import JobContext
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.services import clock, outbox, profiles, topics
-from handlers.blocks.topics import reminder_message
+from messages.topics import reminder_message
 from jobs import JobContext
 
 

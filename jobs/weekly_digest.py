@@ -14,7 +14,7 @@ from bot.chart import weekly_chart
 from bot.services import digest as figures
 from bot.services import profiles, program
 from bot.services.outbox import enqueue
-from handlers.blocks.digest import chart_title, digest_message
+from messages.digest import chart_title, digest_message
 from jobs import JobContext
 from models import OutboxMessage
 from models.base import utcnow

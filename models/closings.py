@@ -8,8 +8,9 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime, utcnow
+from models.status import TestimonialStatus, values
 
-TESTIMONIAL_STATUSES = ("none", "pending", "shown", "declined")
+TESTIMONIAL_STATUSES = values(TestimonialStatus)
 
 
 class PartnershipClosing(Base):

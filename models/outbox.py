@@ -12,8 +12,9 @@ from sqlalchemy import JSON, CheckConstraint, Index, Integer, LargeBinary, Strin
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime, utcnow
+from models.status import OutboxStatus, values
 
-OUTBOX_STATUSES = ("pending", "sending", "sent", "failed", "cancelled")
+OUTBOX_STATUSES = values(OutboxStatus)
 
 
 class OutboxMessage(Base):

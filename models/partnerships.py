@@ -8,12 +8,13 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, t
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, utcnow
+from models.status import PartnershipKind, PartnershipStatus, values
 from models.people import Person
 
-PARTNERSHIP_STATUSES = ("requested", "active", "paused", "ended", "declined", "expired", "cancelled")
-OPEN_STATUSES = ("requested", "active", "paused")
+PARTNERSHIP_STATUSES = values(PartnershipStatus)
+OPEN_STATUSES = values(PartnershipStatus)[:3]  # requested, active, paused
 _OPEN_SQL = "status IN ('requested', 'active', 'paused')"
-PARTNERSHIP_KINDS = ("peer", "reverse", "formal", "buddy")
+PARTNERSHIP_KINDS = values(PartnershipKind)
 
 
 class Partnership(Base):

@@ -8,9 +8,10 @@ from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, utcnow
+from models.status import PersonStatus, SkillKind, values
 
-PERSON_STATUSES = ("active", "paused", "left")
-SKILL_KINDS = ("offer", "want")
+PERSON_STATUSES = values(PersonStatus)
+SKILL_KINDS = values(SkillKind)
 
 
 class Person(Base):

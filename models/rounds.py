@@ -8,12 +8,13 @@ from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, Integer,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, utcnow
+from models.status import IntroductionKind, IntroductionStatus, RoundStatus, values
 from models.people import Person
 
-ROUND_STATUSES = ("draft", "proposed", "confirmed", "cancelled")
+ROUND_STATUSES = values(RoundStatus)
 ROUND_ROLES = ("mentor", "mentee")
-INTRO_KINDS = ("formal", "buddy")
-INTRO_STATUSES = ("proposed", "dropped", "sent", "accepted", "declined", "expired")
+INTRO_KINDS = values(IntroductionKind)
+INTRO_STATUSES = values(IntroductionStatus)
 ANSWERS = ("yes", "no")
 
 

@@ -8,9 +8,10 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, utcnow
+from models.status import StoryStatus, values
 from models.people import Person
 
-STORY_STATUSES = ("awaiting_partner", "partner_declined", "awaiting_review", "approved", "rejected", "posted")
+STORY_STATUSES = values(StoryStatus)
 
 
 class Story(Base):

@@ -8,9 +8,10 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, utcnow
+from models.status import ItemStatus, PlanStatus, values
 
-PLAN_STATUSES = ("active", "closed")
-ITEM_STATUSES = ("open", "done")
+PLAN_STATUSES = values(PlanStatus)
+ITEM_STATUSES = values(ItemStatus)
 
 
 class SuccessionPlan(Base):

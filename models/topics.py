@@ -8,8 +8,9 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime, utcnow
+from models.status import TopicStatus, values
 
-TOPIC_STATUSES = ("open", "cancelled", "held")
+TOPIC_STATUSES = values(TopicStatus)
 
 
 class TopicSession(Base):

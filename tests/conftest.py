@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import text
 
 from bot import migrate
-from bot.app import build_app
+from app.bolt import build_app
 from bot.db import Database
 from bot.settings import Settings
-from bot.web import Server, make_wsgi
+from app.web import Server, make_wsgi
 from models import Base
 from tests.fakeslack import FakeSlack, SlackDriver
 

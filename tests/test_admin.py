@@ -217,7 +217,7 @@ def open_story(world, user_id):
 
 def test_a_schedule_changed_in_slack_is_picked_up_by_the_running_scheduler_and_jobs_list(world, slack, fake, bot, admin,
                                                                                          capsys):
-    from bot.cli import cmd_jobs
+    from app.cli import cmd_jobs
     from jobs.scheduler import Scheduler
 
     settings = bot.settings.model_copy(update={"cron_weekly_digest": "0 8 * * 1"})

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import inspect
 
 from bot.db import Database
-from bot.manifest import build_manifest
+from app.manifest import build_manifest
 from tests.conftest import SECRET, TOKEN
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def run(*args, env=None, cwd=None, timeout=60):
     full_env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL", "PORT", "PROGRAM_"))}
     full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "bot", *args], env=full_env, cwd=cwd or ROOT, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "app", *args], env=full_env, cwd=cwd or ROOT, capture_output=True,
                           text=True, timeout=timeout)
 
 
@@ -94,7 +94,7 @@ def test_serve_migrates_and_answers_slack(tmp_path, fake, flags):
     env = {"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.api_url,
            "DATABASE_URL": f"sqlite:///{tmp_path}/serve.db", "PORT": str(port), "PROGRAM_NAME": "Pairs"}
     full_env = {**os.environ, **env}
-    proc = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", *flags], env=full_env, cwd=tmp_path,
+    proc = subprocess.Popen([sys.executable, "-m", "app", "serve", "--host", "127.0.0.1", *flags], env=full_env, cwd=tmp_path,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         deadline = time.monotonic() + 30

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import time_machine
 
 from bot.services import digest as figures
-from handlers.blocks.digest import digest_message
+from messages.digest import digest_message
 from models import Agreement, CheckIn, CheckInPeriod, Meeting, Partnership, Person, PersonSkill, Skill, Story, SupervisorAck
 from tests.conftest import TEAM
 from tests.fakeslack import message_errors

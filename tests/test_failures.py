@@ -16,9 +16,9 @@ import time_machine
 from sqlalchemy import create_engine, make_url, select, text
 
 from bot import migrate
-from bot.app import build_app
+from app.bolt import build_app
 from bot.db import Database
-from bot.web import Server, make_wsgi
+from app.web import Server, make_wsgi
 from handlers.common import DB_DOWN, SORRY
 from models import OutboxMessage, Person
 from tests.conftest import SECRET, TEAM, CountingExecutor
@@ -92,10 +92,10 @@ def test_a_revoked_token_still_gets_the_person_an_answer_and_keeps_messages_for_
     assert logs.records(logger="mentor_bot.slack", method="views.open", error=error, user="U1")
     assert logs.records(logger="mentor_bot.slack", method="chat.postMessage", error=error)
     fake.restore_token()
-    with bot.db.uow() as session:  # the operator fixed the token; the next drain sends what waited
-        for row in session.scalars(select(OutboxMessage).where(OutboxMessage.status == "pending")):
-            row.next_attempt_at = datetime.now(timezone.utc)
     with time_machine.travel(datetime(2026, 12, 1, 10, 5, tzinfo=timezone.utc), tick=True):
+        with bot.db.uow() as session:  # the operator fixed the token; the next drain sends what waited
+            for row in session.scalars(select(OutboxMessage).where(OutboxMessage.status == "pending")):
+                row.next_attempt_at = datetime.now(timezone.utc)
         assert "2 sent" in world.run_job("monthly-checkins")
     for user in ("U1", "U2"):
         assert len([m for m in fake.dms_to(user) if "check-in" in m["text"]]) == 1

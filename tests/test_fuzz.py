@@ -116,13 +116,15 @@ def owned_rows(db, partnership_id: int, person_ids: set[int]) -> dict[str, list[
 
 @pytest.fixture
 def pairs(world, fake, bot):
-    world.join("U1", "Ada", offers=["Python"], wants=["Go"])
-    world.join("U2", "Bea", offers=["Go"], wants=["Python"])
-    world.join("U3", "Cy", offers=["Rust"], wants=["Elm"])
-    world.join("U4", "Dee", offers=["Elm"], wants=["Rust"])
-    world.join("U5", "Eve", offers=["Go"], wants=["Rust"])
-    fake.add_user("U9", "Nia")  # in the workspace, not in the program
-    mine, theirs = world.pair("U1", "U2"), world.pair("U3", "U4")
+    # Built at a pinned date before the check-in month that test_checkin_form travels to (any day's "now" is later).
+    with time_machine.travel(datetime(2026, 11, 20, 9, tzinfo=timezone.utc), tick=True):
+        world.join("U1", "Ada", offers=["Python"], wants=["Go"])
+        world.join("U2", "Bea", offers=["Go"], wants=["Python"])
+        world.join("U3", "Cy", offers=["Rust"], wants=["Elm"])
+        world.join("U4", "Dee", offers=["Elm"], wants=["Rust"])
+        world.join("U5", "Eve", offers=["Go"], wants=["Rust"])
+        fake.add_user("U9", "Nia")  # in the workspace, not in the program
+        mine, theirs = world.pair("U1", "U2"), world.pair("U3", "U4")
     with bot.db.uow() as session:
         their_people = set(session.scalars(select(Person.id).where(Person.slack_user_id.in_(["U3", "U4"]))).all())
         ids = sorted({theirs, *their_people} | _ids_of(session, theirs))

@@ -67,7 +67,7 @@ def test_healthz_answers_when_the_database_does(bot):
 
 def test_healthz_is_503_when_the_database_is_unreachable(tmp_path):
     from bot.db import Database
-    from bot.web import Server, make_wsgi
+    from app.web import Server, make_wsgi
 
     class NoApp:  # /healthz never touches Slack
         pass

@@ -62,16 +62,17 @@ def test_check_in_answers_and_form_text_never_reach_the_logs(world, slack, fake,
     from tests.test_checkins import answer, at, checkin_dms
 
     with capture_logs() as logs:
-        world.join("U1", "Ada", offers=["Python"], wants=["Go"], goals=("Knowledge gaps",))
-        world.join("U2", "Bea", offers=["Go"], wants=["Python"])
-        world.ask("U1", "U2", note=SECRET_NOTE)
-        slack.click("U2", world.request_message("U2"), "Accept")
-        world.idle()
-        # A profile edit whose free text the form refuses (too long).
-        slack.command("U1", "profile")
-        modal = fake.wait_for(lambda: (m := fake.open_modal("U1")) and m["callback_id"] == "profile_submit" and m)
-        refused = world.forged_submit("U1", modal, {"goals_note": SECRET_GOALS * 200})
-        assert refused.view_errors
+        with at(2026, 11, 20, 9):  # the pair starts inside the clock that the check-in month then follows
+            world.join("U1", "Ada", offers=["Python"], wants=["Go"], goals=("Knowledge gaps",))
+            world.join("U2", "Bea", offers=["Go"], wants=["Python"])
+            world.ask("U1", "U2", note=SECRET_NOTE)
+            slack.click("U2", world.request_message("U2"), "Accept")
+            world.idle()
+            # A profile edit whose free text the form refuses (too long).
+            slack.command("U1", "profile")
+            modal = fake.wait_for(lambda: (m := fake.open_modal("U1")) and m["callback_id"] == "profile_submit" and m)
+            refused = world.forged_submit("U1", modal, {"goals_note": SECRET_GOALS * 200})
+            assert refused.view_errors
         with at(2026, 12, 1, 10):
             world.run_job("monthly-checkins")
             fake.fail_next("chat.update", "internal_error", status=500)  # the thank-you edit fails: logged
@@ -165,7 +166,7 @@ def test_the_cli_logs_json_or_text_as_log_format_says(bot, fake, tmp_path):
     env.update(SLACK_BOT_TOKEN=bot.settings.slack_bot_token, SLACK_SIGNING_SECRET="x", SLACK_API_URL=fake.api_url,
                DATABASE_URL=bot.settings.database_url)
     for fmt in ("json", "text"):
-        done = subprocess.run([sys.executable, "-m", "bot", "jobs", "run", "request-expiry"], env={**env, "LOG_FORMAT": fmt},
+        done = subprocess.run([sys.executable, "-m", "app", "jobs", "run", "request-expiry"], env={**env, "LOG_FORMAT": fmt},
                               cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False)
         assert done.returncode == 0, done.stderr
         job_lines = [line for line in done.stderr.splitlines() if "request-expiry" in line]

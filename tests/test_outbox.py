@@ -64,33 +64,35 @@ def test_rate_limits_are_waited_out_and_nothing_is_lost(world, slack, fake, bot)
 
 
 def test_slack_errors_retry_give_up_or_stop(world, slack, fake, bot, caplog):
-    users = pairs(world, 3)
-    fake.deactivate_user("UB002")  # a permanent error: logged, given up, the others still go
-    fake.fail_next("chat.postMessage", "internal_error", status=500)  # a 5xx: retried, delivered once
-    result = world.run_job("monthly-checkins")
-    assert "5 sent, 1 failed, 0 waiting" in result
-    assert_exactly_one_each(fake, [u for u in users if u != "UB002"])
-    assert "gave up on checkin:" in caplog.text and "user_disabled" in caplog.text
-    assert outbox_states(bot) == {"sent": 5, "failed": 1}
+    # The month's check-in goes out on the 5th: its reminders (3 days later) fall in the same month on any day.
+    with time_machine.travel(datetime(2026, 11, 5, 10, tzinfo=timezone.utc), tick=True):
+        users = pairs(world, 3)
+        fake.deactivate_user("UB002")  # a permanent error: logged, given up, the others still go
+        fake.fail_next("chat.postMessage", "internal_error", status=500)  # a 5xx: retried, delivered once
+        result = world.run_job("monthly-checkins")
+        assert "5 sent, 1 failed, 0 waiting" in result
+        assert_exactly_one_each(fake, [u for u in users if u != "UB002"])
+        assert "gave up on checkin:" in caplog.text and "user_disabled" in caplog.text
+        assert outbox_states(bot) == {"sent": 5, "failed": 1}
 
-    # A revoked token stops sending and keeps everything for later
-    fake.revoke_token()
-    with time_machine.travel(datetime.now(timezone.utc) + timedelta(days=3, hours=1), tick=True):
-        result = world.run_job("checkin-reminders")
-        assert "stopped: token_revoked" in result and "6 waiting" in result
-        fake.restore_token()
-        with bot.db.uow() as session:  # the operator fixed the token; the next drain sends the lot
-            for row in session.scalars(select(OutboxMessage).where(OutboxMessage.status == "pending")):
-                row.next_attempt_at = datetime.now(timezone.utc)
-        assert "5 sent" in world.run_job("checkin-reminders")
-    assert all(len(checkins_to(fake, u)) == 2 for u in users if u != "UB002")
+        # A revoked token stops sending and keeps everything for later
+        fake.revoke_token()
+        with time_machine.travel(datetime.now(timezone.utc) + timedelta(days=3, hours=1), tick=True):
+            result = world.run_job("checkin-reminders")
+            assert "stopped: token_revoked" in result and "6 waiting" in result
+            fake.restore_token()
+            with bot.db.uow() as session:  # the operator fixed the token; the next drain sends the lot
+                for row in session.scalars(select(OutboxMessage).where(OutboxMessage.status == "pending")):
+                    row.next_attempt_at = datetime.now(timezone.utc)
+            assert "5 sent" in world.run_job("checkin-reminders")
+        assert all(len(checkins_to(fake, u)) == 2 for u in users if u != "UB002")
 
 
 def _job_process(bot, fake, name: str, **env: str) -> subprocess.Popen:
     full = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL", "PROGRAM_", "OUTBOX_"))}
     full.update(SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, SLACK_API_URL=fake.api_url,
                 DATABASE_URL=bot.settings.database_url, PROGRAM_NAME="Grow Together", **env)
-    return subprocess.Popen([sys.executable, "-m", "bot", "jobs", "run", name], env=full, cwd=ROOT,
+    return subprocess.Popen([sys.executable, "-m", "app", "jobs", "run", name], env=full, cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -148,9 +150,9 @@ def test_one_scheduler_leads_and_missed_fires_are_caught_up(world, slack, fake, 
         one.release()
         two.release()
 
-    users = pairs(world, 2)
     settings = bot.settings.model_copy(update={"cron_monthly_checkins": "0 10 1 * *"})
     with time_machine.travel(datetime(2026, 11, 25, 12, tzinfo=timezone.utc), tick=True):
+        users = pairs(world, 2)  # the world is built inside the clock the test then moves
         scheduler = Scheduler(settings, bot.db)
         scheduler.catch_up()  # first start: the past is not replayed
         assert not any(checkins_to(fake, u) for u in users)

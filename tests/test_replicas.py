@@ -46,7 +46,7 @@ class Replica:
     def __init__(self, bot, fake, tmp_path: Path, name: str):
         self.port = _free_port()
         self.log = open(tmp_path / f"{name}.log", "w+")
-        self.proc = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1"],
+        self.proc = subprocess.Popen([sys.executable, "-m", "app", "serve", "--host", "127.0.0.1"],
                                      env=_env(bot, fake, PORT=str(self.port)), cwd=ROOT, stdout=self.log,
                                      stderr=subprocess.STDOUT)
         self.url = f"http://127.0.0.1:{self.port}"
@@ -112,7 +112,7 @@ class ReplicaWorld(World):
 
 
 def _jobs_run(bot, fake, name: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "bot", "jobs", "run", name], env=_env(bot, fake), cwd=ROOT,
+    return subprocess.Popen([sys.executable, "-m", "app", "jobs", "run", name], env=_env(bot, fake), cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

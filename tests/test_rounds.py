@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from bot.services import introductions
-from handlers.blocks import rounds as intro_messages
+from messages import rounds as intro_messages
 from models import Introduction, Partnership
 from tests.fakeslack import message_errors
 from tests.world import set_program

@@ -17,3 +17,9 @@ def first_delivery(session: Session, event_id: str, team_id: str) -> bool:
         return True
     except IntegrityError:
         return False
+
+
+def seen(session: Session, event_id: str) -> bool:
+    """Whether an event's effect is already recorded (a cheap check before any work; `first_delivery`, in the
+    same transaction as the effect, is what settles it)."""
+    return session.get(ProcessedEvent, event_id) is not None

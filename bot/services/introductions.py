@@ -21,7 +21,7 @@ NOT_YOURS = "That introduction isn't one of yours."
 
 
 class Messages(Protocol):
-    """How an introduction's DMs are worded ({"text", "blocks"}); `handlers.blocks.rounds` is the one in use.
+    """How an introduction's DMs are worded ({"text", "blocks"}); `messages.rounds` is the one in use.
     The service decides who is told what and when; the caller says in which words."""
 
     def introduction(self, program_name: str, intro: Introduction, me: Person, other: Person) -> dict: ...

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from sqlalchemy import String, cast, delete, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.services import clock, profiles
+from bot.services import clock, keys, profiles
 from bot.services.errors import Conflict, DomainError
 from bot.services.partnerships import move
 from models import (
@@ -206,9 +206,10 @@ def _scrub_outbox(session: Session, team_id: str, person_id: int, slack_id: str,
     yet sent are cancelled."""
     text = cast(OutboxMessage.payload, String)
     about = [OutboxMessage.recipient == slack_id, text.contains(slack_id, autoescape=True),
-             OutboxMessage.key.like(f"export:{person_id}:%")]
+             OutboxMessage.key.like(keys.export_prefix(person_id) + "%")]
     if len(name) >= 3:  # as typed, and as JSON spells it (non-ASCII letters escaped)
         about += [text.contains(spelling, autoescape=True) for spelling in {name, json.dumps(name)[1:-1]}]
+    session.execute(delete(OutboxMessage).where(OutboxMessage.key == keys.home(team_id, slack_id)))  # holds nothing else
     rows = session.scalars(select(OutboxMessage).where(OutboxMessage.team_id == team_id, or_(*about))).all()
     for row in rows:
         if row.status in ("pending", "sending"):

@@ -12,9 +12,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db import insert_ignore
+from bot.db import insert_ignore, upsert
+from bot.services import keys
 from models import OutboxMessage
 from models.base import utcnow
+from models.status import OutboxStatus
 
 # A message's payload: {"text": ..., "blocks": [...]} (a DM when the recipient is a user id, else a channel post);
 # {"update": {"channel", "ts"}, "text", "blocks"} edits a message; {"file": {"filename", "title"}, "text"} with
@@ -44,7 +46,7 @@ def undelivered(session: Session, row: OutboxMessage) -> bool:
     notice = (row.payload or {}).get(UNDELIVERED)
     if not notice:
         return False
-    return enqueue(session, row.team_id, f"undelivered:{row.key}", "undelivered", notice["recipient"], notice["message"])
+    return enqueue(session, row.team_id, keys.undelivered(row.key), "undelivered", notice["recipient"], notice["message"])
 
 
 def enqueue_many(session: Session, rows: list[dict[str, Any]]) -> int:
@@ -63,3 +65,30 @@ def sent(session: Session, key: str) -> OutboxMessage | None:
     """The message with this key, if Slack has it (its channel and ts are then known)."""
     return session.scalars(select(OutboxMessage).where(OutboxMessage.key == key,
                                                        OutboxMessage.status == "sent")).first()
+
+
+HOME = "home"  # payload key: publish the recipient's App Home, rendered when it is sent
+
+
+def _again(session: Session, team_id: str, key: str, kind: str, recipient: str, payload: dict[str, Any]) -> None:
+    """Write a coalesced message: one row per key, pending again (with this payload) however often it is asked
+    for. A row being sent right now is sent once more, so the last change always reaches Slack."""
+    now = utcnow()
+    row = dict(team_id=team_id, key=key, kind=kind, recipient=recipient, payload=payload, after_key=None,
+               attachment=None, status=OutboxStatus.PENDING.value, attempts=0, next_attempt_at=now, created_at=now,
+               priority=1)
+    upsert(session, OutboxMessage, row, ["key"],
+           update=dict(payload=payload, status=OutboxStatus.PENDING.value, attempts=0, next_attempt_at=now,
+                       lease_until=None, claimed_at=None, last_error=None))
+
+
+def publish_home(session: Session, team_id: str, *user_ids: str) -> None:
+    """Refresh these people's App Home tabs: one pending publish per person, rendered when sent (never stale)."""
+    for user_id in dict.fromkeys(u for u in user_ids if u):
+        _again(session, team_id, keys.home(team_id, user_id), HOME, user_id, {HOME: True})
+
+
+def update_message(session: Session, team_id: str, channel: str, ts: str, message: dict[str, Any]) -> None:
+    """Edit a message Slack already has (a clicked request, a check-in DM): the last content asked for wins."""
+    _again(session, team_id, keys.update(channel, ts), "update", channel,
+           {"update": {"channel": channel, "ts": ts}, "text": message.get("text", ""), "blocks": message.get("blocks") or []})

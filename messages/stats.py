@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from bot.services.stats import CheckInMonth, Report, Row
-from handlers import ids
-from handlers.blocks.common import SECTION_MAX, actions, button, context, divider, esc, header, section
-from handlers.blocks.digest import NOT_ENOUGH, month_name
+from messages import ids
+from messages.common import SECTION_MAX, actions, button, context, divider, esc, header, section
+from messages.digest import NOT_ENOUGH, month_name
 
 MAX_BLOCKS = 50
 DEFINITIONS = (

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 from bot.services.stories import MAX_BODY, MAX_TITLE, NO_ONE, partner_agreed
-from handlers import ids
-from handlers.blocks.common import (
+from messages import ids
+from messages.common import (
     SECTION_MAX,
     actions,
     button,

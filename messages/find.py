@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from bot.services.matching import FindResult, Suggestion
-from handlers import ids
-from handlers.blocks.common import actions, button, context, divider, esc, mention, modal, section, text_input, who
+from messages import ids
+from messages.common import actions, button, context, divider, esc, mention, modal, section, text_input, who
 
 
 def not_joined() -> dict:

@@ -7,8 +7,8 @@ from datetime import date
 
 from bot.services.agreements import FREQUENCY_WORDS, MEETING_LENGTHS, status_words
 from bot.services.profiles import GOALS
-from handlers import ids
-from handlers.blocks.common import (
+from messages import ids
+from messages.common import (
     actions,
     button,
     checkboxes,

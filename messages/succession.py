@@ -7,8 +7,8 @@ import json
 from datetime import date
 
 from bot.services.succession import ANY, MAX_DETAIL, MAX_SUCCESSORS, MAX_TITLE
-from handlers import ids
-from handlers.blocks.common import (
+from messages import ids
+from messages.common import (
     actions,
     button,
     confirm_dialog,

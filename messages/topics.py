@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.services.topics import LENGTHS, MAX_DESCRIPTION, MAX_SEATS, MAX_TITLE, PAGE, Listed, Page
-from handlers import ids
-from handlers.blocks.common import (
+from messages import ids
+from messages.common import (
     actions,
     button,
     confirm_dialog,

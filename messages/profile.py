@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from bot.services.profiles import GOALS, LEVELS, SELF_ASSESSMENT, ProfileForm
-from handlers import ids
-from handlers.blocks.common import (
+from messages import ids
+from messages.common import (
     checkboxes,
     cut,
     esc,

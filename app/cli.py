@@ -24,7 +24,7 @@ def _start(settings: Settings):
     from slack_bolt.error import BoltError
 
     from bot import migrate
-    from bot.app import build_app
+    from app.bolt import build_app
     from bot.db import Database
 
     settings.require("slack_bot_token", "slack_signing_secret")
@@ -51,7 +51,7 @@ def _background_scheduler(settings: Settings, db, args: argparse.Namespace):
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.web import Server, make_wsgi
+    from app.web import Server, make_wsgi
 
     app, db = _start(settings)
     server = Server(make_wsgi(app, db), host=args.host, port=args.port or settings.port, threads=settings.web_threads)
@@ -106,7 +106,7 @@ def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_manifest(settings: Settings | None, args: argparse.Namespace) -> int:
-    from bot.manifest import build_manifest
+    from app.manifest import build_manifest
 
     print(json.dumps(build_manifest(args.url, name=args.name, socket_mode=args.socket), indent=2))
     return 0

@@ -3,8 +3,8 @@ review for admins. Pure functions: facts in, Block Kit out."""
 
 from __future__ import annotations
 
-from handlers import ids
-from handlers.blocks.common import (
+from messages import ids
+from messages.common import (
     actions,
     button,
     checkboxes,
@@ -22,7 +22,7 @@ from handlers.blocks.common import (
     select,
     who,
 )
-from handlers.blocks.profile import profile_summary
+from messages.profile import profile_summary
 
 _ROLE_WORDS = {
     # kind -> (what the giver is to the taker, what the taker is to the giver)

@@ -6,8 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from bot.services.program import MAX_LENGTH_MONTHS, MAX_NAME, MAX_OBJECTIVE, Program
-from handlers import ids
-from handlers.blocks.common import (
+from messages import ids
+from messages.common import (
     checkboxes,
     context,
     cut,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.services.digest import ClosedMonth, Digest, WeekFigures
-from handlers.blocks.common import context, cut, divider, esc, header, section
+from messages.common import context, cut, divider, esc, header, section
 
 NOT_ENOUGH = "not enough answers to report"
 SMALL_PRINT = (

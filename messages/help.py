@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from handlers import ids
-from handlers.blocks.common import actions, button, context, cut, divider, esc, section
+from messages import ids
+from messages.common import actions, button, context, cut, divider, esc, section
 
 SUBCOMMANDS: list[tuple[str, str]] = [
     ("join", "Opt in: say what you can share and what you want to learn."),

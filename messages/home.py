@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from handlers import ids
-from handlers.blocks.common import actions, button, context, divider, esc, header, section, who
-from handlers.blocks.lifecycle import testimonial_lines
-from handlers.blocks.profile import profile_summary
+from messages import ids
+from messages.common import actions, button, context, divider, esc, header, section, who
+from messages.lifecycle import testimonial_lines
+from messages.profile import profile_summary
 
 MAX_LISTED = 10
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from handlers import ids
-from handlers.blocks.common import actions, button, context, esc, section, who
+from messages import ids
+from messages.common import actions, button, context, esc, section, who
 
 EVERY = {"weekly": "every week", "fortnightly": "every two weeks", "monthly": "once a month"}
 

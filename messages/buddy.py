@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from bot.services.profiles import LEVELS
-from handlers import ids
-from handlers.blocks.common import (
+from messages import ids
+from messages.common import (
     actions,
     button,
     context,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from handlers import ids
-from handlers.blocks.common import actions, button, context, cut, esc, mention, section
-from handlers.blocks.profile import profile_summary
+from messages import ids
+from messages.common import actions, button, context, cut, esc, mention, section
+from messages.profile import profile_summary
 
 
 def request_dm(program_name: str, requester, note: str, partnership_id: int, expires_at: datetime) -> dict:

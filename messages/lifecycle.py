@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from handlers import ids
-from handlers.blocks.common import (
+from messages import ids
+from messages.common import (
     actions,
     button,
     checkboxes,

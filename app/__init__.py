@@ -1,0 +1,1 @@
+"""Entry points: the Bolt app's wiring, the WSGI server and the CLI. Nothing below imports from here."""

@@ -1,0 +1,112 @@
+"""Every status (and kind) a row can be in, as string enums: one place to read them, one spelling to use.
+
+The database keeps the plain strings (`StrEnum` members are `str`, so `Partnership.status == PartnershipStatus.ACTIVE`
+and `row.status = PartnershipStatus.ENDED` read and write the same values as before); each model's CHECK
+constraint is built from the enum, so the enum and the schema cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class PersonStatus(StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    LEFT = "left"
+
+
+class SkillKind(StrEnum):
+    OFFER = "offer"
+    WANT = "want"
+
+
+class PartnershipStatus(StrEnum):
+    REQUESTED = "requested"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    ENDED = "ended"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+
+
+OPEN_PARTNERSHIP = (PartnershipStatus.REQUESTED, PartnershipStatus.ACTIVE, PartnershipStatus.PAUSED)
+LIVE_PARTNERSHIP = (PartnershipStatus.ACTIVE, PartnershipStatus.PAUSED)
+
+
+class PartnershipKind(StrEnum):
+    PEER = "peer"
+    REVERSE = "reverse"
+    FORMAL = "formal"
+    BUDDY = "buddy"
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+OUTBOX_DONE = (OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.CANCELLED)
+OUTBOX_WAITING = (OutboxStatus.PENDING, OutboxStatus.SENDING)
+
+
+class TestimonialStatus(StrEnum):
+    NONE = "none"
+    PENDING = "pending"
+    SHOWN = "shown"
+    DECLINED = "declined"
+
+
+class StoryStatus(StrEnum):
+    AWAITING_PARTNER = "awaiting_partner"
+    PARTNER_DECLINED = "partner_declined"
+    AWAITING_REVIEW = "awaiting_review"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    POSTED = "posted"
+
+
+class RoundStatus(StrEnum):
+    DRAFT = "draft"
+    PROPOSED = "proposed"
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+
+
+class IntroductionKind(StrEnum):
+    FORMAL = "formal"
+    BUDDY = "buddy"
+
+
+class IntroductionStatus(StrEnum):
+    PROPOSED = "proposed"
+    DROPPED = "dropped"
+    SENT = "sent"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+
+
+class TopicStatus(StrEnum):
+    OPEN = "open"
+    CANCELLED = "cancelled"
+    HELD = "held"
+
+
+class PlanStatus(StrEnum):
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+
+class ItemStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+
+
+def values(enum: type[StrEnum]) -> tuple[str, ...]:
+    """The plain strings, in declaration order (what a CHECK constraint lists)."""
+    return tuple(member.value for member in enum)
