@@ -10,14 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from bot.db import Database
-from bot.settings import Settings
+from bot.flows import Context
 
 
 @dataclass
-class JobContext:
-    settings: Settings
-    db: Database
+class JobContext(Context):
+    """A use case's context (settings, database) plus how long a run may spend delivering."""
+
     deliver_seconds: float = 900.0  # how long a run may wait out Slack's rate limits before leaving the rest
 
     def deliver(self):
