@@ -49,6 +49,11 @@ def insert_ignore(session: Session, model: type, rows: list[dict[str, Any]], key
     return len(session.execute(stmt).all())  # rowcount is not reliable for multi-row inserts on every driver
 
 
+def rowcount(result: Any) -> int:
+    """How many rows an UPDATE or DELETE changed (a conditional update's "did I win?")."""
+    return int(result.rowcount)
+
+
 def upsert(session: Session, model: type, row: dict[str, Any], key_columns: list[str], *, update: dict[str, Any]) -> None:
     """INSERT … ON CONFLICT (key) DO UPDATE SET `update` on SQLite and PostgreSQL."""
     dialect = session.get_bind().dialect.name

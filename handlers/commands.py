@@ -1,22 +1,17 @@
-"""`/mentor <subcommand>`: one entry point, routed to the subcommand's handler."""
+"""`/mentor <subcommand>`: one entry point, routed by the registry (handlers/registry.py), which also says who may use
+each subcommand: the router refuses the others before the handler runs."""
 
 from __future__ import annotations
 
 import difflib
-from typing import Callable
 
-from bot.services import profiles
+from bot.flows import access
+from bot.services.errors import NotAllowed
+from bot.services.program import NOT_ADMIN
+from handlers.common import Deps, guarded, team_of, user_of
+from handlers.registry import Subcommand, Who, by_name, help_lines
 from messages import ids
-from handlers import admin, buddy, lifecycle, rounds, stats, succession, topics
-from handlers.agreement import overview_message
-from messages import find as find_blocks
-from messages.help import help_message
-from messages.meeting import no_partnership_to_log
-from handlers.common import Deps, guarded, program_of, team_of, user_of
-from handlers.find import find_message
-from handlers.meeting import journal_message, log_modal
-from handlers.profile import open_profile
-from handlers.story import story_command
+from messages.help import help_message, not_joined_yet
 
 MAX_TEXT = 500
 
@@ -26,69 +21,49 @@ def _unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def _joined(deps: Deps, body: dict) -> bool:
-    with deps.db.uow() as session:
-        return profiles.current(session, team_of(body), user_of(body)) is not None
+def parse(text: str | None) -> tuple[str, str]:
+    """(subcommand in lower case, the rest as typed) from the command's text, whitespace folded and length capped."""
+    folded = _unescape(" ".join((text or "").split())[:MAX_TEXT])
+    sub, _, rest = folded.partition(" ")
+    return sub.lower(), rest
+
+
+def help_for(deps: Deps, team_id: str, user_id: str, *, unknown: str | None = None,
+             suggestion: str | None = None) -> dict:
+    who = access.access(deps, team_id, user_id)
+    return help_message(who.program_name, help_lines(), joined=who.joined, objective=who.objective,
+                        unknown=unknown, suggestion=suggestion)
+
+
+def _refusal(deps: Deps, sub: Subcommand, team_id: str, user_id: str) -> dict | None:
+    """Who may not use this subcommand: an admin's subcommand is refused (a DomainError, told as every refusal is);
+    a participant's, asked by someone who has not joined, gets the way in. None when they may."""
+    if sub.who is Who.EVERYONE:
+        return None
+    who = access.access(deps, team_id, user_id)
+    if sub.who is Who.ADMINS and not who.admin:
+        raise NotAllowed(NOT_ADMIN)
+    if sub.who is Who.PARTICIPANTS and not who.joined:
+        return not_joined_yet(who.program_name)
+    return None
 
 
 def register(app, deps: Deps) -> None:
-    def reply(ack, message: dict) -> None:
-        ack(response_type="ephemeral", **message)
-
-    def show_help(ack, body, client, rest):
-        prog = program_of(deps, team_of(body))
-        reply(ack, help_message(prog.name, joined=_joined(deps, body), objective=prog.objective))
-
-    def profile(ack, body, client, rest):
-        ack()
-        open_profile(client, deps, body)
-
-    def find(ack, body, client, rest):
-        reply(ack, find_message(deps, team_of(body), user_of(body), rest.split()))
-
-    def agreement(ack, body, client, rest):
-        if not _joined(deps, body):
-            return reply(ack, find_blocks.not_joined())
-        reply(ack, overview_message(deps, team_of(body), user_of(body)))
-
-    def log(ack, body, client, rest):
-        if not _joined(deps, body):
-            return reply(ack, find_blocks.not_joined())
-        view = log_modal(deps, team_of(body), user_of(body))
-        if view is None:
-            return reply(ack, no_partnership_to_log())
-        ack()
-        client.views_open(trigger_id=body["trigger_id"], view=view)
-
-    def journal(ack, body, client, rest):
-        if not _joined(deps, body):
-            return reply(ack, find_blocks.not_joined())
-        reply(ack, journal_message(deps, team_of(body), user_of(body)))
-
-    def story(ack, body, client, rest):
-        if not _joined(deps, body):
-            return reply(ack, find_blocks.not_joined())
-        story_command(ack, body, client, deps)
-
-    routes: dict[str, Callable] = {
-        "help": show_help, "join": profile, "profile": profile, "edit": profile, "find": find,
-        "agreement": agreement, "log": log, "journal": journal, "story": story,
-    }
-    # Each area's module names its own subcommands (handler(ack, body, client, rest)).
-    for module in (admin, stats, lifecycle, rounds, buddy, topics, succession):
-        routes.update(module.commands(deps))
+    routes = by_name()
 
     @app.command(ids.COMMAND)
     @guarded
     def mentor(ack, body, client):
-        text = _unescape(" ".join((body.get("text") or "").split())[:MAX_TEXT])
-        sub, _, rest = text.partition(" ")
-        sub = sub.lower()
-        if sub in ("", "help"):
-            return show_help(ack, body, client, rest)
-        handler = routes.get(sub)
-        if handler is None:
-            close = difflib.get_close_matches(sub, list(routes), n=1, cutoff=0.5)
-            return reply(ack, help_message(program_of(deps, team_of(body)).name, joined=_joined(deps, body), unknown=sub[:40],
-                                           suggestion=close[0] if close else None))
-        return handler(ack, body, client, rest)
+        team_id, user_id = team_of(body), user_of(body)
+        name, rest = parse(body.get("text"))
+        sub = routes.get(name or "help")
+        if sub is None:
+            close = difflib.get_close_matches(name, list(routes), n=1, cutoff=0.5)
+            return ack(response_type="ephemeral", **help_for(deps, team_id, user_id, unknown=name[:40],
+                                                             suggestion=close[0] if close else None))
+        if sub.handler is None:
+            return ack(response_type="ephemeral", **help_for(deps, team_id, user_id))
+        refused = _refusal(deps, sub, team_id, user_id)
+        if refused is not None:
+            return ack(response_type="ephemeral", **refused)
+        return sub.handler(deps, ack, body, client, rest)

@@ -14,7 +14,6 @@ from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 
 from bot import logs, metrics
 from bot.flows import Context
-from bot.services import program
 from bot.services.errors import DomainError
 from handlers.forms import field_errors, state_values
 from messages.common import modal, section
@@ -26,12 +25,6 @@ DB_DOWN = "Sorry, I can't reach my database right now, so I could not do that. P
 
 
 Deps = Context  # what every listener is given: the settings and the database (a use case's context)
-
-
-def program_of(deps: Deps, team_id: str):
-    """The team's effective program (name, objective, channels, k, defaults) as admins set it in Slack."""
-    with deps.db.uow() as session:
-        return program.current(session, team_id, deps.settings)
 
 
 def deliver_now(deps: Deps) -> None:

@@ -64,6 +64,12 @@ def thanks_message(program: str, month: str, checkin_id: int, partner_name: str,
     return {"text": f"{program}: thank you, your {month} check-in is saved (anonymous)", "blocks": blocks}
 
 
+def saved_notice(month: str, k: int) -> str:
+    """What the check-in modal says once an answer is saved."""
+    return (f"Your {month} check-in is saved. It is anonymous: nobody else sees your answer, and reports only show "
+            f"totals over at least {k} people. You can change it until the end of {month}.")
+
+
 def _radio(options: list[tuple[str, str]], initial: str | None) -> dict:
     opts = [option(label, value) for value, label in options]
     element = {"type": "radio_buttons", "action_id": "value", "options": opts}
@@ -73,7 +79,7 @@ def _radio(options: list[tuple[str, str]], initial: str | None) -> dict:
     return element
 
 
-def checkin_modal(checkin_id: int, month: str, partner_name: str, met: str, today: date, k: int,
+def checkin_modal(checkin_id: int, month: str, partner_name: str, met: str | None, today: date, k: int,
                   current: dict | None = None) -> dict:
     """`current` is the person's own saved answer (only ever shown to them)."""
     current = current or {}

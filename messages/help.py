@@ -2,38 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from messages import ids
 from messages.common import actions, button, context, cut, divider, esc, section
 
-SUBCOMMANDS: list[tuple[str, str]] = [
-    ("join", "Opt in: say what you can share and what you want to learn."),
-    ("profile", "Edit your profile (also `/mentor edit`)."),
-    ("find [skill]", "See the peers who suit you best, with the reasons, and ask one to partner."),
-    ("agreement", "Write, confirm or read your partnership agreement."),
-    ("log", "Log a meeting: date, length, topics, action items."),
-    ("journal", "Your private learning journal: only you can read it."),
-    ("story", "Share a success story from your partnership (your partner agrees first if it names them)."),
-    ("topic", "Host a topic session: “come learn about…” at a time, for a number of seats."),
-    ("topics", "Upcoming topic sessions: take a seat or give it up."),
-    ("handover", "The succession plans you are in: the retiring person's knowledge checklist (admins start one "
-                 "with `/mentor succession`)."),
-    ("pause", "Pause your participation, until a date or until you resume (`/mentor resume`)."),
-    ("end", "End a partnership with a short summary, and a testimonial for your partner if you like."),
-    ("export", "Your own data as a JSON file in your DM."),
-    ("leave", "Leave the program, and delete your personal data if you choose."),
-    ("round", "For program admins: a formal pairing round (mentors and mentees, the best total match, "
-              "review, then introductions); `/mentor round help` for the rest."),
-    ("buddy @person", "For program admins: give a newcomer an onboarding buddy from their department."),
-    ("admin", "For program admins: the program's name, objective, channels, schedules, anonymity k, defaults, "
-              "program types and admins; `/mentor admin log` shows the last 20 admin actions."),
-    ("stats [period]", "For program admins: the program's figures for a period (`last 90d`, `2026-Q3`, `2026-10`, "
-                       "two dates; the last 30 days by default); `/mentor stats csv [period]` sends a CSV."),
-    ("help", "This overview."),
-]
 
 
-def help_message(program_name: str, *, joined: bool, unknown: str | None = None, suggestion: str | None = None,
-                 objective: str = "") -> dict:
+def help_message(program_name: str, subcommands: Sequence[tuple[str, str]], *, joined: bool, unknown: str | None = None,
+                 suggestion: str | None = None, objective: str = "") -> dict:
+    """What the program is, every subcommand (usage, one line: from handlers/registry.py) and the next steps."""
     blocks = []
     if unknown is not None:
         hint = f"I don't know `/mentor {unknown}`."
@@ -48,7 +26,7 @@ def help_message(program_name: str, *, joined: bool, unknown: str | None = None,
             + (f"\n*Our objective:* {esc(cut(objective, 500))}" if objective else "")
         ),
         divider(),
-        section("\n".join(f"`/mentor {name}`: {text}" for name, text in SUBCOMMANDS)),
+        section("\n".join(f"`/mentor {name}`: {text}" for name, text in subcommands)),
         actions(
             button("Edit my profile" if joined else "Join the program", ids.OPEN_PROFILE, style=None if joined else "primary"),
             button("Find a partner", ids.FIND),
@@ -59,3 +37,12 @@ def help_message(program_name: str, *, joined: bool, unknown: str | None = None,
     ]
     text = f"{program_name}: how it works and what you can do"
     return {"text": text, "blocks": blocks}
+
+
+def not_joined_yet(program_name: str) -> dict:
+    """A subcommand for participants, asked by someone who has not joined: a kind answer with the way in."""
+    text = (f"You haven't joined the program yet. First tell *{esc(program_name)}* what you can share and what you want "
+            "to learn, then try again.")
+    return {"text": "Join the program first",
+            "blocks": [section(text), actions(button("Join the program", ids.OPEN_PROFILE, style="primary"),
+                                               block_id="join_first")]}

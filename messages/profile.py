@@ -7,6 +7,8 @@ import json
 from bot.services.profiles import GOALS, LEVELS, SELF_ASSESSMENT, ProfileForm
 from messages import ids
 from messages.common import (
+    actions,
+    button,
     checkboxes,
     cut,
     esc,
@@ -113,3 +115,16 @@ def profile_summary(person) -> str:
     if person.goals_note:
         lines.append(f"_{esc(cut(person.goals_note, 300))}_")
     return "\n".join(lines)
+
+
+def welcome(program_name: str, objective: str | None) -> dict:
+    """The DM to someone who just joined: what to do next, and the program's objective."""
+    return {
+        "text": f"Welcome to {program_name}!",
+        "blocks": [
+            section(f"*Welcome to {esc(program_name)}!* Your profile is saved. Next, see which peers suit "
+                    "you best and ask one to partner."
+                    + (f"\n*Our objective:* {esc(cut(objective, 500))}" if objective else "")),
+            actions(button("Find a partner", ids.FIND, style="primary"), block_id="welcome_actions"),
+        ],
+    }

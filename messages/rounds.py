@@ -23,11 +23,12 @@ from messages.common import (
     who,
 )
 from messages.profile import profile_summary
+from models.status import IntroductionKind, IntroductionStatus, RoundStatus
 
 _ROLE_WORDS = {
     # kind -> (what the giver is to the taker, what the taker is to the giver)
-    "formal": ("mentor", "mentee"),
-    "buddy": ("onboarding buddy", "newcomer"),
+    IntroductionKind.FORMAL: ("mentor", "mentee"),
+    IntroductionKind.BUDDY: ("onboarding buddy", "newcomer"),
 }
 
 
@@ -49,7 +50,7 @@ def intro_dm(program_name: str, kind: str, intro_id: int, *, me_is_giver: bool, 
         lead = f"*{esc(program_name)}* would like you to be the {giver_role} of {who(other_name, other_user_id)}."
     else:
         lead = f"*{esc(program_name)}* would like to introduce you to {who(other_name, other_user_id)}, your {giver_role}."
-    if kind == "buddy":
+    if kind == IntroductionKind.BUDDY:
         plan = "A buddy helps a newcomer through their first 45 days: questions, people, how things work here."
     else:
         plan = ("In a formal mentoring partnership the mentor shares experience and the mentee sets the goals. "
@@ -71,13 +72,13 @@ def intro_dm(program_name: str, kind: str, intro_id: int, *, me_is_giver: bool, 
 
 def intro_answered(other_user_id: str, mine: str | None, status: str) -> dict:
     """What replaces the buttons for the person who clicked: where the introduction stands now."""
-    if status == "accepted":
+    if status == IntroductionStatus.ACCEPTED:
         text = f"You both accepted: you and {mention(other_user_id)} are partners now. I've opened a group chat for you."
-    elif status == "declined" and mine == "no":
+    elif status == IntroductionStatus.DECLINED and mine == "no":
         text = f"You declined the introduction to {mention(other_user_id)}. They'll be told kindly, with no reason given."
-    elif status == "declined":
+    elif status == IntroductionStatus.DECLINED:
         text = f"{mention(other_user_id)} can't take on this partnership right now, so this introduction is closed."
-    elif status == "sent" and mine == "yes":
+    elif status == IntroductionStatus.SENT and mine == "yes":
         text = f"You accepted the introduction to {mention(other_user_id)}. I'll tell you as soon as they answer."
     else:
         text = f"This introduction to {mention(other_user_id)} is {status}."
@@ -107,7 +108,7 @@ def intro_kickoff(program_name: str, kind: str, giver_user_id: str, taker_user_i
     giver_role, taker_role = _roles(kind)
     text = (f"Welcome, {mention(giver_user_id)} ({giver_role}) and {mention(taker_user_id)} ({taker_role}): "
             f"your partnership in {esc(program_name)} starts today!")
-    if kind == "buddy":
+    if kind == IntroductionKind.BUDDY:
         body = ("*The first 45 days.* Meet in the first week, then every week or two: introductions to people, "
                 "how things are done here, and whatever questions come up. No question is too small.")
     else:
@@ -165,7 +166,7 @@ def _assessment(facts: dict) -> str:
 def round_review(page) -> dict:
     """The admin's review: the summary and one page of pairs, each with its reason and the mentor's self-assessment."""
     r, s = page.round, page.round.summary or {}
-    editable = r.status == "proposed"
+    editable = r.status == RoundStatus.PROPOSED
     seconds = s.get("seconds") or {}
     share = f" ({s['greedy_share'] * 100:.1f}% of it)" if s.get("total") else ""
     summary = (f"*{page.kept}* pairs {'proposed' if editable else 'in this round'}"
@@ -174,13 +175,14 @@ def round_review(page) -> dict:
                f"Total match score *{s.get('total', 0):g}* (the optimum); a greedy pick would score "
                f"{s.get('greedy_total', 0):g}{share}. Scored in {seconds.get('score', 0):.2f} s, solved in "
                f"{seconds.get('optimal', 0):.2f} s.")
-    if r.status == "confirmed":
+    if r.status == RoundStatus.CONFIRMED:
         summary += f"\nConfirmed: {s.get('sent', 0)} introductions sent" + (
             f", {s['skipped']} not sent (someone paused or has no room)." if s.get("skipped") else ".")
     blocks = [header(f"Pairing round {r.id}: {r.status}"), section(summary)]
     for intro in page.pairs:
         giver, taker = intro.giver, intro.taker
-        line = f"*#{intro.id}* {who(giver.display_name, giver.slack_user_id)} → {who(taker.display_name, taker.slack_user_id)} · score {intro.score:g}"
+        line = (f"*#{intro.id}* {who(giver.display_name, giver.slack_user_id)} → "
+                f"{who(taker.display_name, taker.slack_user_id)} · score {intro.score:g}")
         if not editable:
             line += f" · {intro.status}"
         drop = button("Drop", ids.unique(ids.ROUND_DROP, intro.id), f"{intro.id}:{page.page}") if editable else None
@@ -222,3 +224,23 @@ def round_usage() -> dict:
 
 def simple(text: str) -> dict:
     return {"text": text, "blocks": [section(text)]}
+
+
+def noted(message: dict, note: str) -> dict:
+    """A round's review with a line on top saying what was just done."""
+    return {**message, "blocks": [section(note), *message["blocks"]]}
+
+
+def swapped_note(first: str, second: str) -> str:
+    return f"Swapped the mentees of pairs #{first} and #{second}."
+
+
+def dropped_note(pair_id: int) -> str:
+    return f"Dropped pair #{pair_id}."
+
+
+def trained(user_ids: list[str]) -> dict:
+    """What the admin sees after `/mentor round trained @a @b`."""
+    if not user_ids:
+        return simple("None of them is in the program yet.")
+    return simple(f"Mentor training recorded for {', '.join(f'<@{u}>' for u in user_ids)}.")

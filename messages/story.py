@@ -25,6 +25,7 @@ from messages.common import (
     text_input,
     who,
 )
+from models.status import StoryStatus
 
 
 def _body(text: str) -> list[dict]:
@@ -83,7 +84,7 @@ def story_modal(partners: list[tuple[int, str]], chosen: int | None = None) -> d
 
 
 def submitted_notice(story, has_admins: bool) -> str:
-    if story.status == "awaiting_partner":
+    if story.status == StoryStatus.AWAITING_PARTNER:
         name = esc(story.partner.display_name) or "your partner"
         return (f"Thank you for sharing your story! It names *{name}*, so we have asked them to agree before it goes "
                 "to review. We'll let you know how it goes.")
@@ -111,7 +112,7 @@ def consent_request(program_name: str, story) -> dict:
 
 
 def consent_answered(program_name: str, story) -> dict:
-    agreed = story.partner_decided_at is not None and story.status != "partner_declined"
+    agreed = story.partner_decided_at is not None and story.status != StoryStatus.PARTNER_DECLINED
     outcome = ("You agreed to this story. Thank you! A program admin reviews it next." if agreed
                else "You said no to this story, so it won't be posted. The author has been told, kindly.")
     author = who(story.author.display_name, story.author.slack_user_id)
@@ -164,9 +165,9 @@ def review_request(program_name: str, story) -> dict:
 
 def reviewed(program_name: str, story) -> dict:
     """The review request once someone decided: the story as decided, without buttons."""
-    verb = "Rejected" if story.status == "rejected" else "Approved"
+    verb = "Rejected" if story.status == StoryStatus.REJECTED else "Approved"
     outcome = f"{verb} by {mention(story.reviewed_by)} on {story.reviewed_at:%d %B %Y}."
-    if story.status == "posted":
+    if story.status == StoryStatus.POSTED:
         outcome += " Posted."
     blocks = [section(f"A success story for *{esc(program_name)}*."), *_story(story), context(_about(story)),
               context(outcome)]
@@ -185,7 +186,7 @@ def edit_modal(story) -> dict:
 
 def outcome_for_author(story, edited: bool, stories_channel: str | None) -> dict:
     where = f"in <#{stories_channel}>" if stories_channel else "in the stories channel"
-    if story.status == "rejected":
+    if story.status == StoryStatus.REJECTED:
         text = (f"Thank you for sharing your story {_quoted_title(story)}. The program team decided not to post "
                 "it this time. It still counts: thank you for taking part, and for telling us what changed.")
         return {"text": "Your story won't be posted this time. Thank you for sharing it.", "blocks": [section(text)]}

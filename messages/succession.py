@@ -24,6 +24,7 @@ from messages.common import (
     select,
     text_input,
 )
+from models.status import ItemStatus, PlanStatus
 
 ITEMS_PAGE = 20
 PLANS_SHOWN = 40
@@ -45,7 +46,7 @@ def _successors(plan) -> list[str]:
 
 
 def _done(plan) -> tuple[int, int]:
-    return sum(i.status == "done" for i in plan.items), len(plan.items)
+    return sum(i.status == ItemStatus.DONE for i in plan.items), len(plan.items)
 
 
 def plan_modal() -> dict:
@@ -151,7 +152,7 @@ def no_plans_message(is_admin: bool) -> dict:
 
 def _item(item, offset: int, open_plan: bool) -> dict:
     whom = f" (for {mention(item.successor_user_id)})" if item.successor_user_id else ""
-    if item.status == "done":
+    if item.status == ItemStatus.DONE:
         text = (f":white_check_mark: *{esc(item.title)}*{whom}\nHanded over"
                 + (f", marked by {mention(item.done_by)} on {item.done_at:%d %B %Y}" if item.done_by and item.done_at else ""))
         accessory = None
@@ -169,7 +170,7 @@ def checklist_message(plan, *, can_add: bool, is_admin: bool, offset: int = 0, n
     offset = max(0, min(offset, max(len(items) - 1, 0)))
     offset -= offset % ITEMS_PAGE
     shown = items[offset:offset + ITEMS_PAGE]
-    open_plan = plan.status == "active"
+    open_plan = plan.status == PlanStatus.ACTIVE
     blocks = [section(note)] if note else []
     blocks.append(section(_summary(plan) + ("" if open_plan else " (closed)")))
     if not items:

@@ -113,7 +113,8 @@ def cancelled_message(program_name: str, topic, host) -> dict:
 
 def reminder_message(topic, host, person, going: int) -> dict:
     if person.id == host.id:
-        people = "nobody has taken a seat yet" if going == 0 else f"{going} {'person has' if going == 1 else 'people have'} a seat"
+        people = ("nobody has taken a seat yet" if going == 0
+                  else f"{going} {'person has' if going == 1 else 'people have'} a seat")
         text = f"A reminder: you host *{esc(topic.title)}* {when(topic.starts_at, topic.minutes)}; {people}."
         return {"text": f"Reminder: you host {topic.title}", "blocks": [section(text)]}
     text = (f"A reminder: *{esc(topic.title)}* with {who(host.display_name, host.slack_user_id)} starts "

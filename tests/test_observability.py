@@ -151,7 +151,8 @@ def test_a_job_and_its_outbox_sends_are_logged_and_counted_while_slack_fails(wor
     assert value(after, "mentor_bot_slack_api_errors_total", method="chat.postMessage", error="service_unavailable") - \
         value(before, "mentor_bot_slack_api_errors_total", method="chat.postMessage", error="service_unavailable") == 2
     # a 5xx leaves the outcome in doubt: the job's sender checked with Slack after the backoff, then sent once
-    assert value(after, "mentor_bot_outbox_messages", status="sent") == 2 + 3  # + the request, its answer, the kickoff
+    # + the two welcomes, the request, its answer, the edit of the request DM, the kickoff
+    assert value(after, "mentor_bot_outbox_messages", status="sent") == 2 + 6
     delivered = [c for c in fake.calls_to("chat.postMessage", ok=True) if "'checkin:" in str(c.args.get("metadata"))]
     assert len(delivered) == 2
 

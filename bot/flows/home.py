@@ -35,7 +35,7 @@ def home_opened(ctx: Context, team_id: str, user_id: str, event_id: str | None) 
     """Someone opened the Home tab: publish it. The event is recorded in the same transaction as the publish it
     asks for, so a retry of it is a no-op and a crash before the commit leaves Slack's retry to do the work."""
     with ctx.db.uow() as session:
-        if event_id and not events.first_delivery(session, event_id, team_id):
+        if event_id and not events.first_delivery(session, event_id[:64], team_id):
             return False
         outbox.publish_home(session, team_id, user_id)
         return True

@@ -15,6 +15,7 @@ from bot.services.lookup import by_hint
 from bot.services.partnerships import get_for_member
 from bot.services.profiles import GoalKey
 from models import Agreement, Partnership, SupervisorAck
+from models.status import LIVE_PARTNERSHIP
 
 FREQUENCY_WORDS = {"weekly": "Every week", "fortnightly": "Every two weeks", "monthly": "Once a month"}
 MEETING_LENGTHS = (30, 45, 60, 90)
@@ -63,7 +64,7 @@ def draft(session: Session, team_id: str, slack_user_id: str, partnership_id: ob
     """A new version, confirmed by its author; the partner must confirm it too."""
     now = now or clock.now()
     partnership, me = get_for_member(session, team_id, slack_user_id, partnership_id)
-    if partnership.status not in ("active", "paused"):
+    if partnership.status not in LIVE_PARTNERSHIP:
         raise Conflict("This partnership is not active, so its agreement can't change.")
     if form.end_date <= today:
         raise DomainError("Pick an end date in the future.", field="end_date")
@@ -129,11 +130,6 @@ def confirm(session: Session, team_id: str, slack_user_id: str, agreement_id: ob
         agreement.acknowledgements.append(SupervisorAck(team_id=partnership.team_id, supervisor_user_id=supervisor, created_at=now))
     session.flush()
     return agreement, True
-
-
-def record_ack_message(session: Session, ack_id: int, channel: str, ts: str) -> None:
-    ack = session.get(SupervisorAck, ack_id)
-    ack.dm_channel, ack.dm_ts = channel, ts  # type: ignore[union-attr]
 
 
 def acknowledge(session: Session, team_id: str, slack_user_id: str, ack_id: object, now: datetime | None = None) -> SupervisorAck:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import AliasChoices, BaseModel, Field, field_validator
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -22,11 +22,20 @@ from bot.services.errors import Conflict
 from bot.services.matching import load
 from bot.settings import Settings
 from models import Introduction, Partnership, Person
+from models.status import (
+    LIVE_PARTNERSHIP,
+    OPEN_PARTNERSHIP,
+    IntroductionKind,
+    IntroductionStatus,
+    PartnershipKind,
+    PartnershipStatus,
+    PersonStatus,
+)
 
 PLAN_DAYS = (1, 7, 14, 30, 45)
 BUDDY_DAYS = 45
 LATE_GRACE = timedelta(days=14)  # a plan day the job missed (it was down) is still sent this long after
-OPEN_INTRO = ("proposed", "sent")
+OPEN_INTRO = (IntroductionStatus.PROPOSED, IntroductionStatus.SENT)
 OFF = "Onboarding buddies are off in this program. An admin can switch them on with `/mentor admin`."
 SCAN = 200  # candidates looked at per query while picking a buddy
 USER_ID = re.compile(r"[UW][A-Z0-9]{1,31}")
@@ -47,9 +56,10 @@ class NewcomerForm(BaseModel):
 
 
 class AddForm(BaseModel):
-    """An admin's "give this person a buddy" (the command's mention, or the modal's person picker)."""
+    """An admin's "give this person a buddy" (the command's mention, or the modal's person picker: its input is
+    "newcomer", the name an error is reported under)."""
 
-    user_id: str
+    user_id: str = Field(validation_alias=AliasChoices("newcomer", "user_id"))
 
     @field_validator("user_id", mode="before")
     @classmethod
@@ -73,25 +83,16 @@ class Result:
     admins: list[str] = field(default_factory=list)  # told when no buddy is available
 
 
-def welcome_key(team_id: str, user_id: str) -> str:
-    """The welcome is sent once per person, whatever retries, rejoins or admin adds follow."""
-    return f"buddy-welcome:{team_id}:{user_id}"
-
-
-def no_buddy_key(person_id: int, recipient: str, today: date) -> str:
-    return f"buddy-none:{person_id}:{today.isoformat()}:{recipient}"
-
-
 def has_buddy(session: Session, person: Person) -> bool:
     """An introduction to a buddy under way, or a buddy partnership still open."""
     return session.scalar(
         select(Introduction.id)
         .outerjoin(Partnership, Partnership.id == Introduction.partnership_id)
         .where(
-            Introduction.kind == "buddy",
+            Introduction.kind == IntroductionKind.BUDDY,
             Introduction.taker_id == person.id,
             or_(Introduction.status.in_(OPEN_INTRO),
-                and_(Introduction.status == "accepted", Partnership.status.in_(("active", "paused")))),
+                and_(Introduction.status == IntroductionStatus.ACCEPTED, Partnership.status.in_(LIVE_PARTNERSHIP))),
         )
         .limit(1)
     ) is not None
@@ -137,8 +138,8 @@ def enroll(session: Session, team_id: str, user_id: str, form: NewcomerForm, set
         person = Person(team_id=team_id, slack_user_id=user_id, joined_at=now, capacity=prog.default_capacity,
                         goals=[], goals_note="")
         session.add(person)
-    elif person.status == "left":
-        person.status, person.joined_at, person.left_at = "active", now, None
+    elif person.status == PersonStatus.LEFT:
+        person.status, person.joined_at, person.left_at = PersonStatus.ACTIVE, now, None
     person.department = form.department
     person.department_key = skills.skill_key(form.department)
     person.level = form.level
@@ -163,7 +164,7 @@ def _introduce(session: Session, prog: program.Program, person: Person, settings
     partnerships.lock_people(session, [person.id])  # a double submit, or an admin add at the same time: one buddy
     if has_buddy(session, person):
         return Result("has_buddy", prog, person.slack_user_id, person)
-    if person.status != "active":
+    if person.status != PersonStatus.ACTIVE:
         raise Conflict(f"{person.display_name or 'They'} paused their participation: a buddy can come when they resume.")
     if load(session, [person.id]).get(person.id, 0) >= person.capacity:
         raise Conflict(f"{person.display_name or 'They'} already {'has' if person.capacity == 1 else 'have'} "
@@ -173,8 +174,8 @@ def _introduce(session: Session, prog: program.Program, person: Person, settings
         return Result("no_buddy", prog, person.slack_user_id, person,
                       admins=program.admins(session, prog.team_id, settings))
     buddy, reason = picked
-    intro = introductions.propose(session, team_id=prog.team_id, kind="buddy", giver_id=buddy.id, taker_id=person.id,
-                                  reason=reason, created_by=created_by)
+    intro = introductions.propose(session, team_id=prog.team_id, kind=IntroductionKind.BUDDY, giver_id=buddy.id,
+                                  taker_id=person.id, reason=reason, created_by=created_by)
     introductions.send(session, intro, settings, messages, now)
     return Result("introduced", prog, person.slack_user_id, person, buddy, intro, reason)
 
@@ -190,14 +191,15 @@ def after_declines(session: Session, team_id: str, settings: Settings, messages:
         return []
     latest = session.execute(
         select(Introduction.taker_id, func.max(Introduction.id))
-        .where(Introduction.team_id == team_id, Introduction.kind == "buddy", Introduction.status == "declined",
-               Introduction.giver_answer == "no", Introduction.answered_at >= now - timedelta(days=BUDDY_DAYS))
+        .where(Introduction.team_id == team_id, Introduction.kind == IntroductionKind.BUDDY,
+               Introduction.status == IntroductionStatus.DECLINED, Introduction.giver_answer == "no",
+               Introduction.answered_at >= now - timedelta(days=BUDDY_DAYS))
         .group_by(Introduction.taker_id)
     ).all()
     results = []
     for taker_id, intro_id in latest:
         person = session.get(Person, taker_id)
-        if person is None or person.status != "active" or has_buddy(session, person):
+        if person is None or person.status != PersonStatus.ACTIVE or has_buddy(session, person):
             continue
         if session.scalar(select(Introduction.taker_answer).where(Introduction.id == intro_id)) == "no":
             continue  # the newcomer said no too: they don't want a buddy
@@ -220,7 +222,7 @@ def pick(session: Session, newcomer: Person, now: datetime | None = None) -> tup
         query = (
             select(Person)
             .where(Person.team_id == newcomer.team_id, Person.department_key == newcomer.department_key,
-                   Person.status == "active", Person.id != newcomer.id)
+                   Person.status == PersonStatus.ACTIVE, Person.id != newcomer.id)
             .order_by(Person.level.desc(), Person.joined_at, Person.id)
             .limit(SCAN)
         )
@@ -248,16 +250,17 @@ def _not_for(session: Session, newcomer: Person) -> set[int]:
     partners = session.execute(
         select(Partnership.person_a_id, Partnership.person_b_id).where(
             or_(Partnership.person_a_id == newcomer.id, Partnership.person_b_id == newcomer.id),
-            Partnership.status.in_(("requested", "active", "paused")))
+            Partnership.status.in_(OPEN_PARTNERSHIP))
     ).all()
     declined = session.scalars(select(Introduction.giver_id).where(
-        Introduction.kind == "buddy", Introduction.taker_id == newcomer.id, Introduction.status == "declined"))
+        Introduction.kind == IntroductionKind.BUDDY, Introduction.taker_id == newcomer.id,
+        Introduction.status == IntroductionStatus.DECLINED))
     newcomers = session.scalars(
         select(Introduction.taker_id)
         .outerjoin(Partnership, Partnership.id == Introduction.partnership_id)
-        .where(Introduction.team_id == newcomer.team_id, Introduction.kind == "buddy",
+        .where(Introduction.team_id == newcomer.team_id, Introduction.kind == IntroductionKind.BUDDY,
                or_(Introduction.status.in_(OPEN_INTRO),
-                   and_(Introduction.status == "accepted", Partnership.status.in_(("active", "paused")))))
+                   and_(Introduction.status == IntroductionStatus.ACCEPTED, Partnership.status.in_(LIVE_PARTNERSHIP))))
     )
     return {pid for row in partners for pid in row} | set(declined) | set(newcomers)
 
@@ -302,12 +305,14 @@ def plan_due(session: Session, team_id: str, today: date, tz) -> list[PlanStep]:
     rows = session.execute(
         select(Partnership, Introduction)
         .join(Introduction, Introduction.partnership_id == Partnership.id)
-        .where(Partnership.team_id == team_id, Partnership.kind == "buddy", Partnership.status == "active",
-               Introduction.kind == "buddy", Partnership.started_at >= oldest)
+        .where(Partnership.team_id == team_id, Partnership.kind == PartnershipKind.BUDDY,
+               Partnership.status == PartnershipStatus.ACTIVE, Introduction.kind == IntroductionKind.BUDDY,
+               Partnership.started_at >= oldest)
         .order_by(Partnership.id)
     ).unique().all()
     steps = []
     for partnership, intro in rows:
+        assert partnership.started_at is not None  # the query's `started_at >= oldest`
         start = partnership.started_at.astimezone(tz).date()
         for day in PLAN_DAYS:
             due = start + timedelta(days=day - 1)

@@ -25,6 +25,7 @@ from bot.db import insert_ignore
 from bot.services.errors import Conflict, NotAllowed
 from bot.services.lookup import by_hint
 from models import CheckIn, CheckInAnswer, CheckInPeriod, Partnership, Person
+from models.status import PartnershipStatus, PersonStatus
 
 REMINDER_AFTER = (timedelta(days=3), timedelta(days=7))
 AT_RISK_MONTHS = 2
@@ -118,9 +119,9 @@ def open_period(session: Session, team_id: str, period: str, now: datetime) -> l
     rows = []
     pairs = session.execute(
         select(Partnership.id, Partnership.person_a_id, Partnership.person_b_id)
-        .where(Partnership.team_id == team_id, Partnership.status == "active", Partnership.started_at < now)
+        .where(Partnership.team_id == team_id, Partnership.status == PartnershipStatus.ACTIVE, Partnership.started_at < now)
     ).all()
-    active = set(session.scalars(select(Person.id).where(Person.team_id == team_id, Person.status == "active")))
+    active = set(session.scalars(select(Person.id).where(Person.team_id == team_id, Person.status == PersonStatus.ACTIVE)))
     for pid, a, b in pairs:
         for person_id in (a, b):
             if person_id in active:
@@ -176,7 +177,7 @@ def due_reminders(session: Session, team_id: str, period: str, now: datetime) ->
             .join(Partnership, Partnership.id == CheckIn.partnership_id)
             .where(CheckIn.team_id == team_id, CheckIn.period == period, CheckIn.answered_at.is_(None),
                    CheckIn.reminders_sent == number - 1, CheckIn.created_at <= now - after,
-                   Person.status == "active", Partnership.status == "active")
+                   Person.status == PersonStatus.ACTIVE, Partnership.status == PartnershipStatus.ACTIVE)
         ))
         if ids:
             session.execute(update(CheckIn).where(CheckIn.id.in_(ids), CheckIn.reminders_sent == number - 1)
@@ -294,7 +295,7 @@ def _mark_at_risk(session: Session, team_id: str, period: str, now: datetime) ->
     if not risky:
         return []
     newly = list(session.scalars(select(Partnership.id).where(
-        Partnership.id.in_(risky), Partnership.status == "active", Partnership.at_risk_since.is_(None))))
+        Partnership.id.in_(risky), Partnership.status == PartnershipStatus.ACTIVE, Partnership.at_risk_since.is_(None))))
     if newly:
         session.execute(update(Partnership).where(Partnership.id.in_(newly)).values(at_risk_since=now)
                         .execution_options(synchronize_session=False))
@@ -315,10 +316,10 @@ def _pause_silent(session: Session, team_id: str, period: str, now: datetime) ->
     silent = [pid for pid, pers in asked.items() if len(pers) == PAUSE_AFTER_MISSED and pid not in answered]
     if not silent:
         return []
-    paused = list(session.scalars(select(Person.id).where(Person.id.in_(silent), Person.status == "active")))
+    paused = list(session.scalars(select(Person.id).where(Person.id.in_(silent), Person.status == PersonStatus.ACTIVE)))
     if paused:
-        session.execute(update(Person).where(Person.id.in_(paused), Person.status == "active")
-                        .values(status="paused", paused_at=now, pause_reason="missed-checkins")
+        session.execute(update(Person).where(Person.id.in_(paused), Person.status == PersonStatus.ACTIVE)
+                        .values(status=PersonStatus.PAUSED, paused_at=now, pause_reason="missed-checkins")
                         .execution_options(synchronize_session=False))
     return paused
 

@@ -19,11 +19,12 @@ from sqlalchemy.orm import Session
 
 from bot.services import clock, profiles
 from bot.services.errors import Conflict, NotAllowed
-from bot.services.lifecycle import LIVE, live_partners
+from bot.services.lifecycle import live_partners
 from bot.services.lookup import by_hint
 from bot.services.partnerships import get_for_member, move
 from bot.services.text import Paragraph
 from models import Partnership, PartnershipClosing, Person
+from models.status import LIVE_PARTNERSHIP, PartnershipStatus, PersonStatus, TestimonialStatus
 
 EXTEND_MONTHS = 3
 MAX_LEARNED = 3000
@@ -42,11 +43,11 @@ class ClosingForm(BaseModel):
 def closable(session: Session, team_id: str, slack_user_id: str, partnership_id: object) -> tuple[Partnership, Person]:
     """The partnership, if I am in it and it is live, or it ended and I haven't written my closing yet."""
     partnership, me = get_for_member(session, team_id, slack_user_id, partnership_id)
-    if partnership.status == "ended":
+    if partnership.status == PartnershipStatus.ENDED:
         if _closing_of(session, partnership.id, me.id) is not None:
             raise Conflict("You already shared how this partnership went. Thank you!")
         return partnership, me
-    if partnership.status not in LIVE:
+    if partnership.status not in LIVE_PARTNERSHIP:
         raise Conflict("This partnership never started, so there is nothing to end.")
     return partnership, me
 
@@ -75,12 +76,14 @@ def close(session: Session, team_id: str, slack_user_id: str, partnership_id: ob
     """End the partnership (if it is still live) and keep my closing summary; once per person and partnership."""
     now = now or clock.now()
     partnership, me = closable(session, team_id, slack_user_id, partnership_id)
-    ended_now = move(session, partnership, LIVE, status="ended", ended_at=now, ended_by_id=me.id, at_risk_since=None)
+    ended_now = move(session, partnership, LIVE_PARTNERSHIP, status=PartnershipStatus.ENDED, ended_at=now, ended_by_id=me.id,
+                     at_risk_since=None)
     partner = partnership.other(me.id)
+    asks = bool(form.testimonial) and partner.status != PersonStatus.LEFT  # the partner is asked to show it
     closing = PartnershipClosing(
         team_id=team_id, partnership_id=partnership.id, person_id=me.id, learned=form.learned,
-        would_recommend=form.recommend == "yes", testimonial=form.testimonial if partner.status != "left" else "",
-        testimonial_status="pending" if form.testimonial and partner.status != "left" else "none", created_at=now)
+        would_recommend=form.recommend == "yes", testimonial=form.testimonial if partner.status != PersonStatus.LEFT else "",
+        testimonial_status=TestimonialStatus.PENDING if asks else TestimonialStatus.NONE, created_at=now)
     try:
         with session.begin_nested():
             session.add(closing)
@@ -99,13 +102,14 @@ def decide_testimonial(session: Session, team_id: str, slack_user_id: str, closi
         raise NotAllowed("That testimonial isn't about you.")
     done = session.execute(
         update(PartnershipClosing).where(PartnershipClosing.id == closing.id,
-                                         PartnershipClosing.testimonial_status == "pending")
-        .values(testimonial_status="shown" if show else "declined").execution_options(synchronize_session=False)
+                                         PartnershipClosing.testimonial_status == TestimonialStatus.PENDING)
+        .values(testimonial_status=TestimonialStatus.SHOWN if show else TestimonialStatus.DECLINED)
+        .execution_options(synchronize_session=False)
     ).rowcount
     session.refresh(closing)
     if done != 1:
         raise Conflict("You already answered: this testimonial is "
-                       f"{'shown' if closing.testimonial_status == 'shown' else 'kept private'}.")
+                       f"{'shown' if closing.testimonial_status == TestimonialStatus.SHOWN else 'kept private'}.")
     return closing
 
 
@@ -116,7 +120,7 @@ def testimonials_about(session: Session, person: Person) -> list[tuple[str, str]
         .join(Partnership, Partnership.id == PartnershipClosing.partnership_id)
         .join(Person, Person.id == PartnershipClosing.person_id)
         .where(or_(Partnership.person_a_id == person.id, Partnership.person_b_id == person.id),
-               PartnershipClosing.person_id != person.id, PartnershipClosing.testimonial_status == "shown")
+               PartnershipClosing.person_id != person.id, PartnershipClosing.testimonial_status == TestimonialStatus.SHOWN)
         .order_by(PartnershipClosing.created_at.desc())).all()
     return [(name, text) for name, text in rows]
 
@@ -127,11 +131,11 @@ def reaching_end(session: Session, team_id: str, today: date, now: datetime) -> 
     ask; each is claimed here (asked once). An end date moved later (a new agreement) is asked about again; a day's
     slack keeps a prompt sent early in UTC (a time zone east of it) from counting as one for an earlier date."""
     due = session.scalars(select(Partnership).where(
-        Partnership.team_id == team_id, Partnership.status.in_(LIVE), Partnership.planned_end.is_not(None),
+        Partnership.team_id == team_id, Partnership.status.in_(LIVE_PARTNERSHIP), Partnership.planned_end.is_not(None),
         Partnership.planned_end <= today).order_by(Partnership.id)).unique().all()
     return [p for p in due
             if (p.end_prompted_at is None or p.end_prompted_at.date() < p.planned_end - timedelta(days=1))
-            and "active" in (p.person_a.status, p.person_b.status) and _claim_end_prompt(session, p, now)]
+            and PersonStatus.ACTIVE in (p.person_a.status, p.person_b.status) and _claim_end_prompt(session, p, now)]
 
 
 def _claim_end_prompt(session: Session, partnership: Partnership, now: datetime) -> bool:
@@ -148,9 +152,10 @@ def extend(session: Session, team_id: str, slack_user_id: str, partnership_id: o
     second click, or the partner clicking too, finds it extended already (False) and changes nothing."""
     now = now or clock.now()
     partnership, me = get_for_member(session, team_id, slack_user_id, partnership_id)
-    if partnership.status not in LIVE:
+    if partnership.status not in LIVE_PARTNERSHIP:
         raise Conflict("This partnership has ended, so it can't be extended. `/mentor find` suggests someone new.")
     today = clock.local_today(me.tz, me.tz_offset, now)
     new_end = clock.add_months(max(partnership.planned_end or today, today), EXTEND_MONTHS)
-    done = move(session, partnership, LIVE, Partnership.end_prompted_at.is_not(None), planned_end=new_end, end_prompted_at=None)
+    done = move(session, partnership, LIVE_PARTNERSHIP, Partnership.end_prompted_at.is_not(None), planned_end=new_end,
+                end_prompted_at=None)
     return partnership, me, done

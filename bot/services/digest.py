@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, func, or_, select, union_all
@@ -59,10 +59,10 @@ from models import (
     Story,
     SupervisorAck,
 )
+from models.status import LIVE_PARTNERSHIP, PersonStatus, SkillKind, StoryStatus
 
 CHART_WEEKS = 12
 MAX_SKILLS = 5
-LIVE = ("active", "paused")
 
 
 # -- weeks and other runs of days ---------------------------------------------------------------
@@ -129,7 +129,7 @@ class Span(Days):
 
 
 def _midnight(day: date, tz_name: str) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=ZoneInfo(tz_name)).astimezone(timezone.utc)
+    return datetime.combine(day, time(0), tzinfo=ZoneInfo(tz_name)).astimezone(UTC)
 
 
 def report_week(now: datetime, tz: ZoneInfo) -> Week:
@@ -214,7 +214,7 @@ def _sum(condition, value) -> object:
 
 def _active_at(end: datetime):
     return and_(Partnership.started_at < end,
-                or_(Partnership.status.in_(LIVE), Partnership.ended_at >= end))
+                or_(Partnership.status.in_(LIVE_PARTNERSHIP), Partnership.ended_at >= end))
 
 
 def compute(session: Session, team_id: str, week: Week, *, k: int) -> Digest:
@@ -227,7 +227,7 @@ def compute(session: Session, team_id: str, week: Week, *, k: int) -> Digest:
     row = session.execute(
         select(*[_count(_active_at(w.end)) for w in weeks])
         .where(Partnership.team_id == team_id, Partnership.started_at.is_not(None), Partnership.started_at < week.end,
-               or_(Partnership.status.in_(LIVE), Partnership.ended_at >= weeks[0].end))
+               or_(Partnership.status.in_(LIVE_PARTNERSHIP), Partnership.ended_at >= weeks[0].end))
     ).one()
     active = [int(v) for v in row]
     per_day = session.execute(
@@ -269,7 +269,7 @@ def figures(session: Session, team_id: str, spans: Sequence[Days]) -> list[WeekF
     row = session.execute(
         select(*[_count(Person.joined_at < s.end) for s in spans],
                *[_count(and_(Person.joined_at >= s.start, Person.joined_at < s.end)) for s in spans])
-        .where(Person.team_id == team_id, Person.status != "left", Person.joined_at < end)
+        .where(Person.team_id == team_id, Person.status != PersonStatus.LEFT, Person.joined_at < end)
     ).one()
     _spread(out, row, "people", "new_people")
 
@@ -279,7 +279,7 @@ def figures(session: Session, team_id: str, spans: Sequence[Days]) -> list[WeekF
                *[_count(and_(Partnership.started_at >= s.start, Partnership.started_at < s.end)) for s in spans],
                *[_count(and_(_active_at(s.end), Partnership.at_risk_since < s.end)) for s in spans])
         .where(Partnership.team_id == team_id, Partnership.started_at.is_not(None), Partnership.started_at < end,
-               or_(Partnership.status.in_(LIVE), Partnership.ended_at >= start))
+               or_(Partnership.status.in_(LIVE_PARTNERSHIP), Partnership.ended_at >= start))
     ).one()
     _spread(out, row, "active_partnerships", "new_partnerships", "at_risk")
 
@@ -337,7 +337,7 @@ def figures(session: Session, team_id: str, spans: Sequence[Days]) -> list[WeekF
     # Stories posted
     row = session.execute(
         select(*[_count(and_(Story.posted_at >= s.start, Story.posted_at < s.end)) for s in spans])
-        .where(Story.team_id == team_id, Story.status == "posted", Story.posted_at >= start, Story.posted_at < end)
+        .where(Story.team_id == team_id, Story.status == StoryStatus.POSTED, Story.posted_at >= start, Story.posted_at < end)
     ).one()
     _spread(out, row, "stories")
     return out
@@ -354,7 +354,8 @@ def skill_gaps(session: Session, team_id: str, end: datetime, limit: int = MAX_S
         .where(Skill.team_id == team_id)
         .group_by(PersonSkill.skill_id, PersonSkill.kind)
     )
-    not_counted = select(Person.id).where(Person.team_id == team_id, or_(Person.status == "left", Person.joined_at >= end))
+    not_counted = select(Person.id).where(Person.team_id == team_id,
+                                          or_(Person.status == PersonStatus.LEFT, Person.joined_at >= end))
     left_out = (
         select(PersonSkill.skill_id, PersonSkill.kind, (-func.count()).label("n"))
         .where(PersonSkill.person_id.in_(not_counted))
@@ -362,8 +363,8 @@ def skill_gaps(session: Session, team_id: str, end: datetime, limit: int = MAX_S
     )
     both = union_all(everyone, left_out).subquery()
     gaps = (
-        select(both.c.skill_id, _sum(both.c.kind == "want", both.c.n).label("wanted"),
-               _sum(both.c.kind == "offer", both.c.n).label("offered"))
+        select(both.c.skill_id, _sum(both.c.kind == SkillKind.WANT, both.c.n).label("wanted"),
+               _sum(both.c.kind == SkillKind.OFFER, both.c.n).label("offered"))
         .group_by(both.c.skill_id)
         .subquery()
     )

@@ -10,12 +10,14 @@ from typing import Protocol
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from bot.services import clock, outbox, partnerships, program
+from bot.db import rowcount
+from bot.services import clock, keys, outbox, partnerships, program
 from bot.services.errors import Conflict, NotAllowed
 from bot.services.lookup import by_hint
 from bot.services.matching import load
 from bot.settings import Settings
 from models import Introduction, PairingRound, Person
+from models.status import IntroductionKind, IntroductionStatus, PersonStatus
 
 NOT_YOURS = "That introduction isn't one of yours."
 
@@ -36,12 +38,13 @@ class Messages(Protocol):
 def propose(session: Session, *, team_id: str, kind: str, giver_id: int, taker_id: int, reason: str,
             score: float = 0.0, round_id: int | None = None, created_by: str | None = None) -> Introduction:
     """A proposed introduction (nothing is sent yet); `send` sends it."""
-    if kind not in ("formal", "buddy"):
+    if kind not in tuple(IntroductionKind):
         raise ValueError(kind)
     if giver_id == taker_id:
         raise Conflict("Someone can't be introduced to themselves.")
     intro = Introduction(team_id=team_id, kind=kind, giver_id=giver_id, taker_id=taker_id, reason=reason[:2000],
-                         score=float(score), round_id=round_id, created_by=created_by, status="proposed")
+                         score=float(score), round_id=round_id, created_by=created_by,
+                         status=IntroductionStatus.PROPOSED)
     session.add(intro)
     session.flush()
     return intro
@@ -57,7 +60,8 @@ def free_places(session: Session, people: list[Person], *, waiting: bool = False
             chunk = ids[start:start + 5000]
             for column in (Introduction.giver_id, Introduction.taker_id):
                 for person_id, n in session.execute(
-                    select(column, func.count()).where(Introduction.status == "sent", column.in_(chunk)).group_by(column)
+                    select(column, func.count()).where(Introduction.status == IntroductionStatus.SENT, column.in_(chunk))
+                    .group_by(column)
                 ):
                     counts[person_id] = counts.get(person_id, 0) + n
     return {p.id: max(0, p.capacity - counts.get(p.id, 0)) for p in people}
@@ -82,8 +86,8 @@ def send_many(session: Session, intros: list[Introduction], settings: Settings, 
     places = free_places(session, list({i.giver_id: i.giver for i in intros}.values()))
     sent, skipped = [], []
     for intro in intros:
-        idle = next((p for p in (intro.giver, intro.taker) if p.status != "active"), None)
-        if intro.status != "proposed":
+        idle = next((p for p in (intro.giver, intro.taker) if p.status != PersonStatus.ACTIVE), None)
+        if intro.status != IntroductionStatus.PROPOSED:
             skipped.append((intro, f"This introduction was already {intro.status}."))
         elif idle is not None:
             skipped.append((intro, f"{idle.display_name or 'Someone in this pair'} isn't active in the program right now."))
@@ -95,14 +99,15 @@ def send_many(session: Session, intros: list[Introduction], settings: Settings, 
         return sent, skipped
     for start in range(0, len(sent), 1000):
         session.execute(update(Introduction).where(Introduction.id.in_([i.id for i in sent[start:start + 1000]]),
-                                                   Introduction.status == "proposed")
-                        .values(status="sent", sent_at=now).execution_options(synchronize_session=False))
+                                                   Introduction.status == IntroductionStatus.PROPOSED)
+                        .values(status=IntroductionStatus.SENT, sent_at=now).execution_options(synchronize_session=False))
     name = program.current(session, sent[0].team_id, settings).name
     rows = []
     for intro in sent:
         for me, other in ((intro.giver, intro.taker), (intro.taker, intro.giver)):
-            rows.append(dict(team_id=intro.team_id, key=f"intro:{intro.id}:{me.id}", kind="introduction",
-                             recipient=me.slack_user_id, payload=messages.introduction(name, intro, me, other), priority=0 if intro.round_id else 1))
+            rows.append(dict(team_id=intro.team_id, key=keys.introduction(intro.id, me.id), kind="introduction",
+                             recipient=me.slack_user_id, payload=messages.introduction(name, intro, me, other),
+                             priority=0 if intro.round_id else 1))
     outbox.enqueue_many(session, rows)
     return sent, skipped
 
@@ -123,51 +128,52 @@ def answer(session: Session, team_id: str, user_id: str, intro_id: object, accep
     (`intro.partnership_id`), a no declines it. Both, and for a round its admin, are told through the outbox."""
     now = now or clock.now()
     intro, me = _mine(session, team_id, user_id, intro_id)
-    if intro.status in ("proposed", "dropped"):
+    if intro.status in (IntroductionStatus.PROPOSED, IntroductionStatus.DROPPED):
         raise Conflict("This introduction hasn't been sent, so there is nothing to answer yet.")
-    if intro.status != "sent":
+    if intro.status != IntroductionStatus.SENT:
         return intro  # already settled: a double click, or a late one
     column = Introduction.giver_answer if me.id == intro.giver_id else Introduction.taker_answer
-    said = session.execute(
-        update(Introduction).where(Introduction.id == intro.id, Introduction.status == "sent", column.is_(None))
+    said = rowcount(session.execute(
+        update(Introduction).where(Introduction.id == intro.id, Introduction.status == IntroductionStatus.SENT,
+                                   column.is_(None))
         .values({column.key: "yes" if accept else "no"}).execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     session.refresh(intro)
     if said != 1:
         return intro  # this person answered before
     other = intro.taker if me.id == intro.giver_id else intro.giver
     blocks = messages
     if not accept:
-        if _settle(session, intro, "declined", now):
-            outbox.enqueue(session, team_id, f"intro-declined:{intro.id}:{other.id}", "introduction", other.slack_user_id,
+        if _settle(session, intro, IntroductionStatus.DECLINED, now):
+            outbox.enqueue(session, team_id, keys.intro_declined(intro.id, other.id), "introduction", other.slack_user_id,
                            blocks.intro_declined(me.slack_user_id))
             admin = _round_admin(session, intro)
             if admin:
-                outbox.enqueue(session, team_id, f"intro-declined:{intro.id}:admin", "introduction", admin,
+                outbox.enqueue(session, team_id, keys.intro_declined(intro.id, "admin"), "introduction", admin,
                                blocks.intro_declined_for_admin(intro.round_id, intro.giver.slack_user_id,
                                                                intro.taker.slack_user_id))
         return intro
     if intro.giver_answer == "yes" and intro.taker_answer == "yes":
         length = program.current(session, team_id, settings).default_length_months
         partnership = partnerships.start_introduced(session, intro.giver, intro.taker, intro.kind, length, now)
-        if _settle(session, intro, "accepted", now, partnership_id=partnership.id):
+        if _settle(session, intro, IntroductionStatus.ACCEPTED, now, partnership_id=partnership.id):
             for person, partner in ((intro.giver, intro.taker), (intro.taker, intro.giver)):
-                outbox.enqueue(session, team_id, f"intro-accepted:{intro.id}:{person.id}", "introduction",
+                outbox.enqueue(session, team_id, keys.intro_accepted(intro.id, person.id), "introduction",
                                person.slack_user_id, blocks.intro_accepted(intro.kind, partner.slack_user_id))
     return intro
 
 
-def _settle(session: Session, intro: Introduction, status: str, now: datetime, **values: object) -> bool:
-    moved = session.execute(
-        update(Introduction).where(Introduction.id == intro.id, Introduction.status == "sent")
+def _settle(session: Session, intro: Introduction, status: IntroductionStatus, now: datetime, **values: object) -> bool:
+    moved = rowcount(session.execute(
+        update(Introduction).where(Introduction.id == intro.id, Introduction.status == IntroductionStatus.SENT)
         .values(status=status, answered_at=now, **values).execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     session.refresh(intro)
     return moved == 1
 
 
 def _round_admin(session: Session, intro: Introduction) -> str | None:
-    if intro.kind != "formal" or intro.round_id is None:
-        return intro.created_by if intro.kind == "formal" else None
+    if intro.kind != IntroductionKind.FORMAL or intro.round_id is None:
+        return intro.created_by if intro.kind == IntroductionKind.FORMAL else None
     pairing_round = session.get(PairingRound, intro.round_id)
     return pairing_round.created_by if pairing_round else None

@@ -17,13 +17,13 @@ PREFIXES = (
     "agreement-acknowledged", "agreement-confirmed", "agreement-draft", "at-risk", "buddy-has", "buddy-none",
     "buddy-plan", "buddy-welcome", "cadence-nudge", "checkin", "checkin-help", "checkin-reminder",
     "closing-suggestions", "digest", "digest-chart", "end-prompt", "export", "extended", "home", "intro",
-    "intro-accepted", "intro-declined", "kickoff", "meeting-logged", "meeting-reminder", "partner-left",
-    "partner-paused", "partner-resumed", "partnership-ended", "pause-ended", "paused", "request",
+    "intro-accepted", "intro-declined", "kickoff", "meeting-logged", "meeting-reminder", "pair-fine", "pair-paused",
+    "partner-left", "partner-paused", "partner-resumed", "partnership-ended", "pause-ended", "paused", "request",
     "request-accepted", "request-cancelled", "request-declined", "request-expired", "request-expired-update",
-    "stats-csv", "story-consent", "story-consent-answered", "story-news", "story-outcome", "story-partner-agreed",
+    "stats-csv", "story-consent", "story-consent-answered", "story-outcome", "story-partner-agreed",
     "story-partner-declined", "story-post", "story-prompt", "story-review", "story-reviewed", "succession-ask",
     "succession-closed", "succession-item", "succession-named", "supervisor-ack", "testimonial-consent",
-    "topic-cancelled", "topic-reminder", "undelivered", "update",
+    "topic-cancelled", "topic-reminder", "undelivered", "update", "welcome",
 )
 
 MAX_KEY = 200
@@ -36,6 +36,12 @@ def stamp(at: datetime) -> str:
 
 def _key(*parts: object) -> str:
     return ":".join(str(p) for p in parts)[:MAX_KEY]
+
+
+# -- joining ----------------------------------------------------------------------------------------------
+def welcome(team_id: str, user_id: str) -> str:
+    """The one welcome DM of a person who joins (a person joins once; coming back after leaving is not news)."""
+    return _key("welcome", team_id, user_id)
 
 
 # -- requests and partnerships -----------------------------------------------------------------------------
@@ -116,6 +122,16 @@ def checkin_messages(checkin_id: int) -> list[str]:
 
 def at_risk(partnership_id: int, period: str, person_id: int) -> str:
     return _key("at-risk", partnership_id, period, person_id)
+
+
+def pair_fine(partnership_id: int, at: datetime) -> str:
+    """The partner's news that the other said "We're fine" at risk, to the second it was said."""
+    return _key("pair-fine", partnership_id, f"{at:%Y%m%d%H%M%S}")
+
+
+def pair_paused(partnership_id: int, at: datetime) -> str:
+    """The partner's news that the other paused the partnership at risk, to the second it was done."""
+    return _key("pair-paused", partnership_id, f"{at:%Y%m%d%H%M%S}")
 
 
 def paused_for_silence(person_id: int, period: str) -> str:

@@ -34,9 +34,20 @@ from models import (
     TopicAttendee,
     TopicSession,
 )
+from models.status import (
+    LIVE_PARTNERSHIP,
+    OPEN_PARTNERSHIP,
+    OUTBOX_WAITING,
+    OutboxStatus,
+    PartnershipStatus,
+    PersonStatus,
+    SkillKind,
+    StoryStatus,
+    TestimonialStatus,
+    TopicStatus,
+)
 
 MAX_PAUSE = timedelta(days=366)
-LIVE = ("active", "paused")
 REDACTED = "(removed: this person left the program and deleted their data)"
 OWN_CHOICE = "own choice"
 
@@ -73,7 +84,7 @@ def live_partners(session: Session, person: Person) -> list[tuple[Partnership, P
     """(partnership, partner) for each of the person's active or paused partnerships (leaving ends them all)."""
     rows = session.scalars(select(Partnership).where(
         or_(Partnership.person_a_id == person.id, Partnership.person_b_id == person.id),
-        Partnership.status.in_(LIVE)).order_by(Partnership.id)).unique().all()
+        Partnership.status.in_(LIVE_PARTNERSHIP)).order_by(Partnership.id)).unique().all()
     return [(p, p.other(person.id)) for p in rows]
 
 
@@ -88,11 +99,11 @@ def pause(session: Session, team_id: str, slack_user_id: str, form: PauseForm, n
         raise DomainError(message, field=name)
     until = form.until if form.how == "date" else None
     changed = session.execute(
-        update(Person).where(Person.id == me.id, Person.status == "active")
-        .values(status="paused", paused_at=now, pause_reason=OWN_CHOICE, paused_until=until)
+        update(Person).where(Person.id == me.id, Person.status == PersonStatus.ACTIVE)
+        .values(status=PersonStatus.PAUSED, paused_at=now, pause_reason=OWN_CHOICE, paused_until=until)
         .execution_options(synchronize_session=False)).rowcount == 1
     if not changed:  # already paused: only the date moves
-        session.execute(update(Person).where(Person.id == me.id, Person.status == "paused")
+        session.execute(update(Person).where(Person.id == me.id, Person.status == PersonStatus.PAUSED)
                         .values(paused_until=until).execution_options(synchronize_session=False))
     session.refresh(me)
     return Change(me, changed, live_partners(session, me) if changed else [])
@@ -100,8 +111,8 @@ def pause(session: Session, team_id: str, slack_user_id: str, form: PauseForm, n
 
 def _resume(session: Session, person: Person) -> bool:
     done = session.execute(
-        update(Person).where(Person.id == person.id, Person.status == "paused")
-        .values(status="active", paused_at=None, pause_reason=None, paused_until=None)
+        update(Person).where(Person.id == person.id, Person.status == PersonStatus.PAUSED)
+        .values(status=PersonStatus.ACTIVE, paused_at=None, pause_reason=None, paused_until=None)
         .execution_options(synchronize_session=False)).rowcount == 1
     session.refresh(person)
     return done
@@ -115,7 +126,7 @@ def resume(session: Session, team_id: str, slack_user_id: str) -> Change:
 
 def resume_due(session: Session, team_id: str, today: date) -> list[Change]:
     """People whose pause ran until today or earlier: back in the program."""
-    due = session.scalars(select(Person).where(Person.team_id == team_id, Person.status == "paused",
+    due = session.scalars(select(Person).where(Person.team_id == team_id, Person.status == PersonStatus.PAUSED,
                                                Person.paused_until.is_not(None), Person.paused_until <= today)
                           .order_by(Person.id)).all()
     return [Change(p, True, live_partners(session, p)) for p in due if _resume(session, p)]
@@ -136,22 +147,23 @@ def leave(session: Session, team_id: str, slack_user_id: str, delete_data: bool,
     goes too (aggregates stay). A second click finds them gone already (NotFound from profiles.require)."""
     now = now or clock.now()
     me = profiles.require(session, team_id, slack_user_id)
-    if session.execute(update(Person).where(Person.id == me.id, Person.status != "left")
-                       .values(status="left", left_at=now, paused_at=None, pause_reason=None, paused_until=None)
+    if session.execute(update(Person).where(Person.id == me.id, Person.status != PersonStatus.LEFT)
+                       .values(status=PersonStatus.LEFT, left_at=now, paused_at=None, pause_reason=None, paused_until=None)
                        .execution_options(synchronize_session=False)).rowcount != 1:
         raise Conflict("You have already left the program.")
     out = Departure(me.id, me.slack_user_id, delete_data)
     rows = session.scalars(select(Partnership).where(
         or_(Partnership.person_a_id == me.id, Partnership.person_b_id == me.id),
-        Partnership.status.in_(("requested", *LIVE))).order_by(Partnership.id)).unique().all()
+        Partnership.status.in_(OPEN_PARTNERSHIP)).order_by(Partnership.id)).unique().all()
     for p in rows:
         other = p.other(me.id)
-        if p.status == "requested":
-            if move(session, p, ("requested",), status="cancelled", decided_at=now):
+        if p.status == PartnershipStatus.REQUESTED:
+            if move(session, p, (PartnershipStatus.REQUESTED,), status=PartnershipStatus.CANCELLED, decided_at=now):
                 asked_me = p.request is not None and p.request.to_person_id == me.id
                 out.cancelled.append((p.id, other.slack_user_id, asked_me))
-        elif move(session, p, LIVE, status="ended", ended_at=now, ended_by_id=me.id, at_risk_since=None):
-            if other.status != "left":
+        elif move(session, p, LIVE_PARTNERSHIP, status=PartnershipStatus.ENDED, ended_at=now, ended_by_id=me.id,
+                  at_risk_since=None):
+            if other.status != PersonStatus.LEFT:
                 out.ended.append((p.id, other.slack_user_id, other.display_name,
                                   p.started_at.date() if p.started_at else None))
     if delete_data:
@@ -179,23 +191,24 @@ def erase(session: Session, person: Person) -> None:
                     .execution_options(synchronize_session=False))
     session.execute(update(CheckIn).where(CheckIn.person_id == pid).values(help=None)
                     .execution_options(synchronize_session=False))
-    session.execute(delete(Story).where(Story.author_id == pid, Story.status != "posted"))
+    session.execute(delete(Story).where(Story.author_id == pid, Story.status != StoryStatus.POSTED))
     session.execute(update(Story).where(Story.author_id == pid).values(title="(removed)", body="")
                     .execution_options(synchronize_session=False))
-    session.execute(delete(Story).where(Story.partner_id == pid, Story.status != "posted"))
+    session.execute(delete(Story).where(Story.partner_id == pid, Story.status != StoryStatus.POSTED))
     mine = select(Partnership.id).where(or_(Partnership.person_a_id == pid, Partnership.person_b_id == pid))
     session.execute(update(PartnershipClosing).where(PartnershipClosing.person_id == pid)
-                    .values(learned="", testimonial="", testimonial_status="none")
+                    .values(learned="", testimonial="", testimonial_status=TestimonialStatus.NONE)
                     .execution_options(synchronize_session=False))
     session.execute(update(PartnershipClosing).where(PartnershipClosing.partnership_id.in_(mine),
                                                      PartnershipClosing.person_id != pid)
-                    .values(testimonial="", testimonial_status="none").execution_options(synchronize_session=False))
+                    .values(testimonial="", testimonial_status=TestimonialStatus.NONE)
+                    .execution_options(synchronize_session=False))
     # introductions' context boxes describe both people (department, level, skills)
     session.execute(update(Introduction).where(or_(Introduction.giver_id == pid, Introduction.taker_id == pid))
                     .values(reason="").execution_options(synchronize_session=False))
     session.execute(delete(TopicAttendee).where(TopicAttendee.person_id == pid))
-    session.execute(update(TopicSession).where(TopicSession.host_id == pid, TopicSession.status == "open")
-                    .values(status="cancelled").execution_options(synchronize_session=False))
+    session.execute(update(TopicSession).where(TopicSession.host_id == pid, TopicSession.status == TopicStatus.OPEN)
+                    .values(status=TopicStatus.CANCELLED).execution_options(synchronize_session=False))
     session.execute(update(TopicSession).where(TopicSession.host_id == pid).values(title="(removed)", description="")
                     .execution_options(synchronize_session=False))
     _scrub_outbox(session, person.team_id, pid, slack_id, name)
@@ -203,22 +216,24 @@ def erase(session: Session, person: Person) -> None:
 
 def _scrub_outbox(session: Session, team_id: str, person_id: int, slack_id: str, name: str) -> None:
     """Messages to or about the person keep their key (nothing is sent twice) and lose their content; those not
-    yet sent are cancelled."""
+    yet sent are cancelled. Their Slack id, where a key or a recipient (alone, or in a group "U1,U2") names it,
+    becomes "deleted-<person id>"."""
     text = cast(OutboxMessage.payload, String)
-    about = [OutboxMessage.recipient == slack_id, text.contains(slack_id, autoescape=True),
-             OutboxMessage.key.like(keys.export_prefix(person_id) + "%")]
+    about = [OutboxMessage.recipient.contains(slack_id, autoescape=True), text.contains(slack_id, autoescape=True),
+             OutboxMessage.key.contains(slack_id, autoescape=True), OutboxMessage.key.like(keys.export_prefix(person_id) + "%")]
     if len(name) >= 3:  # as typed, and as JSON spells it (non-ASCII letters escaped)
         about += [text.contains(spelling, autoescape=True) for spelling in {name, json.dumps(name)[1:-1]}]
     session.execute(delete(OutboxMessage).where(OutboxMessage.key == keys.home(team_id, slack_id)))  # holds nothing else
     rows = session.scalars(select(OutboxMessage).where(OutboxMessage.team_id == team_id, or_(*about))).all()
     for row in rows:
-        if row.status in ("pending", "sending"):
-            row.status = "cancelled"
+        if row.status in OUTBOX_WAITING:
+            row.status = OutboxStatus.CANCELLED
         row.payload = {"text": REDACTED}
         row.attachment = None
         row.last_error = None
-        if row.recipient == slack_id:
-            row.recipient = f"deleted-{person_id}"
+        gone = f"deleted-{person_id}"
+        row.recipient = ",".join(gone if part == slack_id else part for part in row.recipient.split(","))
+        row.key = ":".join(gone if part == slack_id else part for part in row.key.split(":"))
 
 
 # -- export ---------------------------------------------------------------------------------------------------
@@ -260,7 +275,8 @@ def export(session: Session, team_id: str, slack_user_id: str, now: datetime | N
             "my_closing": {"learned": mine.learned, "would_recommend": mine.would_recommend,
                            "testimonial_for_partner": mine.testimonial,
                            "testimonial_status": mine.testimonial_status} if mine else None,
-            "testimonial_about_me": theirs.testimonial if theirs and theirs.testimonial_status == "shown" else None,
+            "testimonial_about_me": (theirs.testimonial if theirs and theirs.testimonial_status == TestimonialStatus.SHOWN
+                                     else None),
         })
     journal = session.scalars(select(JournalNote).where(JournalNote.person_id == me.id)
                               .order_by(JournalNote.created_at, JournalNote.id)).all()
@@ -271,7 +287,7 @@ def export(session: Session, team_id: str, slack_user_id: str, now: datetime | N
             "slack_user_id": me.slack_user_id, "name": me.display_name, "title": me.title, "time_zone": me.tz,
             "department": me.department, "level": me.level, "partners_at_once": me.capacity,
             "other_departments_welcome": me.cross_department, "open_to_reverse_mentoring": me.reverse_mentoring,
-            "can_share": me.skill_names("offer"), "wants_to_learn": me.skill_names("want"),
+            "can_share": me.skill_names(SkillKind.OFFER), "wants_to_learn": me.skill_names(SkillKind.WANT),
             "goals": list(me.goals), "goals_note": me.goals_note, "leadership_interest": me.leadership_interest,
             "mentor_trained": me.mentor_trained, "self_assessment": dict(me.self_assessment or {}),
             "status": me.status, "paused_until": _iso(me.paused_until), "joined_at": _iso(me.joined_at),

@@ -11,9 +11,11 @@ T = TypeVar("T")
 
 def by_hint(session: Session, model: type[T], raw_id: object) -> T | None:
     """The row with this id, or None for a missing, malformed or out-of-range id."""
+    if not isinstance(raw_id, (int, str)):
+        return None
     try:
-        row_id = int(raw_id)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        row_id = int(raw_id)
+    except ValueError:
         return None
     if not 0 < row_id < 2**63:
         return None

@@ -40,13 +40,15 @@ from sqlalchemy.orm import Session
 from bot.services import clock
 from bot.services.errors import DomainError
 from models import Partnership, Person, PersonSkill, Skill
+from models.status import LIVE_PARTNERSHIP, PersonStatus, SkillKind
 
 log = logging.getLogger("mentor_bot.match_index")
 
 MARGIN = timedelta(minutes=2)
 FULL_CHECK = 10.0  # seconds between the background checks (deleted people, the live-partnership signature)
-LIVE = ("active", "paused")
+LIVE = LIVE_PARTNERSHIP
 WORKDAY_HOURS = 8
+REVERSE_MIN_GAP = 2  # one level apart is a peer pair; from two levels, a junior teaching a senior is reverse mentoring
 _CHUNK = 5000
 _SLICE = 50_000  # rows read at a time when building
 BUSY_WAIT = 2.0  # seconds a search waits for the index (being built) before it says "try again"
@@ -102,7 +104,7 @@ class TeamIndex:
         self.names: list[str | None] = []
         self.name_rank: np.ndarray | None = None
         self.dept_codes: dict[str, int] = {}
-        self.postings: dict[str, dict[int, np.ndarray]] = {"offer": {}, "want": {}}
+        self.postings: dict[str, dict[int, np.ndarray]] = {SkillKind.OFFER: {}, SkillKind.WANT: {}}
         # what each person offers / wants: as built (CSR: offsets by slot, skill ids), and as changed since
         self.base_skills: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.changed_skills: dict[tuple[int, str], frozenset[int]] = {}
@@ -203,7 +205,8 @@ class TeamIndex:
     def shared(self, session: Session, person_ids: list[int], looking_for: frozenset[int], my_offers: frozenset[int]
                ) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
         """For these people, the names of what they offer that I look for and of what they want that I offer."""
-        found = {pid: (self._skills_of(self.slot[pid], "offer") & looking_for, self._skills_of(self.slot[pid], "want") & my_offers)
+        found = {pid: (self._skills_of(self.slot[pid], SkillKind.OFFER) & looking_for,
+                       self._skills_of(self.slot[pid], SkillKind.WANT) & my_offers)
                  for pid in person_ids if pid in self.slot}
         wanted = {k for they, you in found.values() for k in they | you}
         known = dict(session.execute(select(Skill.id, Skill.name).where(Skill.id.in_(wanted))).all()) if wanted else {}
@@ -253,7 +256,7 @@ class TeamIndex:
                 self.names[s] = name
                 self.name_rank = None
             self.ids[s] = r.id
-            self.active[s] = r.status == "active"
+            self.active[s] = r.status == PersonStatus.ACTIVE
             self.gone.discard(r.id)
             self.dept[s] = self.dept_codes.setdefault(r.department_key, len(self.dept_codes))
             self.level[s] = r.level
@@ -273,7 +276,7 @@ class TeamIndex:
         ids, _users, names, dept_keys, levels, tzs, capacities, crosses, reverses, statuses = zip(*rows)
         self.slot = dict(zip(ids, range(n)))
         self.ids[:n], self.names = ids, [(name or "").lower() for name in names]
-        self.active[:n] = [status == "active" for status in statuses]
+        self.active[:n] = [status == PersonStatus.ACTIVE for status in statuses]
         self.dept[:n] = [self.dept_codes.setdefault(key, len(self.dept_codes)) for key in dept_keys]
         self.level[:n], self.capacity[:n], self.cross[:n], self.reverse[:n] = levels, capacities, crosses, reverses
         self.tz[:n] = [np.nan if tz is None else tz for tz in tzs]
@@ -286,11 +289,11 @@ class TeamIndex:
             pids, sids, kinds = zip(*part)
             person_ids.append(np.array(pids, np.int64))
             skill_ids.append(np.array(sids, np.int64))
-            offers.append(np.array(kinds) == "offer")
+            offers.append(np.array(kinds) == SkillKind.OFFER.value)
         by_id = np.argsort(self.ids[:n])
         slots = by_id[np.searchsorted(self.ids[:n][by_id], np.concatenate(person_ids))].astype(np.int32)
         skill_ids, offer = np.concatenate(skill_ids), np.concatenate(offers)
-        for kind, mask in (("offer", offer), ("want", ~offer)):
+        for kind, mask in ((SkillKind.OFFER, offer), (SkillKind.WANT, ~offer)):
             slot_k, skill_k = slots[mask], skill_ids[mask]
             order = np.argsort(skill_k, kind="stable")
             skill_sorted, slot_sorted = skill_k[order], slot_k[order]
@@ -317,7 +320,7 @@ class TeamIndex:
                 now.setdefault((pid, kind), set()).add(skill_id)
         for pid in person_ids:
             s = self.slot[pid]
-            for kind in ("offer", "want"):
+            for kind in (SkillKind.OFFER, SkillKind.WANT):
                 old, new = self._skills_of(s, kind), frozenset(now.get((pid, kind), ()))
                 postings = self.postings[kind]
                 for skill in old - new:
@@ -357,8 +360,8 @@ class TeamIndex:
         rule (same 6, one apart 4, else -2 per level; a reverse pair instead 8 + 2 per level), and half the
         hours of shared working day. Ties go by name (case-folded), then id."""
         n = self.n
-        gives, gets, boost = self._hits("offer", q.looking_for), self._hits("want", q.my_offers), \
-            self._hits("offer", q.word_skills)
+        gives, gets, boost = self._hits(SkillKind.OFFER, q.looking_for), self._hits(SkillKind.WANT, q.my_offers), \
+            self._hits(SkillKind.OFFER, q.word_skills)
         candidate = (gives > 0) | (gets > 0)
         if q.word_skills:
             candidate &= boost > 0
@@ -378,8 +381,6 @@ class TeamIndex:
         gap = np.abs(level - q.level)
         level_rule = np.where(gap == 0, 6, np.where(gap == 1, 4, -2 * gap))
         if q.reverse:
-            from bot.services.matching import REVERSE_MIN_GAP  # one level apart stays a peer pair
-
             turned = self.reverse[idx] & (gap >= REVERSE_MIN_GAP) & (((level < q.level) & (g > 0)) | ((level > q.level) & (w > 0)))
             level_rule = np.where(turned, 8 + 2 * gap, level_rule)
         score = (np.where((g > 0) & (w > 0), 1000, 0) + 10 * (np.minimum(g, 3) + np.minimum(w, 3)) + 15 * b

@@ -14,12 +14,13 @@ from sqlalchemy import func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from bot.services import clock, match_index, program, skills
+from bot.services.match_index import REVERSE_MIN_GAP
 from models import Partnership, PartnershipRequest, Person
+from models.status import LIVE_PARTNERSHIP, OPEN_PARTNERSHIP, PartnershipStatus, PersonStatus, SkillKind
 
 PAGE_SIZE = 5
 DECLINE_MEMORY = timedelta(days=90)
 WORKDAY_HOURS = match_index.WORKDAY_HOURS
-REVERSE_MIN_GAP = 2  # one level apart is a peer pair; from two levels, a junior teaching a senior is reverse mentoring
 
 
 @dataclass(frozen=True)
@@ -108,8 +109,8 @@ def pair_kind(session: Session, asker: Person, target: Person) -> str:
     if abs(asker.level - target.level) < REVERSE_MIN_GAP or not (reverse_on(session, asker) and target.reverse_mentoring):
         return "peer"
     junior, senior = sorted((asker, target), key=lambda p: p.level)
-    offers = {ps.skill_id for ps in junior.skills if ps.kind == "offer"}
-    wants = {ps.skill_id for ps in senior.skills if ps.kind == "want"}
+    offers = {ps.skill_id for ps in junior.skills if ps.kind == SkillKind.OFFER}
+    wants = {ps.skill_id for ps in senior.skills if ps.kind == SkillKind.WANT}
     return "reverse" if offers & wants else "peer"
 
 
@@ -138,14 +139,14 @@ def _partners_and_rejections(session: Session, me: Person, now: datetime) -> set
     """People I'm in an open partnership or request with, and those who declined me lately (one round trip)."""
     open_pairs = select(Partnership.person_a_id, Partnership.person_b_id).where(
         or_(Partnership.person_a_id == me.id, Partnership.person_b_id == me.id),
-        Partnership.status.in_(("requested", "active", "paused")),
+        Partnership.status.in_(OPEN_PARTNERSHIP),
     )
     declined = (
         select(PartnershipRequest.to_person_id, PartnershipRequest.to_person_id)
         .join(Partnership, Partnership.id == PartnershipRequest.partnership_id)
         .where(
             PartnershipRequest.from_person_id == me.id,
-            Partnership.status == "declined",
+            Partnership.status == PartnershipStatus.DECLINED,
             Partnership.decided_at >= now - DECLINE_MEMORY,
         )
     )
@@ -154,9 +155,8 @@ def _partners_and_rejections(session: Session, me: Person, now: datetime) -> set
 
 def _live_load(among: list[int] | None = None):
     """(pid, n): how many active or paused partnerships each person (of `among`, if given) is in."""
-    live = ("active", "paused")
-    side_a = select(Partnership.person_a_id.label("pid")).where(Partnership.status.in_(live))
-    side_b = select(Partnership.person_b_id.label("pid")).where(Partnership.status.in_(live))
+    side_a = select(Partnership.person_a_id.label("pid")).where(Partnership.status.in_(LIVE_PARTNERSHIP))
+    side_b = select(Partnership.person_b_id.label("pid")).where(Partnership.status.in_(LIVE_PARTNERSHIP))
     if among is not None:
         side_a = side_a.where(Partnership.person_a_id.in_(among))
         side_b = side_b.where(Partnership.person_b_id.in_(among))
@@ -179,8 +179,8 @@ def load(session: Session, person_ids: list[int]) -> dict[int, int]:
 def find(session: Session, me: Person, words: list[str] | None = None, page: int = 0, now: datetime | None = None) -> FindResult:
     now = now or clock.now()
     words = [w for w in (words or []) if w.strip()]
-    my_offers = {ps.skill_id for ps in me.skills if ps.kind == "offer"}
-    my_wants = {ps.skill_id for ps in me.skills if ps.kind == "want"}
+    my_offers = {ps.skill_id for ps in me.skills if ps.kind == SkillKind.OFFER}
+    my_wants = {ps.skill_id for ps in me.skills if ps.kind == SkillKind.WANT}
     word_skills: set[int] = set()
     if words:
         word_skills = {s.id for s in skills.find_by_words(session, me.team_id, words)}
@@ -224,7 +224,7 @@ def _candidates(session: Session, ranked: list[tuple[int, float]]) -> list[tuple
         return []
     columns = [getattr(Person, f.name) for f in fields(Candidate)]
     found = {row.id: Candidate(*row) for row in session.execute(
-        select(*columns).where(Person.id.in_([pid for pid, _score in ranked]), Person.status == "active"))}
+        select(*columns).where(Person.id.in_([pid for pid, _score in ranked]), Person.status == PersonStatus.ACTIVE))}
     return [(found[pid], score) for pid, score in ranked if pid in found]
 
 

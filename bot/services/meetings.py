@@ -13,6 +13,7 @@ from bot.services import clock
 from bot.services.errors import Conflict, DomainError
 from bot.services.partnerships import get_for_member
 from models import JournalNote, Meeting, Partnership, Person
+from models.status import LIVE_PARTNERSHIP
 
 OLDEST_LOG = timedelta(days=366)
 
@@ -37,7 +38,7 @@ def log(session: Session, team_id: str, slack_user_id: str, form: MeetingForm, t
     """Record a meeting; the same pair and date again updates it. Returns (meeting, partnership, created)."""
     now = now or clock.now()
     partnership, me = get_for_member(session, team_id, slack_user_id, form.partnership_id)
-    if partnership.status not in ("active", "paused"):
+    if partnership.status not in LIVE_PARTNERSHIP:
         raise Conflict("This partnership is not active, so meetings can't be logged for it.")
     if form.held_on > today:
         raise DomainError("The meeting date can't be in the future.", field="held_on")

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Agreement, Meeting, Partnership
+from models.status import PartnershipStatus
 
 CADENCE_DAYS = {"weekly": 7, "fortnightly": 14, "monthly": 31}
 DEFAULT_CADENCE = "monthly"  # for pairs without an agreement yet
@@ -32,7 +33,8 @@ def meeting_tomorrow(session: Session, team_id: str, today: date) -> list[tuple[
     rows = session.scalars(
         select(Partnership).join(latest, latest.c.partnership_id == Partnership.id)
         .join(Meeting, (Meeting.partnership_id == latest.c.partnership_id) & (Meeting.held_on == latest.c.held_on))
-        .where(Partnership.team_id == team_id, Partnership.status == "active", Meeting.next_meeting_on == tomorrow)
+        .where(Partnership.team_id == team_id, Partnership.status == PartnershipStatus.ACTIVE,
+               Meeting.next_meeting_on == tomorrow)
     ).unique().all()
     return [(p, tomorrow) for p in rows]
 
@@ -49,7 +51,7 @@ def gone_quiet(session: Session, team_id: str, today: date) -> list[Quiet]:
         .outerjoin(newest, newest.c.partnership_id == Partnership.id)
         .outerjoin(Agreement, (Agreement.partnership_id == newest.c.partnership_id)
                    & (Agreement.version == newest.c.version))
-        .where(Partnership.team_id == team_id, Partnership.status == "active")
+        .where(Partnership.team_id == team_id, Partnership.status == PartnershipStatus.ACTIVE)
     ).unique().all()
     quiet = []
     for partnership, last, frequency in rows:

@@ -93,7 +93,8 @@ def score_matrix(mentors: list[Candidate], mentees: list[Candidate],
     codes = _codes([c.department for c in mentors] + [c.department for c in mentees])
     same_dept = codes[:m, None] == codes[None, m:]
     cross = np.array([c.cross_department for c in mentors])[:, None] & np.array([c.cross_department for c in mentees])[None, :]
-    gap = np.array([c.level for c in mentors], dtype=np.int16)[:, None] - np.array([c.level for c in mentees], dtype=np.int16)[None, :]
+    gap = (np.array([c.level for c in mentors], dtype=np.int16)[:, None]
+           - np.array([c.level for c in mentees], dtype=np.int16)[None, :])
     level = np.select([gap < 0, gap == 0, gap <= 3], [0.0, LEVEL_POINTS["same"], LEVEL_POINTS["above"]],
                       LEVEL_POINTS["far_above"]).astype(np.float32)
     tz_m = np.array([np.nan if c.tz_offset is None else c.tz_offset / 3600 for c in mentors], dtype=np.float32)
@@ -137,7 +138,7 @@ def optimal(scores: np.ndarray, capacities: list[int]) -> list[tuple[int, int, f
 def greedy(scores: np.ndarray, capacities: list[int]) -> list[tuple[int, int, float]]:
     """The baseline: mentees in order of their best score, each taking their best mentor with room left."""
     left = np.asarray(capacities, dtype=np.int64).copy()
-    pairs = []
+    pairs: list[tuple[int, int, float]] = []
     if not scores.size:
         return pairs
     for j in np.argsort(-scores.max(axis=0), kind="stable"):

@@ -10,11 +10,12 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.services import clock, profiles
+from bot.services import clock, keys, outbox, profiles
 from bot.services.errors import Conflict, NotAllowed
 from bot.services.lookup import by_hint
 from bot.services.matching import DECLINE_MEMORY, load, pair_kind
-from models import OPEN_STATUSES, Partnership, PartnershipRequest, Person
+from models import Partnership, PartnershipRequest, Person
+from models.status import LIVE_PARTNERSHIP, OPEN_PARTNERSHIP, PartnershipKind, PartnershipStatus, PersonStatus
 
 REQUEST_LIFETIME = timedelta(days=14)
 DEFAULT_MONTHS = 6
@@ -68,15 +69,16 @@ def request(session: Session, me: Person, target_id: object, note: str = "", now
     target = profiles.participant(session, me.team_id, target_id)
     if target.id == me.id:
         raise Conflict("You can't partner with yourself.")
-    if target.status != "active":
+    if target.status != PersonStatus.ACTIVE:
         raise Conflict(f"{target.display_name or 'They'} has paused their participation for now.")
     expire_due(session, now, pair=_pair(me, target))
     a, b = _pair(me, target)
     existing = session.scalars(
-        select(Partnership).where(Partnership.person_a_id == a, Partnership.person_b_id == b, Partnership.status.in_(OPEN_STATUSES))
+        select(Partnership).where(Partnership.person_a_id == a, Partnership.person_b_id == b,
+                                  Partnership.status.in_(OPEN_PARTNERSHIP))
     ).first()
     if existing is not None:
-        if existing.status == "requested":
+        if existing.status == PartnershipStatus.REQUESTED:
             raise Conflict("There is already an open request between you two. It stays open for 14 days.")
         raise Conflict(f"You and {target.display_name or 'they'} are already partners.")
     recently_declined = session.scalars(
@@ -85,15 +87,15 @@ def request(session: Session, me: Person, target_id: object, note: str = "", now
         .where(
             PartnershipRequest.from_person_id == me.id,
             PartnershipRequest.to_person_id == target.id,
-            Partnership.status == "declined",
+            Partnership.status == PartnershipStatus.DECLINED,
             Partnership.decided_at >= now - DECLINE_MEMORY,
         )
     ).first()
     if recently_declined is not None:
         raise Conflict(f"{target.display_name or 'They'} isn't available for a new partnership right now.")
     _check_capacity(session, me, target, asking=me)
-    partnership = Partnership(team_id=me.team_id, person_a_id=a, person_b_id=b, status="requested", created_at=now,
-                              kind=pair_kind(session, me, target))
+    partnership = Partnership(team_id=me.team_id, person_a_id=a, person_b_id=b, status=PartnershipStatus.REQUESTED,
+                              created_at=now, kind=pair_kind(session, me, target))
     partnership.request = PartnershipRequest(
         from_person_id=me.id, to_person_id=target.id, note=note.strip()[:MAX_NOTE], created_at=now,
         expires_at=now + REQUEST_LIFETIME,
@@ -112,9 +114,16 @@ def _insert(session: Session, partnership: Partnership, taken: str) -> Partnersh
     return partnership
 
 
-def record_request_message(session: Session, partnership_id: int, channel: str, ts: str) -> None:
-    req = session.scalars(select(PartnershipRequest).where(PartnershipRequest.partnership_id == partnership_id)).one()
-    req.dm_channel, req.dm_ts = channel, ts
+def request_message(session: Session, partnership: Partnership) -> tuple[str, str] | None:
+    """Where the request DM is in Slack (channel, ts), once Slack has it: recorded on the request, or read from
+    the sent outbox row (the sender delivers it after the ask)."""
+    req = partnership.request
+    if req is not None and req.dm_channel and req.dm_ts:
+        return req.dm_channel, req.dm_ts
+    sent = outbox.sent(session, keys.request(partnership.id))
+    if sent is not None and sent.slack_channel and sent.slack_ts:
+        return sent.slack_channel, sent.slack_ts
+    return None
 
 
 def get_for_member(session: Session, team_id: str, slack_user_id: str, partnership_id: object) -> tuple[Partnership, Person]:
@@ -133,7 +142,7 @@ def _decide(session: Session, team_id: str, slack_user_id: str, partnership_id: 
     req = partnership.request
     if req is None or req.to_person_id != person.id:
         raise NotAllowed("Only the person who was asked can answer this request.")
-    if partnership.status != "requested":
+    if partnership.status != PartnershipStatus.REQUESTED:
         raise Conflict(f"This request was already answered ({_status_words(partnership.status)}).")
     if req.expires_at <= now:
         expire_due(session, now, pair=partnership.member_ids())
@@ -145,7 +154,7 @@ def _claim(session: Session, partnership: Partnership, **values: object) -> None
     """Move a request on exactly once, even when two clicks race."""
     result = session.execute(
         update(Partnership)
-        .where(Partnership.id == partnership.id, Partnership.status == "requested")
+        .where(Partnership.id == partnership.id, Partnership.status == PartnershipStatus.REQUESTED)
         .values(**values)
         .execution_options(synchronize_session=False)
     )
@@ -159,7 +168,7 @@ def accept(session: Session, team_id: str, slack_user_id: str, partnership_id: o
     partnership = _decide(session, team_id, slack_user_id, partnership_id, now)
     me = partnership.person_a if partnership.person_a.slack_user_id == slack_user_id else partnership.person_b
     _check_capacity(session, partnership.person_a, partnership.person_b, asking=me)
-    _claim(session, partnership, status="active", decided_at=now, started_at=now,
+    _claim(session, partnership, status=PartnershipStatus.ACTIVE, decided_at=now, started_at=now,
            planned_end=clock.add_months(now.date(), DEFAULT_MONTHS))
     return partnership
 
@@ -171,15 +180,16 @@ def start_introduced(session: Session, giver: Person, taker: Person, kind: str, 
                      now: datetime | None = None) -> Partnership:
     """Two people who both accepted an introduction (formal round, onboarding buddy) become an active partnership
     of that kind, as an accepted request does; a buddy's runs 45 days, others the program's default length.
-    The caller opens the pair's group chat and sends the kickoff, as for a request."""
+    The caller sends the kickoff to the pair (which opens their group chat), as for a request."""
     now = now or clock.now()
     a, b = _pair(giver, taker)
     if session.scalars(select(Partnership.id).where(Partnership.person_a_id == a, Partnership.person_b_id == b,
-                                                    Partnership.status.in_(OPEN_STATUSES))).first() is not None:
+                                                    Partnership.status.in_(OPEN_PARTNERSHIP))).first() is not None:
         raise Conflict(f"You and {taker.display_name or 'they'} already have a partnership or an open request.")
     _check_capacity(session, giver, taker)
-    end = now.date() + timedelta(days=BUDDY_DAYS) if kind == "buddy" else clock.add_months(now.date(), length_months)
-    partnership = Partnership(team_id=giver.team_id, person_a_id=a, person_b_id=b, status="active", kind=kind,
+    buddy = kind == PartnershipKind.BUDDY
+    end = now.date() + timedelta(days=BUDDY_DAYS) if buddy else clock.add_months(now.date(), length_months)
+    partnership = Partnership(team_id=giver.team_id, person_a_id=a, person_b_id=b, status=PartnershipStatus.ACTIVE, kind=kind,
                               created_at=now, decided_at=now, started_at=now, planned_end=end)
     return _insert(session, partnership, "These two already have an open partnership.")
 
@@ -187,7 +197,7 @@ def start_introduced(session: Session, giver: Person, taker: Person, kind: str, 
 def decline(session: Session, team_id: str, slack_user_id: str, partnership_id: object, now: datetime | None = None) -> Partnership:
     now = now or clock.now()
     partnership = _decide(session, team_id, slack_user_id, partnership_id, now)
-    _claim(session, partnership, status="declined", decided_at=now)
+    _claim(session, partnership, status=PartnershipStatus.DECLINED, decided_at=now)
     return partnership
 
 
@@ -197,14 +207,22 @@ def cancel(session: Session, team_id: str, slack_user_id: str, partnership_id: o
     partnership, person = get_for_member(session, team_id, slack_user_id, partnership_id)
     if partnership.request is None or partnership.request.from_person_id != person.id:
         raise NotAllowed("Only the person who asked can withdraw this request.")
-    if partnership.status != "requested":
+    if partnership.status != PartnershipStatus.REQUESTED:
         raise Conflict(f"This request was already answered ({_status_words(partnership.status)}).")
-    _claim(session, partnership, status="cancelled", decided_at=now)
+    _claim(session, partnership, status=PartnershipStatus.CANCELLED, decided_at=now)
     return partnership
 
 
-def set_channel(session: Session, partnership_id: int, channel_id: str) -> None:
-    session.get(Partnership, partnership_id).channel_id = channel_id  # type: ignore[union-attr]
+def group_chat(session: Session, partnership: Partnership) -> str:
+    """Where the pair's group chat is, as an outbox recipient: its channel when known (stored, or where the kickoff
+    went, which is then stored), else the pair's user ids ("U1,U2"), for the sender to open the chat."""
+    if partnership.channel_id:
+        return partnership.channel_id
+    sent = outbox.sent(session, keys.kickoff(partnership.id))
+    if sent is not None and sent.slack_channel:
+        partnership.channel_id = sent.slack_channel
+        return sent.slack_channel
+    return f"{partnership.person_a.slack_user_id},{partnership.person_b.slack_user_id}"
 
 
 def expire_due(session: Session, now: datetime | None = None, pair: tuple[int, int] | None = None) -> list[int]:
@@ -213,7 +231,7 @@ def expire_due(session: Session, now: datetime | None = None, pair: tuple[int, i
     query = (
         select(Partnership.id)
         .join(PartnershipRequest, PartnershipRequest.partnership_id == Partnership.id)
-        .where(Partnership.status == "requested", PartnershipRequest.expires_at <= now)
+        .where(Partnership.status == PartnershipStatus.REQUESTED, PartnershipRequest.expires_at <= now)
     )
     if pair is not None:
         query = query.where(Partnership.person_a_id == pair[0], Partnership.person_b_id == pair[1])
@@ -221,8 +239,8 @@ def expire_due(session: Session, now: datetime | None = None, pair: tuple[int, i
     if ids:
         session.execute(
             update(Partnership)
-            .where(Partnership.id.in_(ids), Partnership.status == "requested")
-            .values(status="expired", decided_at=now)
+            .where(Partnership.id.in_(ids), Partnership.status == PartnershipStatus.REQUESTED)
+            .values(status=PartnershipStatus.EXPIRED, decided_at=now)
             .execution_options(synchronize_session=False)
         )
         session.expire_all()
@@ -242,12 +260,12 @@ def overview(session: Session, person: Person, now: datetime | None = None) -> O
         select(Partnership)
         .where(
             or_(Partnership.person_a_id == person.id, Partnership.person_b_id == person.id),
-            Partnership.status.in_(OPEN_STATUSES),
+            Partnership.status.in_(OPEN_PARTNERSHIP),
         )
         .order_by(Partnership.created_at)
     ).unique().all()
-    live = [p for p in rows if p.status in ("active", "paused")]
-    pending = [p for p in rows if p.status == "requested" and p.request and p.request.expires_at > now]
+    live = [p for p in rows if p.status in LIVE_PARTNERSHIP]
+    pending = [p for p in rows if p.status == PartnershipStatus.REQUESTED and p.request and p.request.expires_at > now]
     return Overview(
         live,
         [p for p in pending if p.request.to_person_id == person.id],
@@ -256,14 +274,15 @@ def overview(session: Session, person: Person, now: datetime | None = None) -> O
 
 
 def _status_words(status: str) -> str:
-    return {
-        "active": "accepted",
-        "declined": "declined",
-        "expired": "expired",
-        "cancelled": "withdrawn",
-        "ended": "ended",
-        "paused": "accepted",
-    }.get(status, status)
+    words: dict[str, str] = {
+        PartnershipStatus.ACTIVE: "accepted",
+        PartnershipStatus.DECLINED: "declined",
+        PartnershipStatus.EXPIRED: "expired",
+        PartnershipStatus.CANCELLED: "withdrawn",
+        PartnershipStatus.ENDED: "ended",
+        PartnershipStatus.PAUSED: "accepted",
+    }
+    return words.get(status, status)
 
 
 def move(session: Session, partnership: Partnership, from_statuses: tuple[str, ...], *conditions,
@@ -283,12 +302,12 @@ def settle(session: Session, team_id: str, slack_user_id: str, partnership_id: o
     """A partner's answer to "at risk": "fine" keeps it going, "paused" pauses it (ending goes through the
     closing summary: closings.close)."""
     partnership, person = get_for_member(session, team_id, slack_user_id, partnership_id)
-    if partnership.status not in ("active", "paused"):
+    if partnership.status not in LIVE_PARTNERSHIP:
         raise Conflict(f"This partnership is already {_status_words(partnership.status)}.")
     if choice == "fine":  # also resumes a paused partnership
-        changed = move(session, partnership, ("active", "paused"), status="active", at_risk_since=None)
+        changed = move(session, partnership, LIVE_PARTNERSHIP, status=PartnershipStatus.ACTIVE, at_risk_since=None)
     elif choice == "paused":
-        changed = move(session, partnership, ("active",), status="paused", at_risk_since=None)
+        changed = move(session, partnership, (PartnershipStatus.ACTIVE,), status=PartnershipStatus.PAUSED, at_risk_since=None)
     else:
         raise ValueError(choice)
     return partnership, person, changed

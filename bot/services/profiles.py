@@ -13,6 +13,7 @@ from bot.services import clock, skills
 from bot.services.errors import Conflict, NotFound
 from bot.services.lookup import by_hint
 from models import Person, PersonSkill
+from models.status import PersonStatus, SkillKind
 
 GOALS: dict[str, str] = {
     "career": "Career journey",
@@ -98,13 +99,16 @@ def get(session: Session, team_id: str, slack_user_id: str) -> Person | None:
 def current(session: Session, team_id: str, slack_user_id: str) -> Person | None:
     """The person's profile while they are in the program (None before joining or after leaving)."""
     person = get(session, team_id, slack_user_id)
-    return None if person is None or person.status == "left" else person
+    return None if person is None or person.status == PersonStatus.LEFT else person
+
+
+NOT_JOINED = "You haven't joined the program yet. Use `/mentor join` to create your profile."
 
 
 def require(session: Session, team_id: str, slack_user_id: str) -> Person:
     person = current(session, team_id, slack_user_id)
     if person is None:
-        raise NotFound("You haven't joined the program yet. Use `/mentor join` to create your profile.")
+        raise NotFound(NOT_JOINED)
     return person
 
 
@@ -112,9 +116,9 @@ def participant(session: Session, team_id: str, person_id: object, *, include_pa
     """A participant by id (an id that came back from Slack is only a hint: check the team). A paused person
     can't be approached (asked to partner) unless `include_paused`."""
     person = by_hint(session, Person, person_id)
-    if person is None or person.team_id != team_id or person.status == "left":
+    if person is None or person.team_id != team_id or person.status == PersonStatus.LEFT:
         raise NotFound("That person is no longer in the program.")
-    if person.status == "paused" and not include_paused:
+    if person.status == PersonStatus.PAUSED and not include_paused:
         raise Conflict(f"{person.display_name or 'They'} has paused their participation for now.")
     return person
 
@@ -127,8 +131,8 @@ def save(session: Session, team_id: str, slack_user_id: str, form: ProfileForm, 
     if person is None:
         person = Person(team_id=team_id, slack_user_id=slack_user_id, joined_at=now)
         session.add(person)
-    elif person.status == "left":
-        person.status, person.joined_at = "active", now
+    elif person.status == PersonStatus.LEFT:
+        person.status, person.joined_at = PersonStatus.ACTIVE, now
     person.department = form.department
     person.department_key = skills.skill_key(form.department)
     person.level = form.level
@@ -148,7 +152,7 @@ def save(session: Session, team_id: str, slack_user_id: str, form: ProfileForm, 
 def _set_skills(session: Session, person: Person, offers: list[str], wants: list[str]) -> None:
     rows = {
         (skill.id, kind)
-        for kind, names in (("offer", offers), ("want", wants))
+        for kind, names in ((SkillKind.OFFER, offers), (SkillKind.WANT, wants))
         for skill in skills.get_or_create(session, person.team_id, names)
     }
     for ps in list(person.skills):
@@ -170,8 +174,8 @@ def refresh_from_slack(session: Session, person_id: int, *, name: str, title: st
 
 def to_form(person: Person) -> ProfileForm:
     return ProfileForm.model_construct(
-        offers=person.skill_names("offer"),
-        wants=person.skill_names("want"),
+        offers=person.skill_names(SkillKind.OFFER),
+        wants=person.skill_names(SkillKind.WANT),
         goals=list(person.goals),
         goals_note=person.goals_note,
         department=person.department,

@@ -12,6 +12,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, field_va
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from bot.services import schedules
 from bot.services.errors import DomainError, NotAllowed
 from bot.settings import Settings
 from models import AuditEntry, ProgramAdmin, ProgramConfig
@@ -215,12 +216,11 @@ def _shown(value: object) -> object:
     return value
 
 
-def update(session: Session, team_id: str, actor: str, settings: Settings, form: ProgramForm,
-           job_names: Iterable[str]) -> list[AuditEntry]:
+def update(session: Session, team_id: str, actor: str, settings: Settings, form: ProgramForm) -> list[AuditEntry]:
     """Apply the admin modal: every field whose effective value changes is written, with one audit entry each.
     Admins named in PROGRAM_ADMINS cannot be removed here (they are admins whatever the database says).
-    `job_names`: the scheduled jobs (jobs.JOBS), whose schedules the form may change."""
-    job_names = list(job_names)
+    The form may change the schedule of every scheduled job (`schedules.NAMES`)."""
+    job_names = schedules.NAMES
     require_admin(session, team_id, actor, settings)
     _check_admins(settings, form.admins)
     before = current(session, team_id, settings)
@@ -230,16 +230,16 @@ def update(session: Session, team_id: str, actor: str, settings: Settings, form:
             setattr(row, name, getattr(form, name))  # a cleared channel (None) falls back to the environment
     if frozenset(form.program_types) != before.types:
         row.program_types = list(form.program_types)
-    schedules = dict(row.schedules or {})
+    lines = dict(row.schedules or {})
     for job_name in job_names:
         wanted = form.schedules.get(job_name)
         if wanted is None or wanted == schedule(before, settings, job_name):
             continue
         if wanted == settings.cron(job_name):
-            schedules.pop(job_name, None)  # back to the environment's setting
+            lines.pop(job_name, None)  # back to the environment's setting
         else:
-            schedules[job_name] = wanted
-    row.schedules = schedules
+            lines[job_name] = wanted
+    row.schedules = lines
     row.updated_by = actor
     after = current(session, team_id, settings)
     entries = []

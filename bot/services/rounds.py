@@ -12,14 +12,17 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, lazyload
 
+from bot.db import rowcount
 from bot.services import clock, introductions, pairing, program
 from bot.services.errors import Conflict, NotAllowed, NotFound
 from bot.services.lookup import by_hint
 from bot.services.profiles import GOALS
 from bot.settings import Settings
 from models import Introduction, PairingRound, Partnership, Person, PersonSkill, RoundMember, Skill
+from models.status import IntroductionKind, IntroductionStatus, PersonStatus, RoundStatus, SkillKind
 
 PAGE_SIZE = 20
+ANSWERABLE_OR_ANSWERED = (IntroductionStatus.SENT, IntroductionStatus.ACCEPTED, IntroductionStatus.DECLINED)
 MAX_ROUND_CAPACITY = 5
 CRITERIA = ("leadership", "trained")
 SELF_ASSESSMENT = {  # the selection criteria people rate themselves on, 1 to 5
@@ -87,7 +90,8 @@ def can_open(session: Session, team_id: str, user_id: str, settings: Settings) -
     _admin(session, team_id, user_id, settings)
     if not program.current(session, team_id, settings).on("formal"):
         raise Conflict(OFF)
-    busy = session.scalar(select(PairingRound.id).where(PairingRound.team_id == team_id, PairingRound.status == "proposed"))
+    busy = session.scalar(select(PairingRound.id).where(PairingRound.team_id == team_id,
+                                                        PairingRound.status == RoundStatus.PROPOSED))
     if busy is not None:
         raise Conflict(f"Round {busy} is still waiting for review: confirm or cancel it first (`/mentor round show`).")
 
@@ -109,7 +113,7 @@ def open_round(session: Session, team_id: str, user_id: str, settings: Settings,
     if form.trained:
         mark_trained(session, team_id, user_id, settings, form.trained)
     can_open(session, team_id, user_id, settings)
-    query = select(Person).options(lazyload(Person.skills)).where(Person.team_id == team_id, Person.status == "active")
+    query = select(Person).options(lazyload(Person.skills)).where(Person.team_id == team_id, Person.status == PersonStatus.ACTIVE)
     if form.pool == "channel":
         query = query.where(Person.slack_user_id.in_(channel_members or []))
     people = list(session.scalars(query.order_by(Person.id)))
@@ -125,7 +129,8 @@ def open_round(session: Session, team_id: str, user_id: str, settings: Settings,
         raise Conflict(f"This pool has {len(mentors)} mentor(s) with room and {len(mentees)} mentee(s) with room: "
                        "a round needs both. Check who counts as a mentor, or mark mentors trained.")
     capacities = [min(places[p.id], form.max_per_mentor) for p in mentors]
-    pairing_round = PairingRound(team_id=team_id, status="draft", pool=form.channel if form.pool == "channel" else "all",
+    pairing_round = PairingRound(team_id=team_id, status=RoundStatus.DRAFT,
+                                 pool=form.channel if form.pool == "channel" else "all",
                                  created_by=user_id, created_at=now, summary={})
     session.add(pairing_round)
     session.flush()
@@ -151,10 +156,11 @@ def _candidates(session: Session, people: list[Person]) -> tuple[dict[int, pairi
             .join(Skill, Skill.id == PersonSkill.skill_id).where(PersonSkill.person_id.in_(ids[start:start + 5000]))
         ).all()
         for person_id, skill_id, kind, name in rows:
-            (offers if kind == "offer" else wants)[person_id].add(skill_id)
+            (offers if kind == SkillKind.OFFER else wants)[person_id].add(skill_id)
             names[skill_id] = name
     return {p.id: pairing.Candidate(person_id=p.id, offers=frozenset(offers[p.id]), wants=frozenset(wants[p.id]),
-                                    goals=frozenset(GOALS.get(g, g).lower() for g in p.goals or []), department=p.department_key, level=p.level,
+                                    goals=frozenset(GOALS.get(g, g).lower() for g in p.goals or []),
+                                    department=p.department_key, level=p.level,
                                     tz_offset=p.tz_offset, cross_department=p.cross_department) for p in people}, names
 
 
@@ -163,7 +169,7 @@ def _previous_pairs(session: Session, team_id: str) -> set[tuple[int, int]]:
     pairs = {(a, b) for a, b in session.execute(select(Partnership.person_a_id, Partnership.person_b_id)
                                                 .where(Partnership.team_id == team_id))}
     pairs |= {(a, b) for a, b in session.execute(select(Introduction.giver_id, Introduction.taker_id).where(
-        Introduction.team_id == team_id, Introduction.status.in_(("sent", "accepted", "declined"))))}
+        Introduction.team_id == team_id, Introduction.status.in_(ANSWERABLE_OR_ANSWERED)))}
     return pairs
 
 
@@ -175,14 +181,15 @@ def _propose(session: Session, pairing_round: PairingRound, mentors: list[Person
     rows = []
     for i, j, score in solution.pairs:
         mentor, mentee = mentors[i], mentees[j]
-        rows.append(dict(team_id=pairing_round.team_id, kind="formal", round_id=pairing_round.id, giver_id=mentor.id,
-                         taker_id=mentee.id, score=round(score, 3), status="proposed", created_by=pairing_round.created_by,
-                         created_at=now, reason=pairing.reason(candidates[mentor.id], candidates[mentee.id], names,
-                                                               mentee.display_name or "the mentee")))
+        rows.append(dict(team_id=pairing_round.team_id, kind=IntroductionKind.FORMAL, round_id=pairing_round.id,
+                         giver_id=mentor.id, taker_id=mentee.id, score=round(score, 3), status=IntroductionStatus.PROPOSED,
+                         created_by=pairing_round.created_by, created_at=now,
+                         reason=pairing.reason(candidates[mentor.id], candidates[mentee.id], names,
+                                               mentee.display_name or "the mentee")))
     _insert(session, Introduction, rows)
     pairing_round.summary = solution.summary() | {"mentors": len(mentors), "mentees": len(mentees),
                                                   "capacity": int(sum(capacities))}
-    pairing_round.status, pairing_round.proposed_at = "proposed", now
+    pairing_round.status, pairing_round.proposed_at = RoundStatus.PROPOSED, now
 
 
 def _insert(session: Session, model, rows: list[dict]) -> None:
@@ -196,7 +203,7 @@ def get(session: Session, team_id: str, user_id: str, settings: Settings, round_
     _admin(session, team_id, user_id, settings)
     if round_id is None:
         found = session.scalars(select(PairingRound).where(PairingRound.team_id == team_id)
-                                .order_by((PairingRound.status == "proposed").desc(), PairingRound.id.desc())).first()
+                                .order_by((PairingRound.status == RoundStatus.PROPOSED).desc(), PairingRound.id.desc())).first()
         if found is None:
             raise NotFound("There is no pairing round yet. `/mentor round` opens one.")
         return found
@@ -219,22 +226,23 @@ class Page:
 
 def page(session: Session, team_id: str, user_id: str, settings: Settings, round_id: object = None, number: object = 0) -> Page:
     pairing_round = get(session, team_id, user_id, settings, round_id)
-    live = ("proposed",) if pairing_round.status in ("draft", "proposed") else ("sent", "accepted", "declined", "expired")
+    live = ((IntroductionStatus.PROPOSED,) if pairing_round.status in (RoundStatus.DRAFT, RoundStatus.PROPOSED)
+            else (IntroductionStatus.SENT, IntroductionStatus.ACCEPTED, IntroductionStatus.DECLINED, IntroductionStatus.EXPIRED))
     counts = {status: n for status, n in session.execute(
         select(Introduction.status, func.count()).where(Introduction.round_id == pairing_round.id).group_by(Introduction.status))}
     kept = sum(counts.get(s, 0) for s in live)
     pages = max(1, -(-kept // PAGE_SIZE))
     try:
-        number = min(max(0, int(number)), pages - 1)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        number = 0
+        shown = min(max(0, int(str(number))), pages - 1)
+    except ValueError:
+        shown = 0
     pairs = list(session.scalars(
         select(Introduction).where(Introduction.round_id == pairing_round.id, Introduction.status.in_(live))
-        .order_by(Introduction.score.desc(), Introduction.id).offset(number * PAGE_SIZE).limit(PAGE_SIZE)
+        .order_by(Introduction.score.desc(), Introduction.id).offset(shown * PAGE_SIZE).limit(PAGE_SIZE)
     ).unique())
     assessments = {p.id: dict(p.self_assessment or {}) | {"leadership": p.leadership_interest, "trained": p.mentor_trained}
                    for intro in pairs for p in (intro.giver,)}
-    return Page(pairing_round, pairs, number, pages, kept, counts.get("dropped", 0), assessments)
+    return Page(pairing_round, pairs, shown, pages, kept, counts.get(IntroductionStatus.DROPPED, 0), assessments)
 
 
 def _editable(session: Session, team_id: str, user_id: str, settings: Settings, intro_id: object) -> Introduction:
@@ -242,18 +250,19 @@ def _editable(session: Session, team_id: str, user_id: str, settings: Settings, 
     intro = by_hint(session, Introduction, intro_id)
     if intro is None or intro.team_id != team_id or intro.round_id is None:
         raise NotFound(f"There is no pair #{str(intro_id)[:12]} in a round.")
-    pairing_round = session.get(PairingRound, intro.round_id)
-    if pairing_round.status != "proposed":
+    pairing_round = session.get_one(PairingRound, intro.round_id)
+    if pairing_round.status != RoundStatus.PROPOSED:
         raise Conflict(f"Round {pairing_round.id} is {pairing_round.status}: its pairs can't change any more.")
-    if intro.status != "proposed":
+    if intro.status != IntroductionStatus.PROPOSED:
         raise Conflict(f"Pair #{intro.id} was {intro.status}.")
     return intro
 
 
 def drop(session: Session, team_id: str, user_id: str, settings: Settings, intro_id: object) -> Introduction:
     intro = _editable(session, team_id, user_id, settings, intro_id)
-    moved = session.execute(update(Introduction).where(Introduction.id == intro.id, Introduction.status == "proposed")
-                            .values(status="dropped").execution_options(synchronize_session=False)).rowcount
+    moved = rowcount(session.execute(
+        update(Introduction).where(Introduction.id == intro.id, Introduction.status == IntroductionStatus.PROPOSED)
+        .values(status=IntroductionStatus.DROPPED).execution_options(synchronize_session=False)))
     session.refresh(intro)
     if moved == 1:
         program.audit(session, team_id, user_id, "round.drop", round=intro.round_id, pair=intro.id,
@@ -261,7 +270,8 @@ def drop(session: Session, team_id: str, user_id: str, settings: Settings, intro
     return intro
 
 
-def swap(session: Session, team_id: str, user_id: str, settings: Settings, first: object, second: object) -> tuple[Introduction, Introduction]:
+def swap(session: Session, team_id: str, user_id: str, settings: Settings, first: object,
+         second: object) -> tuple[Introduction, Introduction]:
     """Exchange the mentees of two pairs of the same round; their scores and reasons are worked out again."""
     a = _editable(session, team_id, user_id, settings, first)
     b = _editable(session, team_id, user_id, settings, second)
@@ -281,7 +291,8 @@ def swap(session: Session, team_id: str, user_id: str, settings: Settings, first
     for intro, mentee in ((a, b_taker), (b, a_taker)):
         intro.taker_id = mentee.id
         intro.score = round(float(pairing.score_matrix([candidates[intro.giver_id]], [candidates[mentee.id]])[0, 0]), 3)
-        intro.reason = pairing.reason(candidates[intro.giver_id], candidates[mentee.id], names, mentee.display_name or "the mentee")
+        intro.reason = pairing.reason(candidates[intro.giver_id], candidates[mentee.id], names,
+                                      mentee.display_name or "the mentee")
     session.flush()
     session.refresh(a)
     session.refresh(b)
@@ -289,12 +300,13 @@ def swap(session: Session, team_id: str, user_id: str, settings: Settings, first
     return a, b
 
 
-def _finish(session: Session, team_id: str, user_id: str, settings: Settings, round_id: object, status: str,
+def _finish(session: Session, team_id: str, user_id: str, settings: Settings, round_id: object, status: RoundStatus,
             now: datetime) -> PairingRound:
     pairing_round = get(session, team_id, user_id, settings, round_id)
-    moved = session.execute(update(PairingRound).where(PairingRound.id == pairing_round.id, PairingRound.status == "proposed")
-                            .values(status=status, confirmed_at=now if status == "confirmed" else None)
-                            .execution_options(synchronize_session=False)).rowcount
+    moved = rowcount(session.execute(
+        update(PairingRound).where(PairingRound.id == pairing_round.id, PairingRound.status == RoundStatus.PROPOSED)
+        .values(status=status, confirmed_at=now if status == RoundStatus.CONFIRMED else None)
+        .execution_options(synchronize_session=False)))
     session.refresh(pairing_round)
     if moved != 1:
         raise Conflict(f"Round {pairing_round.id} is already {pairing_round.status}.")
@@ -305,9 +317,9 @@ def confirm(session: Session, team_id: str, user_id: str, settings: Settings, ro
             messages: introductions.Messages, now: datetime | None = None) -> tuple[PairingRound, int, int]:
     """Every kept pair becomes a sent introduction (DMs through the outbox). Returns (round, sent, skipped)."""
     now = now or clock.now()
-    pairing_round = _finish(session, team_id, user_id, settings, round_id, "confirmed", now)
+    pairing_round = _finish(session, team_id, user_id, settings, round_id, RoundStatus.CONFIRMED, now)
     pending = list(session.scalars(select(Introduction).where(Introduction.round_id == pairing_round.id,
-                                                              Introduction.status == "proposed")).unique())
+                                                              Introduction.status == IntroductionStatus.PROPOSED)).unique())
     sent, skipped = introductions.send_many(session, pending, settings, messages, now)
     pairing_round.summary = dict(pairing_round.summary or {}) | {"sent": len(sent), "skipped": len(skipped)}
     program.audit(session, team_id, user_id, "round.confirm", round=pairing_round.id, sent=len(sent), skipped=len(skipped))
@@ -317,9 +329,10 @@ def confirm(session: Session, team_id: str, user_id: str, settings: Settings, ro
 def cancel(session: Session, team_id: str, user_id: str, settings: Settings, round_id: object,
            now: datetime | None = None) -> PairingRound:
     now = now or clock.now()
-    pairing_round = _finish(session, team_id, user_id, settings, round_id, "cancelled", now)
-    session.execute(update(Introduction).where(Introduction.round_id == pairing_round.id, Introduction.status == "proposed")
-                    .values(status="dropped").execution_options(synchronize_session=False))
+    pairing_round = _finish(session, team_id, user_id, settings, round_id, RoundStatus.CANCELLED, now)
+    session.execute(update(Introduction).where(Introduction.round_id == pairing_round.id,
+                                              Introduction.status == IntroductionStatus.PROPOSED)
+                    .values(status=IntroductionStatus.DROPPED).execution_options(synchronize_session=False))
     program.audit(session, team_id, user_id, "round.cancel", round=pairing_round.id)
     return pairing_round
 

@@ -29,7 +29,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -38,9 +37,9 @@ from sqlalchemy.orm import Session
 
 from bot.services import digest, program
 from bot.services.errors import DomainError
-from bot.services.outbox import enqueue
 from bot.settings import Settings
 from models import Agreement, CheckInPeriod, Meeting, Partnership, Person, PersonSkill, TopicSession
+from models.status import PartnershipStatus, PersonStatus, SkillKind, TopicStatus
 
 DEFAULT_DAYS = 30
 MAX_MONTHS = 60  # a period spans at most five years of months
@@ -221,10 +220,10 @@ def _extras(session: Session, team_id: str, spans: list[digest.Span]) -> list[Ex
     # Each person who joined in the period, once, with whether they offer and want any skill
     flags = (
         select(Person.joined_at.label("joined_at"),
-               func.max(case((PersonSkill.kind == "offer", 1), else_=0)).label("offers"),
-               func.max(case((PersonSkill.kind == "want", 1), else_=0)).label("wants"))
+               func.max(case((PersonSkill.kind == SkillKind.OFFER, 1), else_=0)).label("offers"),
+               func.max(case((PersonSkill.kind == SkillKind.WANT, 1), else_=0)).label("wants"))
         .select_from(Person).outerjoin(PersonSkill, PersonSkill.person_id == Person.id)
-        .where(Person.team_id == team_id, Person.status != "left", Person.joined_at >= start, Person.joined_at < end)
+        .where(Person.team_id == team_id, Person.status != PersonStatus.LEFT, Person.joined_at >= start, Person.joined_at < end)
         .group_by(Person.id, Person.joined_at)
         .subquery()
     )
@@ -241,11 +240,11 @@ def _extras(session: Session, team_id: str, spans: list[digest.Span]) -> list[Ex
                [TopicSession.team_id == team_id, TopicSession.created_at >= start, TopicSession.created_at < end],
                topic_sessions_created=true())
     _per_month(session, months, _bucket(TopicSession.starts_at, instants),
-               [TopicSession.team_id == team_id, TopicSession.status == "held", TopicSession.starts_at >= start,
+               [TopicSession.team_id == team_id, TopicSession.status == TopicStatus.HELD, TopicSession.starts_at >= start,
                 TopicSession.starts_at < end],
                topic_sessions_held=true())
     _per_month(session, months, _bucket(Partnership.ended_at, instants),
-               [Partnership.team_id == team_id, Partnership.status == "ended", Partnership.ended_at >= start,
+               [Partnership.team_id == team_id, Partnership.status == PartnershipStatus.ENDED, Partnership.ended_at >= start,
                 Partnership.ended_at < end],
                partnerships_ended=true(),
                partnerships_completed=and_(Partnership.planned_end.is_not(None),
@@ -327,6 +326,7 @@ def csv_bytes(rep: Report) -> bytes:
     writer.writerow(CSV_COLUMNS)
     for row in rep.months:
         f, e, s = row.figures, row.extra, row.span
+        assert f is not None, "the CSV is written from monthly_report()"
         month = rep.checkin(s.period)
         shown = month.shown if month else None
         effectiveness = shown.effectiveness if shown else None
@@ -344,16 +344,12 @@ def csv_bytes(rep: Report) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def export_csv(session: Session, team_id: str, user_id: str, settings: Settings, period_text: str, today: date, *,
-               dm_channel: str, request_id: str, comment: Callable[[Report], str]) -> Period:
-    """Write the period's CSV (admins only) to the outbox for the admin's DM (`dm_channel`), once per request
-    (a retried request writes nothing new), and note the export in the audit log."""
+def monthly_report(session: Session, team_id: str, user_id: str, settings: Settings, period_text: str,
+                   today: date) -> Report:
+    """The report with every month's figures too (what the CSV export writes; admins only)."""
     period = admin_period(session, team_id, user_id, settings, period_text, today)
-    rep = _report(session, team_id, period, settings, monthly=True)
-    key = f"stats-csv:{team_id}:{user_id}:{request_id}"[:200]
-    filename = f"mentoring-stats-{period.first_day}-to-{period.last_day}.csv"
-    if enqueue(session, team_id, key, "stats-csv", dm_channel,
-               {"file": {"filename": filename, "title": filename}, "text": comment(rep)}, attachment=csv_bytes(rep)):
-        program.audit(session, team_id, user_id, "stats.export_csv", first_day=str(period.first_day),
-                      last_day=str(period.last_day))
-    return period
+    return _report(session, team_id, period, settings, monthly=True)
+
+
+def csv_filename(period: Period) -> str:
+    return f"mentoring-stats-{period.first_day}-to-{period.last_day}.csv"

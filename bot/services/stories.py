@@ -17,16 +17,17 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
-from bot.services import clock, outbox, profiles
+from bot.services import clock, keys, outbox, profiles
 from bot.services.errors import Conflict, DomainError, NotAllowed
 from bot.services.lookup import by_hint
 from models import OutboxMessage, Partnership, Person, Story
+from models.status import OUTBOX_WAITING, OutboxStatus, PartnershipStatus, PersonStatus, StoryStatus
 
 MAX_TITLE = 150
 MAX_BODY = 3000
 PROMPT_AFTER = timedelta(days=90)
 NO_ONE = "none"  # the "No one by name" choice
-STORY_PARTNERSHIPS = ("active", "paused", "ended")
+STORY_PARTNERSHIPS = (PartnershipStatus.ACTIVE, PartnershipStatus.PAUSED, PartnershipStatus.ENDED)
 
 
 def _clean(value: object) -> object:
@@ -120,7 +121,7 @@ def submit(session: Session, team_id: str, slack_user_id: str, form: StoryForm, 
         partnership_id=partner.partnership.id if partner else None,
         partner_id=partner.person.id if partner else None,
         title=form.title, body=form.body,
-        status="awaiting_partner" if partner else "awaiting_review",
+        status=StoryStatus.AWAITING_PARTNER if partner else StoryStatus.AWAITING_REVIEW,
         created_at=now,
     )
     session.add(story)
@@ -146,9 +147,9 @@ def partner_decide(session: Session, team_id: str, slack_user_id: str, story_id:
     if story is None or story.team_id != team_id or story.partner is None \
             or story.partner.slack_user_id != slack_user_id:
         raise NotAllowed("Only the partner named in this story can answer for it.")
-    if not _move(session, story, "awaiting_partner", partner_decided_at=now,
-                 status="awaiting_review" if agree else "partner_declined"):
-        if story.status == "partner_declined":
+    if not _move(session, story, StoryStatus.AWAITING_PARTNER, partner_decided_at=now,
+                 status=StoryStatus.AWAITING_REVIEW if agree else StoryStatus.PARTNER_DECLINED):
+        if story.status == StoryStatus.PARTNER_DECLINED:
             raise Conflict("You already said no to this story, so it won't be posted.")
         raise Conflict("You already agreed to this story. Thank you!")
     return story
@@ -166,12 +167,12 @@ def _reviewable(session: Session, team_id: str, slack_user_id: str, story_id: ob
 def _already(story: Story) -> Conflict:
     when = f" on {story.reviewed_at:%d %B %Y}" if story.reviewed_at else ""
     by = f" by <@{story.reviewed_by}>" if story.reviewed_by else ""
-    if story.status in ("approved", "posted"):
-        posted = " and it has been posted" if story.status == "posted" else ""
+    if story.status in (StoryStatus.APPROVED, StoryStatus.POSTED):
+        posted = " and it has been posted" if story.status == StoryStatus.POSTED else ""
         return Conflict(f"This story was already approved{by}{when}{posted}.")
-    if story.status == "rejected":
+    if story.status == StoryStatus.REJECTED:
         return Conflict(f"This story was already rejected{by}{when}.")
-    if story.status == "awaiting_partner":
+    if story.status == StoryStatus.AWAITING_PARTNER:
         return Conflict("This story still waits for the partner it names to agree.")
     return Conflict("The partner named in this story did not agree, so it can't be posted.")
 
@@ -179,7 +180,7 @@ def _already(story: Story) -> Conflict:
 def for_review(session: Session, team_id: str, slack_user_id: str, story_id: object, admins: list[str]) -> Story:
     """The story, for an admin to edit; refused when it is no longer waiting for review."""
     story = _reviewable(session, team_id, slack_user_id, story_id, admins)
-    if story.status != "awaiting_review":
+    if story.status != StoryStatus.AWAITING_REVIEW:
         raise _already(story)
     return story
 
@@ -190,11 +191,11 @@ def review(session: Session, team_id: str, slack_user_id: str, story_id: object,
     """An admin's decision; the first one wins. `edited` approves the admin's version of the title and text."""
     now = now or clock.now()
     story = _reviewable(session, team_id, slack_user_id, story_id, admins)
-    values: dict[str, object] = {"status": "approved" if decision == "approve" else "rejected",
+    values: dict[str, object] = {"status": StoryStatus.APPROVED if decision == "approve" else StoryStatus.REJECTED,
                                  "reviewed_by": slack_user_id, "reviewed_at": now}
     if edited is not None and decision == "approve":
         values.update(title=edited.title, body=edited.body)
-    if not _move(session, story, "awaiting_review", **values):
+    if not _move(session, story, StoryStatus.AWAITING_REVIEW, **values):
         raise _already(story)
     return story
 
@@ -203,10 +204,10 @@ def claim_next_to_post(session: Session, now: datetime | None = None) -> Story |
     """Mark the oldest approved story posted (the caller sends it in the same unit of work), or None."""
     now = now or clock.now()
     candidates = session.scalars(
-        select(Story).where(Story.status == "approved").order_by(Story.reviewed_at, Story.id).limit(5)
+        select(Story).where(Story.status == StoryStatus.APPROVED).order_by(Story.reviewed_at, Story.id).limit(5)
     ).unique().all()
     for story in candidates:  # another run may take the first one at the same moment: then take the next
-        if _move(session, story, "approved", status="posted", posted_at=now):
+        if _move(session, story, StoryStatus.APPROVED, status=StoryStatus.POSTED, posted_at=now):
             return story
     return None
 
@@ -214,8 +215,8 @@ def claim_next_to_post(session: Session, now: datetime | None = None) -> Story |
 def post_key(session: Session, story: Story) -> str:
     """The outbox key of this story's next post: numbered, so a post that failed can be tried again."""
     tried = session.scalar(select(func.count()).select_from(OutboxMessage).where(
-        OutboxMessage.kind == "story-post", OutboxMessage.key.like(f"story-post:{story.id}:%"))) or 0
-    return f"story-post:{story.id}:{tried + 1}"
+        OutboxMessage.kind == "story-post", OutboxMessage.key.like(keys.story_post_prefix(story.id) + "%"))) or 0
+    return keys.story_post(story.id, tried + 1)
 
 
 def return_failed_posts(session: Session) -> list[int]:
@@ -225,33 +226,29 @@ def return_failed_posts(session: Session) -> list[int]:
         return {int(key.split(":")[1]) for key in session.scalars(select(OutboxMessage.key).where(
             OutboxMessage.kind == "story-post", OutboxMessage.status.in_(statuses)))}
 
-    refused = story_ids(("failed", "cancelled")) - story_ids(("pending", "sending", "sent"))
+    refused = story_ids((OutboxStatus.FAILED, OutboxStatus.CANCELLED)) - story_ids((*OUTBOX_WAITING, OutboxStatus.SENT))
     back = []
     for story_id in sorted(refused):
         story = session.get(Story, story_id)
-        if story is not None and _move(session, story, "posted", status="approved", posted_at=None):
+        if story is not None and _move(session, story, StoryStatus.POSTED, status=StoryStatus.APPROVED, posted_at=None):
             back.append(story_id)
     return back
 
 
 def count_approved(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Story).where(Story.status == "approved")) or 0
-
-
-def review_request_key(story_id: int, admin_user_id: str) -> str:
-    return f"story-review:{story_id}:{admin_user_id}"
+    return session.scalar(select(func.count()).select_from(Story).where(Story.status == StoryStatus.APPROVED)) or 0
 
 
 def review_requests(session: Session, story_id: int) -> list[tuple[str, str]]:
     """(outbox key, admin) of every review request written for this story, whoever was an admin then."""
-    prefix = review_request_key(story_id, "")
+    prefix = keys.story_review(story_id, "")
     return [(key, admin) for key, admin in session.execute(
-        select(OutboxMessage.key, OutboxMessage.recipient).where(OutboxMessage.key.like(f"{prefix}%"))).all()]
+        select(OutboxMessage.key, OutboxMessage.recipient).where(OutboxMessage.key.like(prefix + "%"))).all()]
 
 
 def partner_agreed(story: Story) -> bool:
     return story.partner is not None and story.partner_decided_at is not None and story.status in (
-        "awaiting_review", "approved", "rejected", "posted")
+        StoryStatus.AWAITING_REVIEW, StoryStatus.APPROVED, StoryStatus.REJECTED, StoryStatus.POSTED)
 
 
 # -- prompts: "Share a story" after 3 months and when a partnership ends ------------------------------------------
@@ -261,27 +258,23 @@ PromptOccasion = Literal["3-months", "ended"]
 PromptRenderer = Callable[[Person, Person, Partnership, str], dict]
 
 
-def prompt_key(partnership_id: int, person_id: int, occasion: str) -> str:
-    return f"story-prompt:{partnership_id}:{person_id}:{occasion}"
-
-
 def enqueue_prompts(session: Session, partnerships: list[Partnership], occasion: str, render: PromptRenderer) -> int:
     """A "Share a story" DM for both people of each partnership, once per occasion (the outbox key sees to it).
     People who left the program are not asked. Returns how many prompts are new."""
-    wanted = [(p, person) for p in partnerships for person in (p.person_a, p.person_b) if person.status != "left"]
-    keys = [prompt_key(p.id, person.id, occasion) for p, person in wanted]
+    wanted = [(p, person) for p in partnerships for person in (p.person_a, p.person_b) if person.status != PersonStatus.LEFT]
+    wanted_keys = [keys.story_prompt(p.id, person.id, occasion) for p, person in wanted]
     seen: set[str] = set()
-    for start in range(0, len(keys), 500):
-        seen.update(session.scalars(select(OutboxMessage.key).where(OutboxMessage.key.in_(keys[start:start + 500]))))
+    for start in range(0, len(wanted_keys), 500):
+        seen.update(session.scalars(select(OutboxMessage.key).where(OutboxMessage.key.in_(wanted_keys[start:start + 500]))))
     rows = [{"team_id": p.team_id, "key": key, "kind": "story-prompt", "recipient": person.slack_user_id,
              "payload": render(person, p.other(person.id), p, occasion)}
-            for (p, person), key in zip(wanted, keys) if key not in seen]
+            for (p, person), key in zip(wanted, wanted_keys) if key not in seen]
     return outbox.enqueue_many(session, rows)
 
 
 def due_for_three_month_prompt(session: Session, now: datetime | None = None) -> list[Partnership]:
     now = now or clock.now()
     return list(session.scalars(
-        select(Partnership).where(Partnership.status == "active", Partnership.started_at <= now - PROMPT_AFTER)
+        select(Partnership).where(Partnership.status == PartnershipStatus.ACTIVE, Partnership.started_at <= now - PROMPT_AFTER)
         .order_by(Partnership.id)
     ).unique())

@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import cast
 
-from pydantic import BaseModel, Field, field_validator, model_validator
-from sqlalchemy import case, func, select, update
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
+from sqlalchemy import CursorResult, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,6 +25,7 @@ from bot.services.lookup import by_hint
 from bot.services.text import OneLine, Paragraph
 from bot.settings import Settings
 from models import KnowledgeItem, SuccessionPlan, Successor
+from models.status import ItemStatus, PlanStatus
 
 MAX_SUCCESSORS = 10
 MAX_TITLE = 150
@@ -62,11 +64,12 @@ class PlanForm(BaseModel):
             raise ValueError("Pick people.")
         return list(dict.fromkeys(_user_id(v) for v in value))
 
-    @model_validator(mode="after")
-    def _not_their_own(self) -> PlanForm:
-        if self.retiring in self.successors:
+    @field_validator("successors")
+    @classmethod
+    def _not_their_own(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        if info.data.get("retiring") in value:  # reported on the successors' field
             raise ValueError("The retiring person can't be their own successor.")
-        return self
+        return value
 
 
 class ItemForm(BaseModel):
@@ -114,7 +117,7 @@ def plan_for(session: Session, team_id: str, user_id: str, plan_id: object, sett
 
 
 def _active(plan: SuccessionPlan) -> None:
-    if plan.status != "active":
+    if plan.status != PlanStatus.ACTIVE:
         raise Conflict("This succession plan is closed.")
 
 
@@ -128,10 +131,10 @@ def create(session: Session, team_id: str, user_id: str, form: PlanForm, setting
         raise DomainError("Pick today or a later day.", field="retire_on")
     open_plan = session.scalar(select(SuccessionPlan.id).where(
         SuccessionPlan.team_id == team_id, SuccessionPlan.retiring_user_id == form.retiring,
-        SuccessionPlan.status == "active"))
+        SuccessionPlan.status == PlanStatus.ACTIVE))
     if open_plan is not None:
         raise Conflict("This person already has an open succession plan: see `/mentor handover`.", field="retiring")
-    plan = SuccessionPlan(team_id=team_id, retiring_user_id=form.retiring, retire_on=form.retire_on, status="active",
+    plan = SuccessionPlan(team_id=team_id, retiring_user_id=form.retiring, retire_on=form.retire_on, status=PlanStatus.ACTIVE,
                           created_by=user_id, created_at=now,
                           successors=[Successor(slack_user_id=s) for s in form.successors])
     session.add(plan)
@@ -144,12 +147,13 @@ def create(session: Session, team_id: str, user_id: str, form: PlanForm, setting
 def close(session: Session, team_id: str, user_id: str, plan_id: object, settings: Settings) -> SuccessionPlan:
     program.require_admin(session, team_id, user_id, settings)
     plan = plan_for(session, team_id, user_id, plan_id, settings)
-    moved = session.execute(update(SuccessionPlan).where(SuccessionPlan.id == plan.id, SuccessionPlan.status == "active")
-                            .values(status="closed").execution_options(synchronize_session=False))
+    moved = cast(CursorResult, session.execute(
+        update(SuccessionPlan).where(SuccessionPlan.id == plan.id, SuccessionPlan.status == PlanStatus.ACTIVE)
+        .values(status=PlanStatus.CLOSED).execution_options(synchronize_session=False)))
     session.refresh(plan)
     if moved.rowcount != 1:
         raise Conflict("This succession plan was already closed.")
-    done = sum(item.status == "done" for item in plan.items)
+    done = sum(item.status == ItemStatus.DONE for item in plan.items)
     program.audit(session, team_id, user_id, "succession.close", plan_id=plan.id, retiring=plan.retiring_user_id,
                   handed_over=done, items=len(plan.items))
     return plan
@@ -157,7 +161,7 @@ def close(session: Session, team_id: str, user_id: str, plan_id: object, setting
 
 def visible(session: Session, team_id: str, user_id: str, settings: Settings) -> list[SuccessionPlan]:
     """The active plans the person may see: every one for an admin, else those they are in. Soonest retiring first."""
-    query = select(SuccessionPlan).where(SuccessionPlan.team_id == team_id, SuccessionPlan.status == "active")
+    query = select(SuccessionPlan).where(SuccessionPlan.team_id == team_id, SuccessionPlan.status == PlanStatus.ACTIVE)
     if not program.is_admin(session, team_id, user_id, settings):
         named = select(Successor.plan_id).where(Successor.slack_user_id == user_id)
         query = query.where((SuccessionPlan.retiring_user_id == user_id) | SuccessionPlan.id.in_(named))
@@ -167,7 +171,7 @@ def visible(session: Session, team_id: str, user_id: str, settings: Settings) ->
 # -- knowledge items ------------------------------------------------------------------------------------------------
 
 def can_add(session: Session, team_id: str, user_id: str, plan: SuccessionPlan, settings: Settings) -> bool:
-    return plan.status == "active" and (
+    return plan.status == PlanStatus.ACTIVE and (
         user_id == plan.retiring_user_id or program.is_admin(session, team_id, user_id, settings))
 
 
@@ -188,7 +192,7 @@ def add_item(session: Session, team_id: str, user_id: str, plan_id: object, form
     if len(plan.items) >= MAX_ITEMS:
         raise Conflict(f"A plan holds at most {MAX_ITEMS} items.")
     item = KnowledgeItem(team_id=team_id, plan_id=plan.id, title=form.title, detail=form.detail,
-                         successor_user_id=form.successor, status="open", added_by=user_id, created_at=now)
+                         successor_user_id=form.successor, status=ItemStatus.OPEN, added_by=user_id, created_at=now)
     try:
         with session.begin_nested():
             session.add(item)
@@ -209,9 +213,9 @@ def mark_done(session: Session, team_id: str, user_id: str, item_id: object, set
         raise NotAllowed("That item doesn't exist, or you are not part of its plan.")
     plan = plan_for(session, team_id, user_id, item.plan_id, settings)
     _active(plan)
-    moved = session.execute(update(KnowledgeItem).where(KnowledgeItem.id == item.id, KnowledgeItem.status == "open")
-                            .values(status="done", done_at=now, done_by=user_id)
-                            .execution_options(synchronize_session=False))
+    moved = cast(CursorResult, session.execute(
+        update(KnowledgeItem).where(KnowledgeItem.id == item.id, KnowledgeItem.status == ItemStatus.OPEN)
+        .values(status=ItemStatus.DONE, done_at=now, done_by=user_id).execution_options(synchronize_session=False)))
     session.refresh(item)
     if moved.rowcount != 1:
         raise Conflict(f"“{item.title}” was already marked handed over.")
@@ -230,12 +234,12 @@ class Progress:
 
 def progress(session: Session, team_id: str) -> list[Progress]:
     """Items handed over against all items, for every active plan (soonest retiring first). One query."""
-    done = func.coalesce(func.sum(case((KnowledgeItem.status == "done", 1), else_=0)), 0)
+    done = func.coalesce(func.sum(case((KnowledgeItem.status == ItemStatus.DONE, 1), else_=0)), 0)
     rows = session.execute(
         select(SuccessionPlan.retiring_user_id, SuccessionPlan.retire_on,
                func.count(KnowledgeItem.id), done)
         .outerjoin(KnowledgeItem, KnowledgeItem.plan_id == SuccessionPlan.id)
-        .where(SuccessionPlan.team_id == team_id, SuccessionPlan.status == "active")
+        .where(SuccessionPlan.team_id == team_id, SuccessionPlan.status == PlanStatus.ACTIVE)
         .group_by(SuccessionPlan.id, SuccessionPlan.retiring_user_id, SuccessionPlan.retire_on)
         .order_by(SuccessionPlan.retire_on, SuccessionPlan.id)
     ).all()

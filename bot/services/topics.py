@@ -8,11 +8,12 @@ session's row on PostgreSQL), so two people racing for the last seat cannot both
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from typing import cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field, field_validator
-from sqlalchemy import and_, delete, exists, func, literal, select, update
+from sqlalchemy import CursorResult, and_, delete, exists, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -23,6 +24,7 @@ from bot.services.text import OneLine, Paragraph
 from bot.settings import Settings
 from models import Person, TopicAttendee, TopicSession
 from models.base import UTCDateTime
+from models.status import PersonStatus, TopicStatus
 
 MAX_TITLE = 150
 MAX_DESCRIPTION = 2000
@@ -79,13 +81,13 @@ def host(session: Session, team_id: str, user_id: str, form: TopicForm, settings
     """List a new session; the form's day and time are read in the host's own time zone."""
     now = now or clock.now()
     me = can_host(session, team_id, user_id, settings)
-    starts = datetime.combine(form.day, form.at, tzinfo=zone_of(me)).astimezone(timezone.utc)
+    starts = datetime.combine(form.day, form.at, tzinfo=zone_of(me)).astimezone(UTC)
     if starts <= now:
         raise DomainError("Pick a time in the future.", field="at")
     if starts > now + MAX_AHEAD:
         raise DomainError("Pick a day within the next year.", field="day")
     topic = TopicSession(team_id=team_id, host_id=me.id, title=form.title, description=form.description,
-                         starts_at=starts, minutes=form.minutes, seats=form.seats, status="open", created_at=now)
+                         starts_at=starts, minutes=form.minutes, seats=form.seats, status=TopicStatus.OPEN, created_at=now)
     session.add(topic)
     session.flush()
     return topic
@@ -129,7 +131,7 @@ def upcoming(session: Session, team_id: str, user_id: str, settings: Settings, o
     now = now or clock.now()
     require_on(session, team_id, settings)
     me = profiles.current(session, team_id, user_id)
-    where = and_(TopicSession.team_id == team_id, TopicSession.status == "open", TopicSession.starts_at > now)
+    where = and_(TopicSession.team_id == team_id, TopicSession.status == TopicStatus.OPEN, TopicSession.starts_at > now)
     total = session.scalar(select(func.count()).select_from(TopicSession).where(where)) or 0
     offset = max(0, min(int(offset), max(total - 1, 0)))
     offset -= offset % PAGE
@@ -151,7 +153,7 @@ def _topic(session: Session, team_id: str, session_id: object) -> TopicSession:
 
 
 def _still_open(topic: TopicSession, now: datetime) -> None:
-    if topic.status == "cancelled":
+    if topic.status == TopicStatus.CANCELLED:
         raise Conflict(f"“{topic.title}” was cancelled by its host.")
     if topic.starts_at <= now:
         raise Conflict(f"“{topic.title}” has already started.")
@@ -176,7 +178,7 @@ def join(session: Session, team_id: str, user_id: str, session_id: object, setti
     taken = (select(func.count()).select_from(TopicAttendee).where(TopicAttendee.session_id == topic.id)
              .scalar_subquery())
     seat = select(TopicSession.id, literal(me.id), literal(now, UTCDateTime)).where(
-        TopicSession.id == topic.id, TopicSession.status == "open", TopicSession.seats > taken)
+        TopicSession.id == topic.id, TopicSession.status == TopicStatus.OPEN, TopicSession.seats > taken)
     stmt = _insert(session)(TopicAttendee).from_select(["session_id", "person_id", "joined_at"], seat) \
         .on_conflict_do_nothing().returning(TopicAttendee.session_id)
     if session.execute(stmt).all():
@@ -195,8 +197,8 @@ def leave(session: Session, team_id: str, user_id: str, session_id: object, sett
     me = profiles.require(session, team_id, user_id)
     topic = _topic(session, team_id, session_id)
     _still_open(topic, now)
-    gone = session.execute(delete(TopicAttendee).where(TopicAttendee.session_id == topic.id,
-                                                        TopicAttendee.person_id == me.id))
+    gone = cast(CursorResult, session.execute(
+        delete(TopicAttendee).where(TopicAttendee.session_id == topic.id, TopicAttendee.person_id == me.id)))
     if gone.rowcount != 1:
         raise Conflict(f"You don't have a seat at “{topic.title}”.")
     return topic
@@ -205,7 +207,7 @@ def leave(session: Session, team_id: str, user_id: str, session_id: object, sett
 def attendees(session: Session, topic_id: int) -> list[Person]:
     return list(session.scalars(
         select(Person).join(TopicAttendee, TopicAttendee.person_id == Person.id)
-        .where(TopicAttendee.session_id == topic_id, Person.status != "left").order_by(Person.id)
+        .where(TopicAttendee.session_id == topic_id, Person.status != PersonStatus.LEFT).order_by(Person.id)
     ).unique())
 
 
@@ -218,8 +220,9 @@ def cancel(session: Session, team_id: str, user_id: str, session_id: object, set
     if topic.host_id != me.id:
         raise NotAllowed("Only the session's host can cancel it.")
     _still_open(topic, now)
-    moved = session.execute(update(TopicSession).where(TopicSession.id == topic.id, TopicSession.status == "open")
-                            .values(status="cancelled").execution_options(synchronize_session=False))
+    moved = cast(CursorResult, session.execute(
+        update(TopicSession).where(TopicSession.id == topic.id, TopicSession.status == TopicStatus.OPEN)
+        .values(status=TopicStatus.CANCELLED).execution_options(synchronize_session=False)))
     session.refresh(topic)
     if moved.rowcount != 1:
         raise Conflict(f"“{topic.title}” was already cancelled.")
@@ -242,20 +245,16 @@ def reminders_due(session: Session, team_id: str, now: datetime | None = None) -
     now = now or clock.now()
     rows = session.execute(
         select(TopicSession, Person, _taken()).join(Person, Person.id == TopicSession.host_id)
-        .where(TopicSession.team_id == team_id, TopicSession.status == "open", TopicSession.starts_at > now,
+        .where(TopicSession.team_id == team_id, TopicSession.status == TopicStatus.OPEN, TopicSession.starts_at > now,
                TopicSession.starts_at <= now + timedelta(hours=50))
         .order_by(TopicSession.starts_at, TopicSession.id)
     ).all()
     due: list[Due] = []
     for topic, host_person, going in rows:
         for person in [*attendees(session, topic.id), host_person]:
-            if person.status == "left":
+            if person.status == PersonStatus.LEFT:
                 continue
             zone = zone_of(person)
             if topic.starts_at.astimezone(zone).date() <= now.astimezone(zone).date() + timedelta(days=1):
                 due.append(Due(topic, host_person, person, int(going)))
     return due
-
-
-def reminder_key(topic_id: int, person_id: int) -> str:
-    return f"topic-reminder:{topic_id}:{person_id}"

@@ -1,0 +1,24 @@
+"""`/mentor find`: the peers who suit a person best, with the reasons, a page at a time."""
+
+from __future__ import annotations
+
+from bot.flows.context import Context
+from bot.services import match_index, matching, profiles
+from messages import find as blocks
+
+MAX_WORDS = 5  # words searched for, at most
+
+
+def find_message(ctx: Context, team_id: str, user_id: str, words: list[str], page: int = 0) -> dict:
+    """A page of suggestions with "Ask to partner" buttons (or the invitation to join first)."""
+    with ctx.db.uow() as session:
+        me = profiles.current(session, team_id, user_id)
+        if me is None:
+            return blocks.not_joined()
+        result = matching.find(session, me, words[:MAX_WORDS], page)
+        return blocks.results(result, words[:MAX_WORDS])
+
+
+def warm_index(ctx: Context) -> None:
+    """Build the in-memory skill index that find ranks from (bot/services/match_index.py) now, not on the first search."""
+    match_index.warm(ctx.db)
