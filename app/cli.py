@@ -23,8 +23,8 @@ def _start(settings: Settings):
     """Database at head, then the Bolt app: what both serving modes need."""
     from slack_bolt.error import BoltError
 
-    from bot import migrate
     from app.bolt import build_app
+    from bot import migrate
     from bot.db import Database
 
     settings.require("slack_bot_token", "slack_signing_secret")

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Engine, insert, select
 
@@ -87,7 +87,7 @@ def _ids(engine: Engine, model, team_id: str) -> list[int]:
 
 
 def _utc(day: date, hour: int = 10) -> datetime:
-    return datetime.combine(day, time(hour), tzinfo=timezone.utc)
+    return datetime.combine(day, time(hour), tzinfo=UTC)
 
 
 def _period(day: date) -> str:
@@ -109,7 +109,7 @@ def generate(engine: Engine, people: int, *, seed: int = 7, team_id: str = TEAM,
 
     `pairs_only`: everyone active and in exactly one active partnership, no history (the check-in fan-out)."""
     rnd = random.Random(seed)
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     today = now.date()
     org = Org(team_id, people)
 

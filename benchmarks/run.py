@@ -10,7 +10,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -163,7 +163,7 @@ def bench_digest(row: Row, db: Database, settings: Settings) -> None:
     """4. the weekly digest's figures (bot.services.digest.compute) over the whole year of data."""
     from bot.services import digest
 
-    week = digest.report_week(datetime.now(timezone.utc), ZoneInfo(settings.program_timezone))
+    week = digest.report_week(datetime.now(UTC), ZoneInfo(settings.program_timezone))
     times = []
     for _ in range(5):
         with db.uow() as session:
@@ -284,5 +284,5 @@ def table(rows: list[Row]) -> str:
 
 
 def now_utc() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
 

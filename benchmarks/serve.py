@@ -12,9 +12,9 @@ import logging
 import sys
 
 from app.bolt import build_app
+from app.web import Server, make_wsgi
 from bot.db import Database
 from bot.settings import Settings
-from app.web import Server, make_wsgi
 
 
 def main() -> None:

@@ -20,7 +20,7 @@ import re
 import sys
 import traceback
 from contextvars import ContextVar
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 # Who and what the current listener serves; Slack API errors logged while it runs carry it.
@@ -118,7 +118,7 @@ class JsonFormatter(_Formatter):
     def format(self, record: logging.LogRecord) -> str:
         message, values, exc = self._parts(record)
         line: dict[str, Any] = {
-            "ts": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname, "logger": record.name, "msg": message, **values,
         }
         if exc:
@@ -129,7 +129,7 @@ class JsonFormatter(_Formatter):
 class TextFormatter(_Formatter):
     def format(self, record: logging.LogRecord) -> str:
         message, values, exc = self._parts(record)
-        when = datetime.fromtimestamp(record.created, timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+        when = datetime.fromtimestamp(record.created, UTC).strftime("%Y-%m-%d %H:%M:%S")
         extra = "".join(f" {k}={v}" for k, v in values.items())
         text = f"{when} {record.levelname} {record.name} {message}{extra}"
         return TOKEN.sub("xox?-[redacted]", text + (f"\n{exc}" if exc else ""))

@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import logging
-import socket
 import time
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -58,7 +57,7 @@ class MeteredWebClient(WebClient):
             error = str(exc.response.get("error") or f"http_{exc.response.status_code}")
             _slack_failed(api_method, error, exc.response.status_code)
             raise
-        except (TimeoutError, socket.timeout) as exc:
+        except TimeoutError as exc:
             _slack_failed(api_method, "timeout", None, exc)
             raise
         except OSError as exc:

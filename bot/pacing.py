@@ -48,3 +48,9 @@ def pacer_for(settings: Settings) -> Pacer:
     key = (settings.slack_api_url, settings.slack_bot_token, settings.outbox_messages_per_minute)
     with _pacers_lock:
         return _pacers.setdefault(key, Pacer(settings.outbox_messages_per_minute))
+
+
+def reset() -> None:
+    """Forget every pacer's window (a test's fresh start; nothing in the bot calls this)."""
+    with _pacers_lock:
+        _pacers.clear()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import inspect
 import logging
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from urllib.error import URLError
 
 from pydantic import ValidationError

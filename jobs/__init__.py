@@ -7,8 +7,8 @@ deliver it (bot/delivery.py), so running one twice, or on two replicas at once, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from bot.flows import Context
 

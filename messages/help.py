@@ -8,7 +8,6 @@ from messages import ids
 from messages.common import actions, button, context, cut, divider, esc, section
 
 
-
 def help_message(program_name: str, subcommands: Sequence[tuple[str, str]], *, joined: bool, unknown: str | None = None,
                  suggestion: str | None = None, objective: str = "") -> dict:
     """What the program is, every subcommand (usage, one line: from handlers/registry.py) and the next steps."""

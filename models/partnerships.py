@@ -8,8 +8,8 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, t
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, utcnow
-from models.status import PartnershipKind, PartnershipStatus, values
 from models.people import Person
+from models.status import PartnershipKind, PartnershipStatus, values
 
 PARTNERSHIP_STATUSES = values(PartnershipStatus)
 OPEN_STATUSES = values(PartnershipStatus)[:3]  # requested, active, paused

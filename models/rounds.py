@@ -8,8 +8,8 @@ from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, Integer,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, utcnow
-from models.status import IntroductionKind, IntroductionStatus, RoundStatus, values
 from models.people import Person
+from models.status import IntroductionKind, IntroductionStatus, RoundStatus, values
 
 ROUND_STATUSES = values(RoundStatus)
 ROUND_ROLES = ("mentor", "mentee")

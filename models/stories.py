@@ -8,8 +8,8 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, utcnow
-from models.status import StoryStatus, values
 from models.people import Person
+from models.status import StoryStatus, values
 
 STORY_STATUSES = values(StoryStatus)
 

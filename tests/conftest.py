@@ -11,11 +11,11 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import text
 
-from bot import migrate
 from app.bolt import build_app
+from app.web import Server, make_wsgi
+from bot import migrate, pacing
 from bot.db import Database
 from bot.settings import Settings
-from app.web import Server, make_wsgi
 from models import Base
 from tests.fakeslack import FakeSlack, SlackDriver
 
@@ -150,6 +150,7 @@ def slack(bot, fake, request):
     bot.executor.wait_idle()
     _truncate(bot.db)
     fake.reset()
+    pacing.reset()  # each test starts a fresh minute: the sender's pace is not carried over from earlier tests
     driver = SlackDriver(bot.url, signing_secret=SECRET, fake=fake, team_id=TEAM)
     yield driver
     bot.executor.wait_idle()

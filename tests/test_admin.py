@@ -3,7 +3,7 @@ admins), every change is audited, nobody else can, and the bot uses what they se
 
 import argparse
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import time_machine
@@ -144,7 +144,7 @@ def test_an_admin_adds_an_admin_who_can_then_open_the_modal_and_env_admins_stay(
 
 
 def at(*args) -> time_machine.travel:
-    return time_machine.travel(datetime(*args, tzinfo=timezone.utc), tick=True)
+    return time_machine.travel(datetime(*args, tzinfo=UTC), tick=True)
 
 
 MET = {"minutes": "60", "next_not_planned": ["yes"], "effectiveness": "4", "expectations": "yes",

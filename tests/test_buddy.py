@@ -3,7 +3,7 @@ form, then an introduction to a buddy from their department; both get a 45-day p
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import time_machine
 from sqlalchemy import func, select
@@ -197,7 +197,7 @@ def test_no_buddy_available_tells_the_admins_and_the_newcomer(world, slack, fake
 
 
 def at(*args) -> time_machine.travel:
-    return time_machine.travel(datetime(*args, tzinfo=timezone.utc), tick=True)
+    return time_machine.travel(datetime(*args, tzinfo=UTC), tick=True)
 
 
 def plan(fake, user_id: str) -> list[str]:

@@ -6,7 +6,7 @@ on any day; each job also runs twice at the same instant, and nothing arrives tw
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,7 +17,7 @@ CHANNEL = "C0DIGEST"
 
 def utc(tz: str, *local) -> datetime:
     """A wall-clock moment in `tz` as the UTC instant the clock travels to."""
-    return datetime(*local, tzinfo=ZoneInfo(tz)).astimezone(timezone.utc)
+    return datetime(*local, tzinfo=ZoneInfo(tz)).astimezone(UTC)
 
 
 def at(tz: str, *local) -> time_machine.travel:

@@ -3,7 +3,7 @@ answers that stay anonymous, months that close once, pairs at risk and paused pa
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import time_machine
@@ -16,7 +16,7 @@ PAIRS = [("U1", "Ada", "U2", "Bea"), ("U3", "Cy", "U4", "Dee"), ("U5", "Eve", "U
 
 
 def at(*args) -> time_machine.travel:
-    return time_machine.travel(datetime(*args, tzinfo=timezone.utc), tick=True)
+    return time_machine.travel(datetime(*args, tzinfo=UTC), tick=True)
 
 
 def three_pairs(world) -> None:
@@ -100,7 +100,7 @@ def test_a_month_of_checkins(world, slack, fake, bot):
             assert session.scalar(select(func.count()).select_from(CheckInAnswer)) == 3
             assert not {"person_id", "partnership_id"} & set(CheckInAnswer.__table__.columns.keys())
             # fewer than k (5) answers: nothing may be reported
-            assert digest.closed_month(session, "T0TEST", datetime.now(timezone.utc), 5).reportable is False
+            assert digest.closed_month(session, "T0TEST", datetime.now(UTC), 5).reportable is False
         # January's check-in went out; December's can no longer be changed
         assert len(checkin_dms(fake, "U1")) == 2 and "January 2027" in checkin_dms(fake, "U1")[-1]["text"]
         slack.click("U1", fake.message(first["channel"], first["ts"]), "Change my answer")
@@ -146,13 +146,13 @@ def test_enough_answers_are_reported_once_and_free_text_reaches_admins_unattribu
             answer(world, user, checkin_dms(fake, user)[0],
                    dict(MET, minutes=str(30 + 10 * n), effectiveness=str(1 + n), help=f"idea number {n}"))
         with bot.db.uow() as session:  # the open month is never reported, however many answered
-            assert digest.closed_month(session, "T0TEST", datetime.now(timezone.utc), 5) is None
+            assert digest.closed_month(session, "T0TEST", datetime.now(UTC), 5) is None
     assert not fake.dms_to("UADMIN")
     with at(2027, 1, 1, 10):
         world.run_job("monthly-checkins")
         world.run_job("monthly-checkins")
         with bot.db.uow() as session:
-            report = digest.closed_month(session, "T0TEST", datetime.now(timezone.utc), 5)
+            report = digest.closed_month(session, "T0TEST", datetime.now(UTC), 5)
         assert report.reportable and report.answered == 5 and report.effectiveness == 3.0
         assert report.expected_share == 1.0
     # the managers' digest shows the closed month's totals (and nothing of the open one)
@@ -255,7 +255,7 @@ def test_report_pairs_cannot_be_subtracted(world, slack, fake, bot, k):
         snapshots = []
         for user in ("U1", "U2", "U3", "U4", "U5", "U6"):
             with bot.db.uow() as session:
-                snapshots.append(digest.closed_month(session, "T0TEST", datetime.now(timezone.utc), k))
+                snapshots.append(digest.closed_month(session, "T0TEST", datetime.now(UTC), k))
             answer(world, user, checkin_dms(fake, user)[-1], MET)
         assert all(s == snapshots[0] for s in snapshots)
         with bot.db.uow() as session:

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect
 
-from bot.db import Database
 from app.manifest import build_manifest
+from bot.db import Database
 from tests.conftest import SECRET, TOKEN
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,7 +4,7 @@ The program runs in Europe/Berlin. The digest runs on Monday 7 April 2025 at 08:
 31 March to Sunday 6 April and "last week" Monday 24 to Sunday 30 March (which has the switch to summer time).
 """
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import time_machine
@@ -23,7 +23,7 @@ NEXT_RUN_AT = datetime(2025, 4, 14, 8, 0, tzinfo=BERLIN)
 
 def at(month: int, day: int, hour: int = 12, minute: int = 0) -> datetime:
     """A moment in 2025, Berlin time, as the UTC the database stores."""
-    return datetime(2025, month, day, hour, minute, tzinfo=BERLIN).astimezone(timezone.utc)
+    return datetime(2025, month, day, hour, minute, tzinfo=BERLIN).astimezone(UTC)
 
 
 class Builder:

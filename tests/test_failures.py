@@ -9,16 +9,16 @@ import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import time_machine
 from sqlalchemy import create_engine, make_url, select, text
 
-from bot import migrate
 from app.bolt import build_app
-from bot.db import Database
 from app.web import Server, make_wsgi
+from bot import migrate
+from bot.db import Database
 from handlers.common import DB_DOWN, SORRY
 from models import OutboxMessage, Person
 from tests.conftest import SECRET, TEAM, CountingExecutor
@@ -77,7 +77,7 @@ def test_one_rate_limit_is_waited_out_and_the_form_opens(slack, fake, world):
 
 @pytest.mark.parametrize("error", ["token_revoked", "invalid_auth"])
 def test_a_revoked_token_still_gets_the_person_an_answer_and_keeps_messages_for_later(world, slack, fake, bot, error):
-    with time_machine.travel(datetime(2026, 11, 20, 9, tzinfo=timezone.utc), tick=True):
+    with time_machine.travel(datetime(2026, 11, 20, 9, tzinfo=UTC), tick=True):
         world.join("U1", "Ada", offers=["Python"], wants=["Go"])
         world.join("U2", "Bea", offers=["Go"], wants=["Python"])
         world.pair("U1", "U2")
@@ -86,16 +86,16 @@ def test_a_revoked_token_still_gets_the_person_an_answer_and_keeps_messages_for_
         slack.command("U1", "profile")
         world.idle()
         fake.wait_for(lambda: SORRY in answers(fake, "U1"))  # response_url needs no token
-        with time_machine.travel(datetime(2026, 12, 1, 10, tzinfo=timezone.utc), tick=True):
+        with time_machine.travel(datetime(2026, 12, 1, 10, tzinfo=UTC), tick=True):
             result = world.run_job("monthly-checkins")
     assert f"stopped: {error}" in result and "2 waiting" in result
     assert logs.records(logger="mentor_bot.slack", method="views.open", error=error, user="U1")
     assert logs.records(logger="mentor_bot.slack", method="chat.postMessage", error=error)
     fake.restore_token()
-    with time_machine.travel(datetime(2026, 12, 1, 10, 5, tzinfo=timezone.utc), tick=True):
+    with time_machine.travel(datetime(2026, 12, 1, 10, 5, tzinfo=UTC), tick=True):
         with bot.db.uow() as session:  # the operator fixed the token; the next drain sends what waited
             for row in session.scalars(select(OutboxMessage).where(OutboxMessage.status == "pending")):
-                row.next_attempt_at = datetime.now(timezone.utc)
+                row.next_attempt_at = datetime.now(UTC)
         assert "2 sent" in world.run_job("monthly-checkins")
     for user in ("U1", "U2"):
         assert len([m for m in fake.dms_to(user) if "check-in" in m["text"]]) == 1

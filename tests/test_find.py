@@ -1,7 +1,7 @@
 """`/mentor find`: who is suggested, in what order, with what reasons; who is left out; paging."""
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
 
@@ -69,7 +69,7 @@ def test_people_who_should_not_be_suggested_are_left_out(world, slack, bot):
     # A decline is remembered for 90 days, then Dan can be suggested again.
     import time_machine
 
-    with time_machine.travel(datetime.now(timezone.utc) + timedelta(days=91), tick=True):
+    with time_machine.travel(datetime.now(UTC) + timedelta(days=91), tick=True):
         assert name_of(world, "U6") in shown_people(world.find("U1"))
 
 

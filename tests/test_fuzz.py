@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import time_machine
@@ -116,7 +116,7 @@ def owned_rows(db, partnership_id: int, person_ids: set[int]) -> dict[str, list[
 @pytest.fixture
 def pairs(world, fake, bot):
     # Built at a pinned date before the check-in month that test_checkin_form travels to (any day's "now" is later).
-    with time_machine.travel(datetime(2026, 11, 20, 9, tzinfo=timezone.utc), tick=True):
+    with time_machine.travel(datetime(2026, 11, 20, 9, tzinfo=UTC), tick=True):
         world.join("U1", "Ada", offers=["Python"], wants=["Go"])
         world.join("U2", "Bea", offers=["Go"], wants=["Python"])
         world.join("U3", "Cy", offers=["Rust"], wants=["Elm"])
@@ -225,7 +225,7 @@ def test_story_form(world, pairs, bot):
 
 
 def test_checkin_form(world, pairs, bot, fake):
-    with time_machine.travel(datetime(2026, 12, 1, 10, tzinfo=timezone.utc), tick=True):
+    with time_machine.travel(datetime(2026, 12, 1, 10, tzinfo=UTC), tick=True):
         world.run_job("monthly-checkins")
         with bot.db.uow() as session:  # the others' check-ins are fair game for tampered ids too
             pairs["ids"] = sorted(set(pairs["ids"]) | _ids_of(session, pairs["theirs"]))

@@ -66,8 +66,8 @@ def test_healthz_answers_when_the_database_does(bot):
 
 
 def test_healthz_is_503_when_the_database_is_unreachable(tmp_path):
-    from bot.db import Database
     from app.web import Server, make_wsgi
+    from bot.db import Database
 
     class NoApp:  # /healthz never touches Slack
         pass

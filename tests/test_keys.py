@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import inspect
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from bot.services import keys
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = {int: 7, str: "U1", date: date(2028, 2, 29), datetime: datetime(2028, 2, 29, 23, 59, tzinfo=timezone.utc)}
+SAMPLE = {int: 7, str: "U1", date: date(2028, 2, 29), datetime: datetime(2028, 2, 29, 23, 59, tzinfo=UTC)}
 
 
 def _builders():

@@ -4,7 +4,7 @@ a closing summary and testimonial, and the closing check-in when a partnership r
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import time_machine
 from sqlalchemy import LargeBinary, func, select
@@ -83,7 +83,7 @@ def test_pause_until_a_date_hides_me_from_find_checkins_and_requests_then_the_jo
     assert dms_saying(fake, "U1", "check-in about") == [] and len(dms_saying(fake, "U2", "check-in about")) == 1
 
     # The day she is back, the daily job resumes her and tells both; a second run tells nobody twice.
-    with time_machine.travel(datetime.combine(back_on, datetime.min.time(), timezone.utc) + timedelta(hours=9), tick=True):
+    with time_machine.travel(datetime.combine(back_on, datetime.min.time(), UTC) + timedelta(hours=9), tick=True):
         assert world.run_job("participant-lifecycle").startswith("1 pause(s) ended")
         assert world.run_job("participant-lifecycle").startswith("0 pause(s) ended")
     assert person(bot, "U1").status == "active" and person(bot, "U1").paused_until is None
@@ -105,7 +105,7 @@ def test_pause_from_home_until_i_resume_and_resume_with_the_command(world, slack
     assert "until they resume" in json.dumps(dms_saying(fake, "U2", "has paused")[0])
 
     # Weeks later the pair is past its cadence: only Bea is nudged.
-    with time_machine.travel(datetime.now(timezone.utc) + timedelta(days=40), tick=True):
+    with time_machine.travel(datetime.now(UTC) + timedelta(days=40), tick=True):
         world.run_job("meeting-nudges")
     assert dms_saying(fake, "U1", "time to meet") == [] and len(dms_saying(fake, "U2", "time to meet Ada again")) == 1
 
@@ -366,8 +366,8 @@ def test_a_partnership_at_its_planned_end_gets_one_closing_checkin_and_can_be_ex
     asked = len(dms_saying(fake, "U2", "reached its planned end"))
     with bot.db.uow() as session:
         session.get(Partnership, pid).planned_end = later
-        session.get(Partnership, pid).end_prompted_at = datetime.now(timezone.utc)  # as if asked about the old date
-    with time_machine.travel(datetime.combine(later, datetime.min.time(), timezone.utc) + timedelta(hours=10), tick=True):
+        session.get(Partnership, pid).end_prompted_at = datetime.now(UTC)  # as if asked about the old date
+    with time_machine.travel(datetime.combine(later, datetime.min.time(), UTC) + timedelta(hours=10), tick=True):
         assert "1 partnership(s) reached" in world.run_job("participant-lifecycle")
         assert "0 partnership(s) reached" in world.run_job("participant-lifecycle")
     assert len(dms_saying(fake, "U2", "reached its planned end")) == asked + 1
@@ -376,7 +376,7 @@ def test_a_partnership_at_its_planned_end_gets_one_closing_checkin_and_can_be_ex
         session.get(Partnership, pid).end_prompted_at = None
 
     # At the new end, a new closing check-in; "Wrap up" opens the closing modal.
-    with time_machine.travel(datetime.combine(new_end, datetime.min.time(), timezone.utc) + timedelta(hours=10), tick=True):
+    with time_machine.travel(datetime.combine(new_end, datetime.min.time(), UTC) + timedelta(hours=10), tick=True):
         assert "1 partnership(s) reached" in world.run_job("participant-lifecycle")
     prompts = dms_saying(fake, "U2", "reached its planned end")
     assert len(prompts) == 3

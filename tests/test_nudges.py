@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import time_machine
 
@@ -11,7 +11,7 @@ from tests.test_meeting import log_modal
 
 
 def at(*args) -> time_machine.travel:
-    return time_machine.travel(datetime(*args, tzinfo=timezone.utc), tick=True)
+    return time_machine.travel(datetime(*args, tzinfo=UTC), tick=True)
 
 
 def nudges_to(fake, user: str) -> list[dict]:

@@ -4,7 +4,7 @@ send; never a check-in answer, a form's free text or a token in the logs; /metri
 from __future__ import annotations
 
 import urllib.request
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import time_machine
 from prometheus_client.parser import text_string_to_metric_families
@@ -133,13 +133,13 @@ def test_metrics_count_requests_latency_outbox_depth_and_slack_errors(world, sla
 
 
 def test_a_job_and_its_outbox_sends_are_logged_and_counted_while_slack_fails(world, fake, bot):
-    with time_machine.travel(datetime(2026, 11, 20, 9, tzinfo=timezone.utc), tick=True):
+    with time_machine.travel(datetime(2026, 11, 20, 9, tzinfo=UTC), tick=True):
         world.join("U1", "Ada", offers=["Python"], wants=["Go"])
         world.join("U2", "Bea", offers=["Go"], wants=["Python"])
         world.pair("U1", "U2")
     before = scrape(bot)
     fake.fail_next("chat.postMessage", "service_unavailable", status=503, times=2)
-    with time_machine.travel(datetime(2026, 12, 1, 10, tzinfo=timezone.utc), tick=True), capture_logs() as logs:
+    with time_machine.travel(datetime(2026, 12, 1, 10, tzinfo=UTC), tick=True), capture_logs() as logs:
         world.run_job("monthly-checkins")
     after = scrape(bot)
     sends = logs.records(logger="mentor_bot.outbox.sends")

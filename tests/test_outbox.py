@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -65,7 +65,7 @@ def test_rate_limits_are_waited_out_and_nothing_is_lost(world, slack, fake, bot)
 
 def test_slack_errors_retry_give_up_or_stop(world, slack, fake, bot, caplog):
     # The month's check-in goes out on the 5th: its reminders (3 days later) fall in the same month on any day.
-    with time_machine.travel(datetime(2026, 11, 5, 10, tzinfo=timezone.utc), tick=True):
+    with time_machine.travel(datetime(2026, 11, 5, 10, tzinfo=UTC), tick=True):
         users = pairs(world, 3)
         fake.deactivate_user("UB002")  # a permanent error: logged, given up, the others still go
         fake.fail_next("chat.postMessage", "internal_error", status=500)  # a 5xx: retried, delivered once
@@ -77,13 +77,13 @@ def test_slack_errors_retry_give_up_or_stop(world, slack, fake, bot, caplog):
 
         # A revoked token stops sending and keeps everything for later
         fake.revoke_token()
-        with time_machine.travel(datetime.now(timezone.utc) + timedelta(days=3, hours=1), tick=True):
+        with time_machine.travel(datetime.now(UTC) + timedelta(days=3, hours=1), tick=True):
             result = world.run_job("checkin-reminders")
             assert "stopped: token_revoked" in result and "6 waiting" in result
             fake.restore_token()
             with bot.db.uow() as session:  # the operator fixed the token; the next drain sends the lot
                 for row in session.scalars(select(OutboxMessage).where(OutboxMessage.status == "pending")):
-                    row.next_attempt_at = datetime.now(timezone.utc)
+                    row.next_attempt_at = datetime.now(UTC)
             assert "5 sent" in world.run_job("checkin-reminders")
         assert all(len(checkins_to(fake, u)) == 2 for u in users if u != "UB002")
 
@@ -151,13 +151,13 @@ def test_one_scheduler_leads_and_missed_fires_are_caught_up(world, slack, fake, 
         two.release()
 
     settings = bot.settings.model_copy(update={"cron_monthly_checkins": "0 10 1 * *"})
-    with time_machine.travel(datetime(2026, 11, 25, 12, tzinfo=timezone.utc), tick=True):
+    with time_machine.travel(datetime(2026, 11, 25, 12, tzinfo=UTC), tick=True):
         users = pairs(world, 2)  # the world is built inside the clock the test then moves
         scheduler = Scheduler(settings, bot.db)
         scheduler.catch_up()  # first start: the past is not replayed
         assert not any(checkins_to(fake, u) for u in users)
     # The process was down over the 1st of December at 10:00; it starts again on the 2nd.
-    with time_machine.travel(datetime(2026, 12, 2, 8, tzinfo=timezone.utc), tick=True):
+    with time_machine.travel(datetime(2026, 12, 2, 8, tzinfo=UTC), tick=True):
         ran = Scheduler(settings, bot.db).catch_up()
         assert "monthly-checkins" in ran
         assert Scheduler(settings, bot.db).catch_up() == []  # done: not again

@@ -1,6 +1,6 @@
 """Asking, accepting, declining, expiry and double clicks: one partnership, never two."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import time_machine
 from sqlalchemy import func, select
@@ -72,7 +72,7 @@ def test_requests_expire_after_14_days(world, slack, fake, bot):
     world.join("U2", "Bea", offers=["Go"], wants=["Python"])
     world.ask("U1", "U2")
     request = world.request_message("U2")
-    with time_machine.travel(datetime.now(timezone.utc) + timedelta(days=14, minutes=1), tick=True):
+    with time_machine.travel(datetime.now(UTC) + timedelta(days=14, minutes=1), tick=True):
         slack.click("U2", request, "Accept")
         world.idle()
         assert any("This request expired" in e["text"] for e in fake.ephemerals("U2"))

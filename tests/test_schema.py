@@ -2,7 +2,7 @@
 
 import os
 import threading
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from alembic import command
@@ -42,7 +42,7 @@ def _people(session, n=2):
 
 
 def test_one_open_partnership_per_pair_and_one_meeting_per_date(slack, bot):
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with bot.db.uow() as session:
         a, b = _people(session)
         first = Partnership(team_id="T1", person_a_id=a.id, person_b_id=b.id, status="active", created_at=now)

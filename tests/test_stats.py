@@ -6,7 +6,7 @@ The program runs in Europe/Berlin; "today" is Wednesday 15 April 2026. The quart
 import csv
 import io
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -35,7 +35,7 @@ ADMIN = "UADMIN"
 
 def at(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> datetime:
     """A moment, Berlin time, as the UTC the database stores."""
-    return datetime(year, month, day, hour, minute, tzinfo=BERLIN).astimezone(timezone.utc)
+    return datetime(year, month, day, hour, minute, tzinfo=BERLIN).astimezone(UTC)
 
 
 @pytest.fixture

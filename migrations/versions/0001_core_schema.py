@@ -7,9 +7,8 @@ Create Date: 2026-11-23 02:46:49.888658
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision: str = '0001'
 down_revision: Union[str, None] = None

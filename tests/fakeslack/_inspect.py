@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import copy
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from . import views as _views
 from ._core import APP_MISTAKES, Call

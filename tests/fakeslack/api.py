@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from ._core import ApiError

@@ -31,7 +31,7 @@ from .responses import handle_response_url, handle_upload, record_ack
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
-    fake: "FakeSlack"
+    fake: FakeSlack
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -73,7 +73,7 @@ class FakeSlack(Inspection):
         self.reset()
 
     # -- lifecycle --------------------------------------------------------------------------------
-    def start(self) -> "FakeSlack":
+    def start(self) -> FakeSlack:
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.fake = self
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
@@ -87,7 +87,7 @@ class FakeSlack(Inspection):
             self._server.server_close()
             self._server = None
 
-    def __enter__(self) -> "FakeSlack":
+    def __enter__(self) -> FakeSlack:
         return self.start()
 
     def __exit__(self, *exc: Any) -> None:

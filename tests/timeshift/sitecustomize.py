@@ -7,12 +7,13 @@ date 400 days ahead, with the clock ticking, so a test that secretly depends on 
 """
 
 import os
+from datetime import UTC
 
 _days = os.environ.get("MENTOR_CLOCK_SHIFT_DAYS")
 if _days:
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     import time_machine
 
-    _travel = time_machine.travel(datetime.now(timezone.utc) + timedelta(days=float(_days)), tick=True)
+    _travel = time_machine.travel(datetime.now(UTC) + timedelta(days=float(_days)), tick=True)
     _travel.start()
