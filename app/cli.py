@@ -187,7 +187,8 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-COMMANDS = {"serve": cmd_serve, "scheduler": cmd_scheduler, "socket": cmd_socket, "db": cmd_db, "manifest": cmd_manifest, "jobs": cmd_jobs}
+COMMANDS = {"serve": cmd_serve, "scheduler": cmd_scheduler, "socket": cmd_socket, "db": cmd_db, "manifest": cmd_manifest,
+            "jobs": cmd_jobs}
 
 
 def _stop_on_sigterm() -> None:

@@ -197,7 +197,7 @@ def generate(engine: Engine, people: int, *, seed: int = 7, team_id: str = TEAM,
     _insert(engine, Partnership, rows, org)
     partnership_ids = _ids(engine, Partnership, team_id)
     rows = []
-    for pid, (a, b, status, started) in zip(partnership_ids, specs):
+    for pid, (a, b, _status, started) in zip(partnership_ids, specs):
         asker, asked = (a, b) if rnd.random() < 0.5 else (b, a)
         created = started - timedelta(days=2)
         rows.append(dict(partnership_id=pid, from_person_id=asker, to_person_id=asked, note="", created_at=created,
@@ -276,7 +276,7 @@ def generate(engine: Engine, people: int, *, seed: int = 7, team_id: str = TEAM,
 
     # A few posted stories
     rows = []
-    for pid, a, b, started in live[: max(5, people // 500)]:
+    for pid, a, b, _started in live[: max(5, people // 500)]:
         posted = now - timedelta(days=rnd.randint(1, 300))
         rows.append(dict(team_id=team_id, author_id=a, partnership_id=pid, partner_id=b, title="What changed",
                          body="We met every other week.", status="posted", created_at=posted - timedelta(days=3),

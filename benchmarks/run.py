@@ -144,7 +144,7 @@ def bench_concurrent_acks(row: Row, driver: SlackDriver, users: list[str], round
     for r in range(rounds):
         barrier = threading.Barrier(clients)
 
-        def one(i: int) -> None:
+        def one(i: int, r: int = r, barrier: threading.Barrier = barrier) -> None:
             user = users[(r * clients + i) % len(users)]
             barrier.wait()
             resp = driver.command(user, "find" if i % 2 == 0 else "help")

@@ -31,6 +31,7 @@ from bot.services import outbox
 from bot.settings import Settings
 from models import OutboxMessage
 from models.base import utcnow
+from models.status import OUTBOX_DONE, OUTBOX_WAITING, OutboxStatus
 
 log = logging.getLogger("mentor_bot.outbox")
 
@@ -102,13 +103,13 @@ class Sender:
         """Not waiting for another message to go first."""
         parent = aliased(OutboxMessage)
         parent_done = exists().where(parent.key == OutboxMessage.after_key,
-                                     parent.status.in_(("sent", "failed", "cancelled")))
+                                     parent.status.in_(OUTBOX_DONE))
         return or_(OutboxMessage.after_key.is_(None), parent_done)
 
     def _due(self, now: datetime):
         return and_(
-            or_(and_(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now),
-                and_(OutboxMessage.status == "sending", OutboxMessage.lease_until <= now)),
+            or_(and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now),
+                and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.lease_until <= now)),
             self._free(),
         )
 
@@ -124,18 +125,18 @@ class Sender:
             for row_id, status, previous in session.execute(query).all():
                 done = session.execute(
                     update(OutboxMessage).where(OutboxMessage.id == row_id, self._due(now))
-                    .values(status="sending", lease_until=now + self.lease, claimed_at=now,
+                    .values(status=OutboxStatus.SENDING, lease_until=now + self.lease, claimed_at=now,
                             attempts=OutboxMessage.attempts + 1)
                     .execution_options(synchronize_session=False)
                 ).rowcount
                 if done:
-                    claimed.append((row_id, status == "sending", previous, now))
+                    claimed.append((row_id, status == OutboxStatus.SENDING, previous, now))
             return claimed
 
     def _finish(self, row_id: int, mine: datetime, **values: object) -> None:
         with self.db.uow() as session:
             session.execute(
-                update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.status == "sending",
+                update(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.status == OutboxStatus.SENDING,
                                             OutboxMessage.claimed_at == mine)
                 .values(**values).execution_options(synchronize_session=False)
             )
@@ -143,7 +144,7 @@ class Sender:
     def _drop(self, row_id: int, mine: datetime) -> None:
         """Delete a row this sender holds (unless it was asked for again meanwhile: then it is pending again)."""
         with self.db.uow() as session:
-            session.execute(delete(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.status == "sending",
+            session.execute(delete(OutboxMessage).where(OutboxMessage.id == row_id, OutboxMessage.status == OutboxStatus.SENDING,
                                                         OutboxMessage.claimed_at == mine)
                             .execution_options(synchronize_session=False))
 
@@ -153,9 +154,10 @@ class Sender:
             return self._drop(row.id, mine)
         with self.db.uow() as session:
             done = session.execute(
-                update(OutboxMessage).where(OutboxMessage.id == row.id, OutboxMessage.status == "sending",
+                update(OutboxMessage).where(OutboxMessage.id == row.id, OutboxMessage.status == OutboxStatus.SENDING,
                                             OutboxMessage.claimed_at == mine)
-                .values(status="failed", last_error=error, lease_until=None).execution_options(synchronize_session=False)
+                .values(status=OutboxStatus.FAILED, last_error=error, lease_until=None)
+                .execution_options(synchronize_session=False)
             ).rowcount
             if done:
                 outbox.undelivered(session, row)
@@ -168,7 +170,7 @@ class Sender:
             if row.after_key:
                 parent_status, thread_ts = session.execute(select(OutboxMessage.status, OutboxMessage.slack_ts).where(
                     OutboxMessage.key == row.after_key)).one()
-                orphan = parent_status != "sent"
+                orphan = parent_status != OutboxStatus.SENT
             session.expunge(row)
             return row, thread_ts, orphan
 
@@ -219,15 +221,15 @@ class Sender:
             if in_doubt:  # still unknown whether it arrived: keep it in doubt, reclaimable at `at`
                 values["claimed_at"] = _previous
             else:
-                values.update(status="pending", next_attempt_at=at)
+                values.update(status=OutboxStatus.PENDING, next_attempt_at=at)
             self._finish(row_id, mine, **values)
 
     def _seconds_to_next_due(self) -> float | None:
         with self.db.uow() as session:
-            nxt = session.scalars(select(OutboxMessage.next_attempt_at).where(OutboxMessage.status == "pending",
+            nxt = session.scalars(select(OutboxMessage.next_attempt_at).where(OutboxMessage.status == OutboxStatus.PENDING,
                                                                               self._free())
                                   .order_by(OutboxMessage.next_attempt_at).limit(1)).first()
-            lease = session.scalars(select(OutboxMessage.lease_until).where(OutboxMessage.status == "sending")
+            lease = session.scalars(select(OutboxMessage.lease_until).where(OutboxMessage.status == OutboxStatus.SENDING)
                                     .order_by(OutboxMessage.lease_until).limit(1)).first()
         times = [t for t in (nxt, lease) if t is not None]
         if not times:
@@ -237,7 +239,7 @@ class Sender:
     def _waiting(self) -> int:
         with self.db.uow() as session:
             return session.scalar(select(func.count(OutboxMessage.id)).where(
-                OutboxMessage.status.in_(("pending", "sending")))) or 0
+                OutboxMessage.status.in_(OUTBOX_WAITING))) or 0
 
     # -- one row ----------------------------------------------------------------------------------
     def _process(self, row_id: int, in_doubt: bool, previous: datetime | None, mine: datetime,
@@ -248,7 +250,7 @@ class Sender:
             log.warning("outbox: dropped %s: the message it follows (%s) was not delivered", row.key, row.after_key)
             report.failed += 1
             metrics.outbox_send(row, "cancelled", started, "after_not_delivered")
-            self._finish(row_id, mine, status="cancelled", last_error="the message it follows was not delivered",
+            self._finish(row_id, mine, status=OutboxStatus.CANCELLED, last_error="the message it follows was not delivered",
                          lease_until=None)
             return
         try:
@@ -258,7 +260,7 @@ class Sender:
                     report.reconciled += 1
                     report.sent += 1
                     metrics.outbox_send(row, "reconciled", started)
-                    self._finish(row_id, mine, status="sent", sent_at=utcnow(), slack_channel=found[0],
+                    self._finish(row_id, mine, status=OutboxStatus.SENT, sent_at=utcnow(), slack_channel=found[0],
                                  slack_ts=found[1], lease_until=None, attachment=None)
                     return
             channel, ts = self._send(row, thread_ts, mine)
@@ -271,7 +273,8 @@ class Sender:
             error = str(exc.response.get("error") or exc.response.status_code)
             status = exc.response.status_code
             if status == 429 or error == "ratelimited":
-                raise _RateLimited(float(exc.response.headers.get("Retry-After") or exc.response.headers.get("retry-after") or 1))
+                headers = exc.response.headers
+                raise _RateLimited(float(headers.get("Retry-After") or headers.get("retry-after") or 1)) from None
             if error in STOPS_EVERYTHING:
                 log.error("outbox: Slack refused the token (%s); sending stops until it is fixed", error)
                 raise _Stop(error) from None
@@ -292,8 +295,13 @@ class Sender:
             self._drop(row_id, mine)
             return
         # a file's bytes (someone's data export, a CSV) are not kept once Slack has them
-        self._finish(row_id, mine, status="sent", sent_at=utcnow(), slack_channel=channel, slack_ts=ts,
+        self._finish(row_id, mine, status=OutboxStatus.SENT, sent_at=utcnow(), slack_channel=channel, slack_ts=ts,
                      lease_until=None, last_error=None, attachment=None)
+        if (row.payload or {}).get(outbox.GROUP_CHAT_OF):  # the pair's group chat exists now: keep where it is
+            from bot.flows.context import Context
+            from bot.flows.requests import remember_group_chat
+
+            remember_group_chat(Context(self.settings, self.db), int(row.payload[outbox.GROUP_CHAT_OF]))
 
     def _retry_later(self, row: OutboxMessage, mine: datetime, error: str, report: DrainReport, *, in_doubt: bool) -> None:
         attempts = row.attempts  # the claim counted this attempt already
@@ -310,7 +318,7 @@ class Sender:
         if in_doubt:  # stay "sending": the next claim first checks whether it arrived
             self._finish(row.id, mine, lease_until=at, last_error=error)
         else:
-            self._finish(row.id, mine, status="pending", next_attempt_at=at, last_error=error, lease_until=None)
+            self._finish(row.id, mine, status=OutboxStatus.PENDING, next_attempt_at=at, last_error=error, lease_until=None)
 
     def _call(self, method: str, **kwargs):
         try:

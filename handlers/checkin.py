@@ -54,7 +54,7 @@ def register(app, deps: Deps) -> None:
 
     def settle(body, respond, client, choice: str):
         settled = flow.settle_at_risk(deps, team_of(body), user_of(body), action_value(body), choice)
-        reply(client, body, respond, settled.message, replace=True)
+        reply(deps, body, respond, settled.message, replace=True)
         if settled.changed:
             deliver_now(deps)
 
@@ -83,5 +83,5 @@ def register(app, deps: Deps) -> None:
     def resume(ack, body, respond, client):
         ack()
         message = lifecycle_flow.resume(deps, team_of(body), user_of(body))  # partners are told, as with /mentor resume
-        reply(client, body, respond, message, replace=True)
+        reply(deps, body, respond, message, replace=True)
         deliver_now(deps)

@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 
 from bot import logs, metrics
-from bot.flows import Context
+from bot.flows import Context, notices
 from bot.services.errors import DomainError
 from handlers.forms import field_errors, state_values
 from messages.common import modal, section
@@ -53,26 +53,35 @@ def action_value(body: dict) -> str | None:
     return acts[0].get("value")
 
 
-def dm(client, user_id: str, message: dict) -> tuple[str, str]:
-    """Post to the person's DM with the bot; returns (channel, ts)."""
+def _dm_now(client, user_id: str, message: dict) -> None:
+    """Post straight to the person's DM: only for apologies, which must not depend on the database."""
     channel = client.conversations_open(users=user_id)["channel"]["id"]
-    resp = client.chat_postMessage(channel=channel, text=message["text"], blocks=message.get("blocks"))
-    return channel, resp["ts"]
+    client.chat_postMessage(channel=channel, text=message["text"], blocks=message.get("blocks"))
 
 
-def reply(client, body: dict, respond: Callable | None, message: dict, *, replace: bool = False) -> None:
+def _has_response_url(body: dict, respond: Callable | None) -> bool:
+    return respond is not None and bool(body.get("response_url") or body.get("response_urls"))
+
+
+def reply(deps: Deps, body: dict, respond: Callable | None, message: dict, *, replace: bool = False) -> None:
     """A message only the acting person sees: ephemeral (or in place of the clicked one) where the click came
-    with a response_url, otherwise (App Home, modals) in their DM with the bot."""
-    if respond is not None and (body.get("response_url") or body.get("response_urls")):
+    with a response_url, otherwise (App Home, modals) in their DM with the bot, sent by the outbox sender."""
+    if respond is not None and _has_response_url(body, respond):
         respond(response_type="ephemeral", replace_original=replace, **message)
     else:
-        dm(client, user_of(body), message)
+        notices.tell(deps, team_of(body), user_of(body), message)
+        deliver_now(deps)
 
 
 def tell(client, body: dict, respond: Callable | None, text: str) -> None:
-    """A short answer for the acting person; a failure to deliver it is only logged."""
+    """An apology or a refusal for the acting person, sent at once (it must not depend on the database, which may
+    be what failed); a failure to deliver it is only logged."""
+    message = {"text": text, "blocks": [section(text)]}
     try:
-        reply(client, body, respond, {"text": text, "blocks": [section(text)]})
+        if respond is not None and _has_response_url(body, respond):
+            respond(response_type="ephemeral", replace_original=False, **message)
+        else:
+            _dm_now(client, user_of(body), message)
     except SlackApiError as exc:
         log.warning("could not tell the user: %s", exc.response.get("error"), extra=logs.fields(user=user_of(body)))
 

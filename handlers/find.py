@@ -36,7 +36,7 @@ def register(app, deps: Deps) -> None:
     @guarded
     def find_button(ack, body, client, respond):
         ack()
-        reply(client, body, respond, find.find_message(deps, team_of(body), user_of(body), []))
+        reply(deps, body, respond, find.find_message(deps, team_of(body), user_of(body), []))
 
     @app.action(ids.FIND_MORE)
     @guarded
@@ -46,7 +46,7 @@ def register(app, deps: Deps) -> None:
             hint = PageHint.model_validate_json(action_value(body) or "{}")
         except ValidationError:
             hint = PageHint()
-        reply(client, body, respond, find.find_message(deps, team_of(body), user_of(body), hint.q, hint.p), replace=True)
+        reply(deps, body, respond, find.find_message(deps, team_of(body), user_of(body), hint.q, hint.p), replace=True)
 
     @app.action(ids.matcher(ids.ASK))
     @guarded

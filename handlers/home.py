@@ -21,4 +21,4 @@ def register(app, deps: Deps) -> None:
     @guarded
     def show_help(ack, body, client, respond):
         ack()
-        reply(client, body, respond, help_for(deps, team_of(body), user_of(body)))
+        reply(deps, body, respond, help_for(deps, team_of(body), user_of(body)))

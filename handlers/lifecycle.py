@@ -105,7 +105,7 @@ def register(app, deps: Deps) -> None:
 
     def testimonial(body, respond, client, show: bool) -> None:
         message = closing_flow.decide_testimonial(deps, team_of(body), user_of(body), action_value(body), show)
-        reply(client, body, respond, message, replace=True)
+        reply(deps, body, respond, message, replace=True)
         deliver_now(deps)
 
     @app.action(ids.TESTIMONIAL_SHOW)
@@ -125,6 +125,6 @@ def register(app, deps: Deps) -> None:
     def extend(ack, body, respond, client):
         ack()
         extended = closing_flow.extend(deps, team_of(body), user_of(body), action_value(body))
-        reply(client, body, respond, extended.message, replace=extended.done)
+        reply(deps, body, respond, extended.message, replace=extended.done)
         if extended.done:
             deliver_now(deps)

@@ -12,9 +12,8 @@ def register(app, deps: Deps) -> None:
     @guarded
     def accept(ack, body):
         ack()
-        accepted = requests.accept(deps, team_of(body), user_of(body), action_value(body))
+        requests.accept(deps, team_of(body), user_of(body), action_value(body))
         deliver_now(deps)
-        requests.remember_group_chat(deps, accepted.partnership_id)  # the kickoff, just sent, opened it
 
     @app.action(ids.matcher(ids.DECLINE))
     @guarded

@@ -7,10 +7,9 @@ from slack_sdk.errors import SlackApiError
 
 from bot.flows import introductions as intro_flow
 from bot.flows import rounds as flow
-from bot.flows.requests import remember_group_chat
 from bot.services.errors import Conflict
 from bot.services.rounds import RoundForm
-from handlers.common import Deps, action_value, deliver_now, dm, guarded, open_view, reply, submit_form, team_of, user_of
+from handlers.common import Deps, action_value, deliver_now, guarded, open_view, reply, submit_form, team_of, user_of
 from messages import ids
 from messages import rounds as blocks
 
@@ -35,7 +34,7 @@ def cmd_round(deps: Deps, ack, body, client, rest) -> None:
     if sub in ("confirm", "cancel") and len(words) <= 1:
         ack()
         finish = flow.confirm_round if sub == "confirm" else flow.cancel_round
-        reply(client, body, None, finish(deps, team_id, user_id, words[0] if words else None))
+        reply(deps, body, None, finish(deps, team_id, user_id, words[0] if words else None))
         if sub == "confirm":
             deliver_now(deps)  # the first few now; the scheduler's sender sends the rest at Slack's pace
         return None
@@ -82,14 +81,14 @@ def register(app, deps: Deps) -> None:
             return
         ack(response_action="update", view=blocks.round_working())  # solving may take seconds: answer Slack first
         members = _members(client, form.channel) if form.pool == "channel" else None
-        dm(client, user_id, flow.open_round(deps, team_id, user_id, form, members))
+        reply(deps, body, None, flow.open_round(deps, team_id, user_id, form, members))
 
     @app.action(ids.matcher(ids.ROUND_PAGE))
     @guarded
     def round_page(ack, body, client, respond):
         ack()
         round_id, _, number = (action_value(body) or "").partition(":")
-        reply(client, body, respond, flow.show_round(deps, team_of(body), user_of(body), round_id, number), replace=True)
+        reply(deps, body, respond, flow.show_round(deps, team_of(body), user_of(body), round_id, number), replace=True)
 
     @app.action(ids.matcher(ids.ROUND_DROP))
     @guarded
@@ -97,13 +96,13 @@ def register(app, deps: Deps) -> None:
         ack()
         pair, _, number = (action_value(body) or "").partition(":")
         dropped = flow.drop_pair(deps, team_of(body), user_of(body), pair, number)
-        reply(client, body, respond, dropped.review, replace=True)
+        reply(deps, body, respond, dropped.review, replace=True)
 
     @app.action(ids.ROUND_CONFIRM)
     @guarded
     def round_confirm(ack, body, client, respond):
         ack()
-        reply(client, body, respond, flow.confirm_round(deps, team_of(body), user_of(body), action_value(body)),
+        reply(deps, body, respond, flow.confirm_round(deps, team_of(body), user_of(body), action_value(body)),
               replace=respond is not None)
         deliver_now(deps)  # the first few now; the scheduler's sender sends the rest at Slack's pace
 
@@ -111,16 +110,14 @@ def register(app, deps: Deps) -> None:
     @guarded
     def round_cancel(ack, body, client, respond):
         ack()
-        reply(client, body, respond, flow.cancel_round(deps, team_of(body), user_of(body), action_value(body)),
+        reply(deps, body, respond, flow.cancel_round(deps, team_of(body), user_of(body), action_value(body)),
               replace=respond is not None)
 
     def answer(ack, body, client, respond, accept: bool) -> None:
         ack()
         answered = intro_flow.answer_introduction(deps, team_of(body), user_of(body), action_value(body), accept)
-        reply(client, body, respond, answered.message, replace=True)
+        reply(deps, body, respond, answered.message, replace=True)
         deliver_now(deps)
-        if answered.partnership_id:
-            remember_group_chat(deps, answered.partnership_id)  # the kickoff, just sent, opened it
 
     @app.action(ids.matcher(ids.INTRO_ACCEPT))
     @guarded

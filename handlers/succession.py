@@ -78,7 +78,7 @@ def register(app, deps: Deps) -> None:
     def open_checklist(ack, body, client, respond):
         ack()
         plan_id, offset = id_and_offset(action_value(body))
-        reply(client, body, respond, flow.checklist(deps, team_of(body), user_of(body), plan_id, offset),
+        reply(deps, body, respond, flow.checklist(deps, team_of(body), user_of(body), plan_id, offset),
               replace=_in_place(body))
 
     @app.action(ids.HANDOVER_ADD)
@@ -107,7 +107,7 @@ def register(app, deps: Deps) -> None:
     def done(ack, body, client, respond):
         ack()
         item_id, offset = id_and_offset(action_value(body))
-        reply(client, body, respond, flow.mark_handed_over(deps, team_of(body), user_of(body), item_id, offset),
+        reply(deps, body, respond, flow.mark_handed_over(deps, team_of(body), user_of(body), item_id, offset),
               replace=_in_place(body))
 
     @app.action(ids.HANDOVER_CLOSE)
@@ -115,5 +115,5 @@ def register(app, deps: Deps) -> None:
     def close(ack, body, client, respond):
         ack()
         message = flow.close_plan(deps, team_of(body), user_of(body), action_value(body))
-        reply(client, body, respond, message, replace=_in_place(body))
+        reply(deps, body, respond, message, replace=_in_place(body))
         deliver_now(deps)

@@ -55,7 +55,7 @@ def register(app, deps: Deps) -> None:
     def page(ack, body, client, respond):
         ack()
         _, offset = id_and_offset(":" + (action_value(body) or ""))
-        reply(client, body, respond, flow.list_topics(deps, team_of(body), user_of(body), offset), replace=True)
+        reply(deps, body, respond, flow.list_topics(deps, team_of(body), user_of(body), offset), replace=True)
 
     def on_topic(action_id: str, use_case, *, sends: bool = False) -> None:
         """Join, Leave or Cancel on a session of the list: the list comes back in place, with what happened on top."""
@@ -64,7 +64,7 @@ def register(app, deps: Deps) -> None:
         def change(ack, body, client, respond):
             ack()
             topic_id, offset = id_and_offset(action_value(body))
-            reply(client, body, respond, use_case(deps, team_of(body), user_of(body), topic_id, offset), replace=True)
+            reply(deps, body, respond, use_case(deps, team_of(body), user_of(body), topic_id, offset), replace=True)
             if sends:  # a cancellation tells everyone with a seat
                 deliver_now(deps)
 

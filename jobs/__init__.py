@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.flows import Context
+from bot.services import schedules
 
 
 @dataclass
@@ -34,6 +35,7 @@ class Job:
 
 
 def _jobs() -> dict[str, Job]:
+    """Each scheduled job (its name and description from bot/services/schedules.py) with the function that runs it."""
     from jobs import (
         buddy_plan,
         checkins,
@@ -45,25 +47,19 @@ def _jobs() -> dict[str, Job]:
         weekly_digest,
     )
 
-    return {job.name: job for job in (
-        Job("monthly-checkins", "Close last month's check-ins, report them, and ask everyone in a partnership "
-            "about this month", checkins.run_monthly),
-        Job("checkin-reminders", "Remind people who have not answered this month's check-in (after 3 and 7 days)",
-            checkins.run_reminders),
-        Job("meeting-nudges", "Remind pairs the day before a planned meeting; nudge pairs past their agreed cadence",
-            meeting_nudges.run),
-        Job("request-expiry", "Close partnership requests unanswered for 14 days and tell both people",
-            request_expiry.run),
-        Job("success-stories", "Post the next approved success story; prompt pairs for stories after 3 months",
-            success_stories.run),
-        Job("weekly-digest", "Post the managers' weekly digest with a 12-week chart", weekly_digest.run),
-        Job("topic-reminders", "Remind people with a seat at a topic session (and its host) the day before",
-            topic_reminders.run),
-        Job("participant-lifecycle", "End pauses that ran until today; send a closing check-in to partnerships that "
-            "reached their planned end", lifecycle.run),
-        Job("buddy-plan", "Send onboarding buddies and newcomers their 45-day plan (days 1, 7, 14, 30, 45), "
-            "a missed day late, once", buddy_plan.run),
-    )}
+    runs: dict[str, Callable[[JobContext], str]] = {
+        "monthly-checkins": checkins.run_monthly,
+        "checkin-reminders": checkins.run_reminders,
+        "meeting-nudges": meeting_nudges.run,
+        "request-expiry": request_expiry.run,
+        "success-stories": success_stories.run,
+        "weekly-digest": weekly_digest.run,
+        "topic-reminders": topic_reminders.run,
+        "participant-lifecycle": lifecycle.run,
+        "buddy-plan": buddy_plan.run,
+    }
+    assert set(runs) == set(schedules.NAMES), "every scheduled job needs a run function, and every run a schedule"
+    return {job.name: Job(job.name, job.description, runs[job.name]) for job in schedules.SCHEDULED}
 
 
 JOBS: dict[str, Job] = _jobs()

@@ -56,7 +56,8 @@ def agreement_modal(partnership_id: int, partner_name: str, current, my_side_is_
             [option("We keep what we share confidential", "yes")], ["yes"] if current and current.confidentiality else []
         )),
         input_block("my_supervisor", "My supervisor", _user_select(mine), optional=True,
-                    hint="They'll be asked to acknowledge the agreement. They see the purpose, cadence and dates, never your notes."),
+                    hint="They'll be asked to acknowledge the agreement. "
+                         "They see the purpose, cadence and dates, never your notes."),
         input_block("partner_supervisor", f"{partner_name or 'Partner'}'s supervisor"[:2000], _user_select(theirs),
                     optional=True),
     ]

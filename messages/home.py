@@ -96,7 +96,8 @@ def home_view(program_name: str, person, lines: list[PartnershipLine], incoming:
         blocks += [divider(), section("*Your requests*")]
         for p in outgoing[:MAX_LISTED]:
             target = p.person_b if p.person_a_id == p.request.from_person_id else p.person_a
-            blocks.append(section(f"Waiting for {who(target.display_name, target.slack_user_id)} (open until {p.request.expires_at:%d %b %Y}).",
+            blocks.append(section(f"Waiting for {who(target.display_name, target.slack_user_id)}"
+                                  f" (open until {p.request.expires_at:%d %b %Y}).",
                                   accessory=button("Withdraw", ids.unique(ids.CANCEL, p.id), p.id)))
         if len(outgoing) > MAX_LISTED:
             blocks.append(context(f"And {len(outgoing) - MAX_LISTED} more."))

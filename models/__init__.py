@@ -17,7 +17,8 @@ from models.succession import KnowledgeItem, SuccessionPlan, Successor
 from models.topics import TopicAttendee, TopicSession
 
 __all__ = [
-    "Agreement", "Base", "CheckIn", "CheckInAnswer", "CheckInPeriod", "JobRun", "OutboxMessage", "Story", "FREQUENCIES", "JournalNote", "Meeting", "OPEN_STATUSES", "Partnership",
+    "Agreement", "Base", "CheckIn", "CheckInAnswer", "CheckInPeriod", "JobRun", "OutboxMessage", "Story", "FREQUENCIES",
+    "JournalNote", "Meeting", "OPEN_STATUSES", "Partnership",
     "PartnershipRequest", "Person", "PartnershipClosing", "PROGRAM_TYPES", "AuditEntry", "ProgramAdmin",
     "ProgramConfig", "Introduction", "PairingRound", "RoundMember", "KnowledgeItem", "SuccessionPlan", "Successor",
     "TopicAttendee", "TopicSession", "PersonSkill", "ProcessedEvent", "Skill", "SupervisorAck", "utcnow",

@@ -58,6 +58,7 @@ class Partnership(Base):
     channel_id: Mapped[str | None] = mapped_column(String(32))  # the pair's group DM with the bot
     at_risk_since: Mapped[datetime | None] = mapped_column(UTCDateTime)  # set by a closed check-in month
     end_prompted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the closing check-in was sent
+    end_prompted_for: Mapped[date | None] = mapped_column(Date)  # the planned end that check-in asked about
     ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
 
     person_a: Mapped[Person] = relationship(foreign_keys=[person_a_id], lazy="joined")

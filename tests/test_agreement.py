@@ -135,7 +135,8 @@ def test_bad_agreement_input_and_tampered_metadata(world, slack, fake, bot):
 
     # private_metadata pointing at Cai and Dee's partnership is refused and changes nothing
     r = world.forged_submit("U1", fake.open_modal("U1"), {"purposes": ["knowledge"], "goals": "Learn",
-                                                          "confidentiality": ["yes"]}, metadata=json.dumps({"partnership_id": other_pair}))
+                                                          "confidentiality": ["yes"]},
+                            metadata=json.dumps({"partnership_id": other_pair}))
     assert "doesn't belong to one of your partnerships" in json.dumps(r.json)
     with bot.db.uow() as session:
         assert session.scalars(select(Agreement)).all() == []

@@ -47,7 +47,8 @@ def test_manifest_names_the_command_events_and_scopes():
     assert manifest["features"]["slash_commands"][0]["command"] == "/mentor"
     assert manifest["features"]["slash_commands"][0]["url"] == url
     assert manifest["settings"]["interactivity"] == {"is_enabled": True, "request_url": url}
-    assert manifest["settings"]["event_subscriptions"] == {"request_url": url, "bot_events": ["app_home_opened", "member_joined_channel"]}
+    assert manifest["settings"]["event_subscriptions"] == {"request_url": url,
+                                                           "bot_events": ["app_home_opened", "member_joined_channel"]}
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == {
         "commands", "chat:write", "im:write", "mpim:write", "users:read", "files:write", "files:read", "im:history",

@@ -247,7 +247,8 @@ def test_any_command_text_gets_an_answer(world, pairs, bot, fake, monkeypatch):
     texts = st.one_of(
         any_text(),
         st.tuples(st.sampled_from(subs), any_text()).map(" ".join),
-        st.tuples(st.sampled_from(subs), st.sampled_from(["", "@U3", "<@U3>", "U3", "42", "-1", "all", "on", "off"])).map(" ".join),
+        st.tuples(st.sampled_from(subs),
+                  st.sampled_from(["", "@U3", "<@U3>", "U3", "42", "-1", "all", "on", "off"])).map(" ".join),
     )
 
     @settings(FUZZ, max_examples=40)
@@ -297,7 +298,8 @@ def test_every_form_a_subcommand_opens(world, pairs, bot, fake, monkeypatch):
 
 def raw_bodies() -> st.SearchStrategy:
     json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=10),
-                               lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+                               lambda inner: (st.lists(inner, max_size=3)
+                                              | st.dictionaries(st.text(max_size=5), inner, max_size=3)),
                                max_leaves=8)
     return st.one_of(
         st.binary(max_size=300),

@@ -47,7 +47,8 @@ def test_every_key_builder_makes_a_key_with_a_listed_prefix():
 
 def test_no_key_is_spelled_outside_the_keys_module():
     """An f-string or a literal that starts like a key ("request:", f"kickoff:{...}") only in bot/services/keys.py."""
-    pattern = re.compile(r"""f?["'](%s):(?!\s)""" % "|".join(re.escape(p) for p in sorted(keys.PREFIXES, key=len, reverse=True)))
+    pattern = re.compile(r"""f?["']({}):(?!\s)""".format(
+        "|".join(re.escape(p) for p in sorted(keys.PREFIXES, key=len, reverse=True))))
     offenders = []
     for folder in ("app", "bot", "handlers", "jobs", "messages", "models"):
         for path in sorted((ROOT / folder).rglob("*.py")):

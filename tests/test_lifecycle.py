@@ -275,7 +275,7 @@ def test_end_a_partnership_with_a_closing_summary_testimonial_consent_story_prom
 
     r = slack.command("U1", "end")  # two partnerships: which one?
     assert "Which partnership" in r.text
-    slack.click("U1", r, "partnership_end:%d" % ab)
+    slack.click("U1", r, f"partnership_end:{ab:d}")
     view = modal(world, "U1", "closing_submit")
     r = slack.submit("U1", view, {"Would you recommend Bea as a partner to others?": "No"} | {
         "learned": "How to review code kindly", "testimonial": "Bea is a patient, clear teacher."})

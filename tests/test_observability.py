@@ -184,6 +184,7 @@ def test_a_token_in_a_log_message_is_redacted(bot):
     import logging
 
     with capture_logs() as logs:
-        logging.getLogger("mentor_bot.anything").warning("calling Slack with %s and xapp-1-A0-123-abc", bot.settings.slack_bot_token)
+        logging.getLogger("mentor_bot.anything").warning("calling Slack with %s and xapp-1-A0-123-abc",
+                                                         bot.settings.slack_bot_token)
     assert bot.settings.slack_bot_token not in logs.text and "xapp-1-A0-123-abc" not in logs.text
     assert "[redacted]" in logs.records()[0]["msg"]

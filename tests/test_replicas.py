@@ -143,7 +143,7 @@ def test_two_replicas_never_double_anything(slack, fake, bot, tmp_path):
             barrier = threading.Barrier(2)
             answers = []
 
-            def click(driver):
+            def click(driver, barrier=barrier, answers=answers, b=b, request=request):
                 barrier.wait()
                 answers.append(driver.click(b, request, "Accept"))
 

@@ -48,7 +48,8 @@ def dm_with(world, user_id, words):
 
 def add_item(world, user_id, surface, values):
     world.slack.click(user_id, surface, "Add an item")
-    modal = world.fake.wait_for(lambda: (m := world.fake.open_modal(user_id)) and m["callback_id"] == "handover_item_submit" and m)
+    modal = world.fake.wait_for(
+        lambda: (m := world.fake.open_modal(user_id)) and m["callback_id"] == "handover_item_submit" and m)
     r = world.slack.submit(user_id, modal, values)
     world.idle()
     return r, modal

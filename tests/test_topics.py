@@ -157,7 +157,8 @@ def test_host_cancels_and_people_with_a_seat_are_told_forged_ids_refused(people,
     world.idle()
     assert "is cancelled" in json.dumps(latest(world, "U1"))
     for user_id in ("U2", "U3"):
-        dms = fake.wait_for(lambda u=user_id: [m for m in fake.dms_to(u) if "has been cancelled" in m["text"] + json.dumps(m["blocks"])])
+        dms = fake.wait_for(lambda u=user_id: [m for m in fake.dms_to(u)
+                                               if "has been cancelled" in m["text"] + json.dumps(m["blocks"])])
         assert len(dms) == 1 and "Come learn about SQL" in json.dumps(dms[0]["blocks"])
     assert [m for m in fake.dms_to("U1") if "cancelled" in json.dumps(m)] == []
     assert "No topic sessions are coming up" in json.dumps(listing(world, "U2").ephemeral["blocks"])

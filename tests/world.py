@@ -106,7 +106,8 @@ class World:
             elif entry["type"] == "datepicker":
                 entry["selected_date"] = value
             elif entry["type"] in ("static_select", "radio_buttons"):
-                entry["selected_option"] = None if value is None else {"text": {"type": "plain_text", "text": str(value)}, "value": str(value)}
+                entry["selected_option"] = (None if value is None
+                                            else {"text": {"type": "plain_text", "text": str(value)}, "value": str(value)})
             elif entry["type"] in ("checkboxes", "multi_static_select"):
                 entry["selected_options"] = [{"text": {"type": "plain_text", "text": str(v)}, "value": str(v)} for v in value]
             elif entry["type"] == "users_select":
@@ -118,7 +119,8 @@ class World:
         payload.update(view=sent, response_urls=[])
         response = self.slack._interactive(payload)
         if response.status == 200:
-            response.view_errors = self.fake.apply_view_response(user_id, response.json if response.json is not None else response.text)
+            response.view_errors = self.fake.apply_view_response(
+                user_id, response.json if response.json is not None else response.text)
         return response
 
 

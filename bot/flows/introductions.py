@@ -28,7 +28,8 @@ def answer_introduction(ctx: Context, team_id: str, user_id: str, intro_id: obje
         if intro.status == IntroductionStatus.ACCEPTED and intro.partnership_id:  # a double click: written once
             name = program.current(session, team_id, ctx.settings).name
             outbox.enqueue(session, team_id, keys.kickoff(intro.partnership_id), "kickoff", f"{giver},{taker}",
-                           blocks.intro_kickoff(name, intro.kind, giver, taker, intro.partnership_id))
+                           {**blocks.intro_kickoff(name, intro.kind, giver, taker, intro.partnership_id),
+                            outbox.GROUP_CHAT_OF: intro.partnership_id})
         outbox.publish_home(session, team_id, giver, taker)
         accepted = intro.partnership_id if intro.status == IntroductionStatus.ACCEPTED else None
         return Answered(blocks.intro_answered(taker if user_id == giver else giver, mine, intro.status), accepted)

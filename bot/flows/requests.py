@@ -77,7 +77,7 @@ def accept(ctx: Context, team_id: str, user_id: str, partnership_hint: object) -
     """The person asked accepts (only they may): the asker hears the good news, and the pair's group chat opens
     with the kickoff. A second click is refused ("already answered") and sends nothing again."""
     with ctx.db.uow() as session:
-        partnership = partnerships.accept(session, team_id, user_id, partnership_hint)
+        partnership = partnerships.accept(session, team_id, user_id, partnership_hint, tz=ctx.settings.tz)
         asker, asked = _people(partnership)
         outbox.enqueue(session, team_id, keys.request_accepted(partnership.id), "request-answer", asker.slack_user_id,
                        blocks.accepted_for_requester(asked.slack_user_id))
@@ -85,7 +85,8 @@ def accept(ctx: Context, team_id: str, user_id: str, partnership_hint: object) -
         name = program.current(session, team_id, ctx.settings).name
         outbox.enqueue(session, team_id, keys.kickoff(partnership.id), "kickoff",
                        f"{asker.slack_user_id},{asked.slack_user_id}",
-                       blocks.kickoff(name, asker.slack_user_id, asked.slack_user_id, partnership.id))
+                       {**blocks.kickoff(name, asker.slack_user_id, asked.slack_user_id, partnership.id),
+                        outbox.GROUP_CHAT_OF: partnership.id})
         return answered
 
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.db import rowcount
 from bot.services import clock
 from bot.services.errors import Conflict, DomainError, NotAllowed
 from bot.services.lookup import by_hint
@@ -108,7 +109,8 @@ def for_member(session: Session, team_id: str, slack_user_id: str, agreement_id:
     return agreement, partnership, me.id
 
 
-def confirm(session: Session, team_id: str, slack_user_id: str, agreement_id: object, now: datetime | None = None) -> tuple[Agreement, bool]:
+def confirm(session: Session, team_id: str, slack_user_id: str, agreement_id: object,
+            now: datetime | None = None) -> tuple[Agreement, bool]:
     """Confirm a version. Returns (agreement, complete) where complete means both have now confirmed."""
     now = now or clock.now()
     agreement, partnership, my_id = for_member(session, team_id, slack_user_id, agreement_id)
@@ -120,14 +122,15 @@ def confirm(session: Session, team_id: str, slack_user_id: str, agreement_id: ob
         update(Agreement).where(Agreement.id == agreement.id, column.is_(None)).values({column: now})
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         raise Conflict("You have already confirmed this version.")
     session.refresh(agreement)
     if not agreement.confirmed:
         return agreement, False
     partnership.planned_end = agreement.end_date
     for supervisor in dict.fromkeys(s for s in (agreement.supervisor_a, agreement.supervisor_b) if s):
-        agreement.acknowledgements.append(SupervisorAck(team_id=partnership.team_id, supervisor_user_id=supervisor, created_at=now))
+        agreement.acknowledgements.append(SupervisorAck(team_id=partnership.team_id, supervisor_user_id=supervisor,
+                                                        created_at=now))
     session.flush()
     return agreement, True
 
@@ -143,7 +146,7 @@ def acknowledge(session: Session, team_id: str, slack_user_id: str, ack_id: obje
         update(SupervisorAck).where(SupervisorAck.id == ack.id, SupervisorAck.acknowledged_at.is_(None))
         .values(acknowledged_at=now).execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         raise Conflict("You have already acknowledged this agreement. Thank you!")
     session.refresh(ack)
     return ack

@@ -12,16 +12,17 @@ Anonymity rules this module keeps:
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Literal
+from typing import Any, Literal, cast
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field, field_validator, model_validator
-from sqlalchemy import select, update
+from sqlalchemy import Row, Table, select, update
 from sqlalchemy.orm import Session
 
-from bot.db import insert_ignore
+from bot.db import insert_ignore, rowcount
 from bot.services.errors import Conflict, NotAllowed
 from bot.services.lookup import by_hint
 from models import CheckIn, CheckInAnswer, CheckInPeriod, Partnership, Person
@@ -223,7 +224,7 @@ def answer(session: Session, team_id: str, slack_user_id: str, checkin_id: objec
 
 def partner_name(session: Session, checkin: CheckIn) -> tuple[str, str]:
     """(name, Slack id) of the partner the invitation is about."""
-    partnership = session.get(Partnership, checkin.partnership_id)
+    partnership = session.get_one(Partnership, checkin.partnership_id)
     other = partnership.other(checkin.person_id)
     return other.display_name, other.slack_user_id
 
@@ -242,20 +243,21 @@ class Closed:
 def close_period(session: Session, team_id: str, period: str, now: datetime, k: int) -> Closed | None:
     """Close a month once: aggregates, anonymised answers, at-risk pairs, paused people.
     Returns None when it was closed already (by another run or replica)."""
-    claimed = session.execute(
+    claimed = rowcount(session.execute(
         update(CheckInPeriod).where(CheckInPeriod.team_id == team_id, CheckInPeriod.period == period,
                                     CheckInPeriod.closed_at.is_(None))
         .values(closed_at=now).execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     if claimed != 1:
         return None
     rows = session.scalars(select(CheckIn).where(CheckIn.team_id == team_id, CheckIn.period == period)).all()
     answered = [r for r in rows if r.answered_at is not None]
-    answers = [dict(team_id=team_id, period=period, met=bool(r.met), minutes=r.minutes or 0,
-                    effectiveness=r.effectiveness, expectations=r.expectations, help=r.help) for r in answered]
+    answers: list[dict[str, Any]] = [
+        dict(team_id=team_id, period=period, met=bool(r.met), minutes=r.minutes or 0,
+             effectiveness=r.effectiveness, expectations=r.expectations, help=r.help) for r in answered]
     random.SystemRandom().shuffle(answers)  # ids of checkin_answers say nothing about who answered first
     if answers:
-        session.execute(CheckInAnswer.__table__.insert(), answers)
+        session.execute(cast(Table, CheckInAnswer.__table__).insert(), answers)  # (a declarative model's table)
     expect = [a["expectations"] for a in answers]
     session.execute(
         update(CheckInPeriod).where(CheckInPeriod.team_id == team_id, CheckInPeriod.period == period)
@@ -277,7 +279,7 @@ def close_period(session: Session, team_id: str, period: str, now: datetime, k: 
                   _pause_silent(session, team_id, period, now))
 
 
-def _history(session: Session, team_id: str, periods: list[str]) -> list[tuple[int, int, str, bool, bool | None]]:
+def _history(session: Session, team_id: str, periods: list[str]) -> Sequence[Row[int, int, str, bool, bool | None]]:
     return session.execute(
         select(CheckIn.partnership_id, CheckIn.person_id, CheckIn.period, CheckIn.answered_at.is_not(None), CheckIn.met)
         .where(CheckIn.team_id == team_id, CheckIn.period.in_(periods))

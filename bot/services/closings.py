@@ -9,7 +9,7 @@ Ids that come back from Slack are hints: every function checks the acting person
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -17,6 +17,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.db import rowcount
 from bot.services import clock, profiles
 from bot.services.errors import Conflict, NotAllowed
 from bot.services.lifecycle import live_partners
@@ -96,16 +97,16 @@ def close(session: Session, team_id: str, slack_user_id: str, partnership_id: ob
 def decide_testimonial(session: Session, team_id: str, slack_user_id: str, closing_id: object, show: bool) -> PartnershipClosing:
     """The person a testimonial is about says whether it may be shown; the first answer holds."""
     closing = by_hint(session, PartnershipClosing, closing_id)
-    partnership = session.get(Partnership, closing.partnership_id) if closing is not None else None
-    subject = partnership.other(closing.person_id) if partnership is not None else None
+    # a closing belongs to its partnership (the foreign key cascades), so the partnership is there
+    subject = session.get_one(Partnership, closing.partnership_id).other(closing.person_id) if closing is not None else None
     if closing is None or closing.team_id != team_id or subject is None or subject.slack_user_id != slack_user_id:
         raise NotAllowed("That testimonial isn't about you.")
-    done = session.execute(
+    done = rowcount(session.execute(
         update(PartnershipClosing).where(PartnershipClosing.id == closing.id,
                                          PartnershipClosing.testimonial_status == TestimonialStatus.PENDING)
         .values(testimonial_status=TestimonialStatus.SHOWN if show else TestimonialStatus.DECLINED)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     session.refresh(closing)
     if done != 1:
         raise Conflict("You already answered: this testimonial is "
@@ -128,22 +129,34 @@ def testimonials_about(session: Session, person: Person) -> list[tuple[str, str]
 # -- the planned end: a closing check-in, and extending ---------------------------------------------------------
 def reaching_end(session: Session, team_id: str, today: date, now: datetime) -> list[Partnership]:
     """Live partnerships at or past their planned end, not yet asked about this end date, with someone not paused to
-    ask; each is claimed here (asked once). An end date moved later (a new agreement) is asked about again; a day's
-    slack keeps a prompt sent early in UTC (a time zone east of it) from counting as one for an earlier date."""
+    ask; each is claimed here (asked once). The end date asked about is kept (`end_prompted_for`), so an end date
+    moved after the check-in (a new agreement), by however little, is asked about again. A partnership asked
+    before that column existed is claimed once more: its check-in's outbox key (partnership, end date, person) is
+    the same, so nobody already asked gets it twice."""
     due = session.scalars(select(Partnership).where(
         Partnership.team_id == team_id, Partnership.status.in_(LIVE_PARTNERSHIP), Partnership.planned_end.is_not(None),
         Partnership.planned_end <= today).order_by(Partnership.id)).unique().all()
     return [p for p in due
-            if (p.end_prompted_at is None or p.end_prompted_at.date() < p.planned_end - timedelta(days=1))
+            if not _asked_about_end(p)
             and PersonStatus.ACTIVE in (p.person_a.status, p.person_b.status) and _claim_end_prompt(session, p, now)]
 
 
+def _asked_about_end(partnership: Partnership) -> bool:
+    """The closing check-in went out for the partnership's current planned end (and was not answered by extending)."""
+    return partnership.end_prompted_at is not None and partnership.end_prompted_for == partnership.planned_end
+
+
 def _claim_end_prompt(session: Session, partnership: Partnership, now: datetime) -> bool:
-    before = partnership.end_prompted_at
-    seen = Partnership.end_prompted_at.is_(None) if before is None else Partnership.end_prompted_at == before
-    return session.execute(
-        update(Partnership).where(Partnership.id == partnership.id, seen)
-        .values(end_prompted_at=now).execution_options(synchronize_session=False)).rowcount == 1
+    """Record the closing check-in about the current planned end as sent, if the row still reads as it did: of two
+    replicas (or a new agreement moving the end meanwhile), one claim wins."""
+    at, asked_for = partnership.end_prompted_at, partnership.end_prompted_for
+    return rowcount(session.execute(
+        update(Partnership).where(
+            Partnership.id == partnership.id, Partnership.planned_end == partnership.planned_end,
+            Partnership.end_prompted_at.is_(None) if at is None else Partnership.end_prompted_at == at,
+            Partnership.end_prompted_for.is_(None) if asked_for is None else Partnership.end_prompted_for == asked_for)
+        .values(end_prompted_at=now, end_prompted_for=partnership.planned_end)
+        .execution_options(synchronize_session=False))) == 1
 
 
 def extend(session: Session, team_id: str, slack_user_id: str, partnership_id: object, now: datetime | None = None,
@@ -157,5 +170,5 @@ def extend(session: Session, team_id: str, slack_user_id: str, partnership_id: o
     today = clock.local_today(me.tz, me.tz_offset, now)
     new_end = clock.add_months(max(partnership.planned_end or today, today), EXTEND_MONTHS)
     done = move(session, partnership, LIVE_PARTNERSHIP, Partnership.end_prompted_at.is_not(None), planned_end=new_end,
-                end_prompted_at=None)
+                end_prompted_at=None, end_prompted_for=None)
     return partnership, me, done

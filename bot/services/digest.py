@@ -40,9 +40,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, or_, select, union_all
+from sqlalchemy import ColumnElement, and_, case, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from bot.services.succession import Progress as HandoverProgress
@@ -71,8 +72,10 @@ class Days:
     States are taken at `end`; "pairs that met" counts meetings from `met_from` to the last day."""
 
     first_day: date
-    end_day: date  # exclusive
     tz_name: str
+    if TYPE_CHECKING:  # end_day (exclusive): a field in Span, a property in Week, so read-only here
+        @property
+        def end_day(self) -> date: ...
 
     @property
     def last_day(self) -> date:
@@ -204,11 +207,11 @@ class Digest:
 
 
 # -- queries ------------------------------------------------------------------------------------
-def _count(condition) -> object:
+def _count(condition) -> ColumnElement[Any]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def _sum(condition, value) -> object:
+def _sum(condition, value) -> ColumnElement[Any]:
     return func.coalesce(func.sum(case((condition, value), else_=0)), 0)
 
 
@@ -397,7 +400,8 @@ def reported(period: CheckInPeriod, k: int) -> ClosedMonth:
         effectiveness = period.effectiveness_sum / period.effectiveness_n
     if reportable and expected_n >= k:
         expected = period.expected_yes / expected_n
-    return ClosedMonth(period=period.period, closed_at=period.closed_at, answered=period.answered,
+    # (a closed month: callers read only periods with closed_at set)
+    return ClosedMonth(period=period.period, closed_at=cast(datetime, period.closed_at), answered=period.answered,
                        reportable=reportable, effectiveness=effectiveness, effectiveness_n=period.effectiveness_n,
                        expected_share=expected, expected_n=expected_n)
 

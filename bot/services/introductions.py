@@ -155,7 +155,8 @@ def answer(session: Session, team_id: str, user_id: str, intro_id: object, accep
         return intro
     if intro.giver_answer == "yes" and intro.taker_answer == "yes":
         length = program.current(session, team_id, settings).default_length_months
-        partnership = partnerships.start_introduced(session, intro.giver, intro.taker, intro.kind, length, now)
+        partnership = partnerships.start_introduced(session, intro.giver, intro.taker, intro.kind, length, now,
+                                                    tz=settings.tz)
         if _settle(session, intro, IntroductionStatus.ACCEPTED, now, partnership_id=partnership.id):
             for person, partner in ((intro.giver, intro.taker), (intro.taker, intro.giver)):
                 outbox.enqueue(session, team_id, keys.intro_accepted(intro.id, person.id), "introduction",

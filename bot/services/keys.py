@@ -17,7 +17,7 @@ PREFIXES = (
     "agreement-acknowledged", "agreement-confirmed", "agreement-draft", "at-risk", "buddy-has", "buddy-none",
     "buddy-plan", "buddy-welcome", "cadence-nudge", "checkin", "checkin-help", "checkin-reminder",
     "closing-suggestions", "digest", "digest-chart", "end-prompt", "export", "extended", "home", "intro",
-    "intro-accepted", "intro-declined", "kickoff", "meeting-logged", "meeting-reminder", "pair-fine", "pair-paused",
+    "intro-accepted", "intro-declined", "kickoff", "meeting-logged", "meeting-reminder", "notice", "pair-fine", "pair-paused",
     "partner-left", "partner-paused", "partner-resumed", "partnership-ended", "pause-ended", "paused", "request",
     "request-accepted", "request-cancelled", "request-declined", "request-expired", "request-expired-update",
     "stats-csv", "story-consent", "story-consent-answered", "story-outcome", "story-partner-agreed",
@@ -299,6 +299,11 @@ def succession_item(item_id: int) -> str:
 
 def succession_closed(plan_id: int, user_id: str) -> str:
     return _key("succession-closed", plan_id, user_id)
+
+
+def notice(user_id: str, at: datetime) -> str:
+    """An answer to the acting person in their DM (no response_url to answer through): one per action."""
+    return _key("notice", user_id, stamp(at))
 
 
 # -- delivery's own --------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from sqlalchemy import String, cast, delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.db import rowcount
 from bot.services import clock, keys, profiles
 from bot.services.errors import Conflict, DomainError
 from bot.services.partnerships import move
@@ -98,10 +99,10 @@ def pause(session: Session, team_id: str, slack_user_id: str, form: PauseForm, n
         name, message = next(iter(problems.items()))
         raise DomainError(message, field=name)
     until = form.until if form.how == "date" else None
-    changed = session.execute(
+    changed = rowcount(session.execute(
         update(Person).where(Person.id == me.id, Person.status == PersonStatus.ACTIVE)
         .values(status=PersonStatus.PAUSED, paused_at=now, pause_reason=OWN_CHOICE, paused_until=until)
-        .execution_options(synchronize_session=False)).rowcount == 1
+        .execution_options(synchronize_session=False))) == 1
     if not changed:  # already paused: only the date moves
         session.execute(update(Person).where(Person.id == me.id, Person.status == PersonStatus.PAUSED)
                         .values(paused_until=until).execution_options(synchronize_session=False))
@@ -110,10 +111,10 @@ def pause(session: Session, team_id: str, slack_user_id: str, form: PauseForm, n
 
 
 def _resume(session: Session, person: Person) -> bool:
-    done = session.execute(
+    done = rowcount(session.execute(
         update(Person).where(Person.id == person.id, Person.status == PersonStatus.PAUSED)
         .values(status=PersonStatus.ACTIVE, paused_at=None, pause_reason=None, paused_until=None)
-        .execution_options(synchronize_session=False)).rowcount == 1
+        .execution_options(synchronize_session=False))) == 1
     session.refresh(person)
     return done
 
@@ -147,9 +148,10 @@ def leave(session: Session, team_id: str, slack_user_id: str, delete_data: bool,
     goes too (aggregates stay). A second click finds them gone already (NotFound from profiles.require)."""
     now = now or clock.now()
     me = profiles.require(session, team_id, slack_user_id)
-    if session.execute(update(Person).where(Person.id == me.id, Person.status != PersonStatus.LEFT)
-                       .values(status=PersonStatus.LEFT, left_at=now, paused_at=None, pause_reason=None, paused_until=None)
-                       .execution_options(synchronize_session=False)).rowcount != 1:
+    if rowcount(session.execute(update(Person).where(Person.id == me.id, Person.status != PersonStatus.LEFT)
+                                .values(status=PersonStatus.LEFT, left_at=now, paused_at=None, pause_reason=None,
+                                        paused_until=None)
+                                .execution_options(synchronize_session=False))) != 1:
         raise Conflict("You have already left the program.")
     out = Departure(me.id, me.slack_user_id, delete_data)
     rows = session.scalars(select(Partnership).where(

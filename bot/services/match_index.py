@@ -124,6 +124,8 @@ class TeamIndex:
             window, max_id = self._window(session, now)
             if max_id < self.max_id:  # people were deleted (or the tables emptied): start again
                 self._rebuild(session, max_id)
+                if self.watermark is None:  # nobody in this team any more: nothing to look at until someone joins
+                    return
                 window, max_id = self._window(session, now)
             self.max_id = max_id
             rows = [r for r in window if self.recent_people.get(r.id) != tuple(r)]  # the margin's rows come every time
@@ -144,6 +146,8 @@ class TeamIndex:
     def _window(self, session: Session, now: datetime) -> tuple[list, int]:
         """People updated within MARGIN of the newest seen, and the largest person id: one round trip."""
         top = select(func.max(Person.id).label("max_id")).subquery("top")
+        if self.watermark is None:  # (what min() would raise: refresh calls this once the index has a watermark)
+            raise TypeError("the index has no watermark yet")
         since = min(self.watermark, now) - MARGIN
         rows = session.execute(select(top.c.max_id, *self._COLUMNS).select_from(top).outerjoin(
             Person, and_(Person.team_id == self.team_id, Person.updated_at >= since))).all()
@@ -160,7 +164,7 @@ class TeamIndex:
             self.pair_watermark = max((t for t in newest if t is not None), default=now)
             return
         since = min(self.pair_watermark, now) - MARGIN
-        window = {tuple(row) for row in session.execute(
+        window: set[tuple] = {tuple(row) for row in session.execute(
             select(Partnership.id, Partnership.person_a_id, Partnership.person_b_id, Partnership.started_at,
                    Partnership.ended_at)
             .where(Partnership.team_id == self.team_id,
@@ -224,7 +228,8 @@ class TeamIndex:
             chunk = person_ids[i:i + _CHUNK]
             # status is checked here, not in SQL: so both sides are read from their person index
             for a, b, status in session.execute(select(Partnership.person_a_id, Partnership.person_b_id, Partnership.status)
-                                                .where(or_(Partnership.person_a_id.in_(chunk), Partnership.person_b_id.in_(chunk)))):
+                                                .where(or_(Partnership.person_a_id.in_(chunk),
+                                                           Partnership.person_b_id.in_(chunk)))):
                 for pid in (a, b):
                     if pid in counts and status in LIVE:
                         counts[pid] += 1
@@ -292,9 +297,9 @@ class TeamIndex:
             offers.append(np.array(kinds) == SkillKind.OFFER.value)
         by_id = np.argsort(self.ids[:n])
         slots = by_id[np.searchsorted(self.ids[:n][by_id], np.concatenate(person_ids))].astype(np.int32)
-        skill_ids, offer = np.concatenate(skill_ids), np.concatenate(offers)
+        all_skill_ids, offer = np.concatenate(skill_ids), np.concatenate(offers)
         for kind, mask in ((SkillKind.OFFER, offer), (SkillKind.WANT, ~offer)):
-            slot_k, skill_k = slots[mask], skill_ids[mask]
+            slot_k, skill_k = slots[mask], all_skill_ids[mask]
             order = np.argsort(skill_k, kind="stable")
             skill_sorted, slot_sorted = skill_k[order], slot_k[order]
             first, starts = np.unique(skill_sorted, return_index=True)
@@ -381,7 +386,8 @@ class TeamIndex:
         gap = np.abs(level - q.level)
         level_rule = np.where(gap == 0, 6, np.where(gap == 1, 4, -2 * gap))
         if q.reverse:
-            turned = self.reverse[idx] & (gap >= REVERSE_MIN_GAP) & (((level < q.level) & (g > 0)) | ((level > q.level) & (w > 0)))
+            turned = (self.reverse[idx] & (gap >= REVERSE_MIN_GAP)
+                      & (((level < q.level) & (g > 0)) | ((level > q.level) & (w > 0))))
             level_rule = np.where(turned, 8 + 2 * gap, level_rule)
         score = (np.where((g > 0) & (w > 0), 1000, 0) + 10 * (np.minimum(g, 3) + np.minimum(w, 3)) + 15 * b
                  + np.where(same[idx], 8, 0) + level_rule).astype(np.float64)
@@ -404,7 +410,7 @@ _registry_lock = threading.Lock()
 
 
 def _index(session: Session, team_id: str) -> TeamIndex:
-    key = (str(session.get_bind().url), team_id)
+    key = (str(session.get_bind().engine.url), team_id)
     with _registry_lock:
         index = _indexes.get(key)
         if index is None:

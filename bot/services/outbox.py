@@ -36,7 +36,7 @@ def enqueue(session: Session, team_id: str, key: str, kind: str, recipient: str,
     if if_undelivered is not None:
         message = {**message, UNDELIVERED: {"recipient": if_undelivered[0], "message": if_undelivered[1]}}
     row = dict(team_id=team_id, key=key, kind=kind, recipient=recipient, payload=message, after_key=after_key,
-               attachment=attachment, status="pending", attempts=0, next_attempt_at=not_before or utcnow(),
+               attachment=attachment, status=OutboxStatus.PENDING.value, attempts=0, next_attempt_at=not_before or utcnow(),
                created_at=utcnow(), priority=priority)
     return insert_ignore(session, OutboxMessage, [row], ["key"]) == 1
 
@@ -53,7 +53,7 @@ def enqueue_many(session: Session, rows: list[dict[str, Any]]) -> int:
     """Many `enqueue`s in one statement (a scheduled fan-out: it yields to messages people wait for);
     each row has team_id, key, kind, recipient, payload."""
     now = utcnow()
-    full = [dict(after_key=None, attachment=None, status="pending", attempts=0, next_attempt_at=now,
+    full = [dict(after_key=None, attachment=None, status=OutboxStatus.PENDING.value, attempts=0, next_attempt_at=now,
                  created_at=now, priority=0) | row for row in rows]
     total = 0
     for start in range(0, len(full), 500):
@@ -64,8 +64,11 @@ def enqueue_many(session: Session, rows: list[dict[str, Any]]) -> int:
 def sent(session: Session, key: str) -> OutboxMessage | None:
     """The message with this key, if Slack has it (its channel and ts are then known)."""
     return session.scalars(select(OutboxMessage).where(OutboxMessage.key == key,
-                                                       OutboxMessage.status == "sent")).first()
+                                                       OutboxMessage.status == OutboxStatus.SENT)).first()
 
+
+GROUP_CHAT_OF = "group_chat_of"  # payload key: this message opens the pair's group chat (a partnership id) ...
+# ... the sender then keeps the chat's channel on the partnership, for the pair's later messages
 
 HOME = "home"  # payload key: publish the recipient's App Home, rendered when it is sent
 

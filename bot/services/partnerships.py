@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.db import rowcount
 from bot.services import clock, keys, outbox, profiles
 from bot.services.errors import Conflict, NotAllowed
 from bot.services.lookup import by_hint
@@ -158,18 +159,21 @@ def _claim(session: Session, partnership: Partnership, **values: object) -> None
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         raise Conflict("This request was already answered.")
     session.refresh(partnership)
 
 
-def accept(session: Session, team_id: str, slack_user_id: str, partnership_id: object, now: datetime | None = None) -> Partnership:
+def accept(session: Session, team_id: str, slack_user_id: str, partnership_id: object, now: datetime | None = None,
+           *, tz: tzinfo = UTC) -> Partnership:
+    """The person asked accepts: the partnership starts now and is planned to end six months after the day it
+    started in the program's time zone `tz` (settings.tz)."""
     now = now or clock.now()
     partnership = _decide(session, team_id, slack_user_id, partnership_id, now)
     me = partnership.person_a if partnership.person_a.slack_user_id == slack_user_id else partnership.person_b
     _check_capacity(session, partnership.person_a, partnership.person_b, asking=me)
     _claim(session, partnership, status=PartnershipStatus.ACTIVE, decided_at=now, started_at=now,
-           planned_end=clock.add_months(now.date(), DEFAULT_MONTHS))
+           planned_end=clock.add_months(now.astimezone(tz).date(), DEFAULT_MONTHS))
     return partnership
 
 
@@ -177,9 +181,10 @@ BUDDY_DAYS = 45
 
 
 def start_introduced(session: Session, giver: Person, taker: Person, kind: str, length_months: int,
-                     now: datetime | None = None) -> Partnership:
+                     now: datetime | None = None, *, tz: tzinfo) -> Partnership:
     """Two people who both accepted an introduction (formal round, onboarding buddy) become an active partnership
-    of that kind, as an accepted request does; a buddy's runs 45 days, others the program's default length.
+    of that kind, as an accepted request does; a buddy's runs 45 days, others the program's default length, both
+    counted from the day it started in the program's time zone `tz` (settings.tz).
     The caller sends the kickoff to the pair (which opens their group chat), as for a request."""
     now = now or clock.now()
     a, b = _pair(giver, taker)
@@ -188,20 +193,23 @@ def start_introduced(session: Session, giver: Person, taker: Person, kind: str, 
         raise Conflict(f"You and {taker.display_name or 'they'} already have a partnership or an open request.")
     _check_capacity(session, giver, taker)
     buddy = kind == PartnershipKind.BUDDY
-    end = now.date() + timedelta(days=BUDDY_DAYS) if buddy else clock.add_months(now.date(), length_months)
+    start = now.astimezone(tz).date()
+    end = start + timedelta(days=BUDDY_DAYS) if buddy else clock.add_months(start, length_months)
     partnership = Partnership(team_id=giver.team_id, person_a_id=a, person_b_id=b, status=PartnershipStatus.ACTIVE, kind=kind,
                               created_at=now, decided_at=now, started_at=now, planned_end=end)
     return _insert(session, partnership, "These two already have an open partnership.")
 
 
-def decline(session: Session, team_id: str, slack_user_id: str, partnership_id: object, now: datetime | None = None) -> Partnership:
+def decline(session: Session, team_id: str, slack_user_id: str, partnership_id: object,
+            now: datetime | None = None) -> Partnership:
     now = now or clock.now()
     partnership = _decide(session, team_id, slack_user_id, partnership_id, now)
     _claim(session, partnership, status=PartnershipStatus.DECLINED, decided_at=now)
     return partnership
 
 
-def cancel(session: Session, team_id: str, slack_user_id: str, partnership_id: object, now: datetime | None = None) -> Partnership:
+def cancel(session: Session, team_id: str, slack_user_id: str, partnership_id: object,
+           now: datetime | None = None) -> Partnership:
     """The asker withdraws an open request."""
     now = now or clock.now()
     partnership, person = get_for_member(session, team_id, slack_user_id, partnership_id)
@@ -268,8 +276,8 @@ def overview(session: Session, person: Person, now: datetime | None = None) -> O
     pending = [p for p in rows if p.status == PartnershipStatus.REQUESTED and p.request and p.request.expires_at > now]
     return Overview(
         live,
-        [p for p in pending if p.request.to_person_id == person.id],
-        [p for p in pending if p.request.from_person_id == person.id],
+        [p for p in pending if p.request is not None and p.request.to_person_id == person.id],
+        [p for p in pending if p.request is not None and p.request.from_person_id == person.id],
     )
 
 
@@ -289,10 +297,10 @@ def move(session: Session, partnership: Partnership, from_statuses: tuple[str, .
          **values: object) -> bool:
     """A conditional state change (from one of `from_statuses`, and `conditions` if any): True if this call made
     it, so a double click or two replicas make it once."""
-    done = session.execute(
+    done = rowcount(session.execute(
         update(Partnership).where(Partnership.id == partnership.id, Partnership.status.in_(from_statuses), *conditions)
         .values(**values).execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     session.refresh(partnership)
     return done == 1
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Literal, cast
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from sqlalchemy import select
@@ -123,7 +123,8 @@ def participant(session: Session, team_id: str, person_id: object, *, include_pa
     return person
 
 
-def save(session: Session, team_id: str, slack_user_id: str, form: ProfileForm, now: datetime | None = None) -> tuple[Person, bool]:
+def save(session: Session, team_id: str, slack_user_id: str, form: ProfileForm,
+         now: datetime | None = None) -> tuple[Person, bool]:
     """Create or update the person's profile. Returns (person, created)."""
     now = now or clock.now()
     person = get(session, team_id, slack_user_id)
@@ -176,7 +177,7 @@ def to_form(person: Person) -> ProfileForm:
     return ProfileForm.model_construct(
         offers=person.skill_names(SkillKind.OFFER),
         wants=person.skill_names(SkillKind.WANT),
-        goals=list(person.goals),
+        goals=cast(list[GoalKey], list(person.goals)),  # (stored from a validated form)
         goals_note=person.goals_note,
         department=person.department,
         level=person.level,

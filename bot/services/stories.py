@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.db import rowcount
 from bot.services import clock, keys, outbox, profiles
 from bot.services.errors import Conflict, DomainError, NotAllowed
 from bot.services.lookup import by_hint
@@ -136,7 +137,7 @@ def _move(session: Session, story: Story, from_status: str, **values: object) ->
         .execution_options(synchronize_session=False)
     )
     session.refresh(story)
-    return result.rowcount == 1
+    return rowcount(result) == 1
 
 
 def partner_decide(session: Session, team_id: str, slack_user_id: str, story_id: object, agree: bool,

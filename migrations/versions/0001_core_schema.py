@@ -1,7 +1,7 @@
 """core schema: people, skills, partnerships, agreements, meetings
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-23 02:46:49.888658
 
 """
