@@ -53,8 +53,6 @@ def cmd_admin(deps: Deps, ack, body, client, rest) -> None:
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
-
-
 def register(app, deps: Deps) -> None:
     @app.view(ids.ADMIN_MODAL)
     @guarded

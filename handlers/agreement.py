@@ -28,8 +28,6 @@ def cmd_agreement(deps: Deps, ack, body, client, rest: str) -> None:
     ack(response_type="ephemeral", **agreements.overview(deps, team_of(body), user_of(body)))
 
 
-
-
 def register(app, deps: Deps) -> None:
     @app.action(ids.matcher(ids.AGREEMENT_WRITE))
     @guarded

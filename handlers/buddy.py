@@ -6,8 +6,6 @@ from __future__ import annotations
 import logging
 import re
 
-from slack_sdk.errors import SlackApiError
-
 from bot.flows import buddies as flow
 from bot.services import buddies
 from handlers.common import (
@@ -16,6 +14,7 @@ from handlers.common import (
     guarded,
     notice_view,
     open_view,
+    slack_profile,
     submit_form,
     team_of,
     user_of,
@@ -24,19 +23,6 @@ from messages import ids
 
 log = logging.getLogger("mentor_bot.buddy")
 MENTION = re.compile(r"<@([UW][A-Z0-9]{1,31})(?:\|[^>]*)?>")
-
-
-def _slack_profile(client, user_id: str) -> flow.SlackProfile | None:
-    """Name, title and time zone as Slack has them (never from the form); None when Slack can't say."""
-    try:
-        user = client.users_info(user=user_id)["user"]
-    except SlackApiError as exc:
-        log.warning("users.info failed user=%s error=%s", user_id, exc.response.get("error"))
-        return None
-    prof = user.get("profile") or {}
-    return flow.SlackProfile(
-        name=prof.get("real_name") or user.get("real_name") or prof.get("display_name") or user.get("name") or "",
-        title=prof.get("title") or "", tz=user.get("tz"), tz_offset=user.get("tz_offset"))
 
 
 def cmd_buddy(deps: Deps, ack, body, client, rest) -> None:
@@ -51,8 +37,6 @@ def cmd_buddy(deps: Deps, ack, body, client, rest) -> None:
     text = flow.add_buddy(deps, team_id, actor, buddies.AddForm(user_id=found.group(1)))
     ack(response_type="ephemeral", text=text)
     deliver_now(deps)
-
-
 
 
 def register(app, deps: Deps) -> None:
@@ -83,7 +67,7 @@ def register(app, deps: Deps) -> None:
         outcome = submit_form(
             ack, view,
             lambda values: buddies.NewcomerForm(department=values.get("department") or "", level=values.get("level")),
-            lambda form: flow.submit_newcomer_form(deps, team_id, user_id, form, _slack_profile(client, user_id)),
+            lambda form: flow.submit_newcomer_form(deps, team_id, user_id, form, slack_profile(client, user_id)),
             title="Your onboarding buddy")
         if outcome is None:
             return

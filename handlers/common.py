@@ -16,6 +16,7 @@ from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from bot import logs, metrics
 from bot.flows import Context, notices
 from bot.services.errors import DomainError
+from bot.services.profiles import SlackProfile
 from handlers.forms import field_errors, state_values
 from messages.common import modal, section
 
@@ -206,3 +207,16 @@ def submit_form(ack, view: dict, parse: Callable[[dict], Any], run: Callable[[An
     except DomainError as exc:
         refuse_in_modal(ack, exc, title)
         return None
+
+
+def slack_profile(client, user_id: str) -> SlackProfile | None:
+    """Name, title and time zone as Slack has them (users.info; never from a form); None when Slack can't say."""
+    try:
+        user = client.users_info(user=user_id)["user"]
+    except SlackApiError as exc:
+        log.warning("users.info failed user=%s error=%s", user_id, exc.response.get("error"))
+        return None
+    prof = user.get("profile") or {}
+    return SlackProfile(
+        name=prof.get("real_name") or user.get("real_name") or prof.get("display_name") or user.get("name") or "",
+        title=prof.get("title") or "", tz=user.get("tz"), tz_offset=user.get("tz_offset"))

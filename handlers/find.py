@@ -27,8 +27,6 @@ def cmd_find(deps: Deps, ack, body, client, rest: str) -> None:
     ack(response_type="ephemeral", **find.find_message(deps, team_of(body), user_of(body), rest.split()))
 
 
-
-
 def register(app, deps: Deps) -> None:
     threading.Thread(target=find.warm_index, args=(deps,), name="find-index", daemon=True).start()
 

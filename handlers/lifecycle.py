@@ -52,8 +52,6 @@ def cmd_end(deps: Deps, ack, body, client, rest) -> None:
     client.views_open(trigger_id=body["trigger_id"], view=ending.view)
 
 
-
-
 # -- buttons and modals -----------------------------------------------------------------------------------------
 def register(app, deps: Deps) -> None:
     @app.action(ids.PAUSE_OPEN)

@@ -36,8 +36,6 @@ def cmd_journal(deps: Deps, ack, body, client, rest: str) -> None:
     ack(response_type="ephemeral", **message)
 
 
-
-
 def _meeting_form(view: dict, values: dict) -> MeetingForm:
     values.setdefault("partnership_id", metadata(view).get("partnership_id"))
     return MeetingForm(**{k: v for k, v in values.items() if v not in (None, "")})

@@ -6,12 +6,10 @@ import logging
 
 from pydantic import ValidationError
 from pydantic_core import InitErrorDetails
-from slack_sdk.errors import SlackApiError
 
 from bot.flows import profiles
-from bot.flows.profiles import SlackProfile
 from bot.services.profiles import SELF_ASSESSMENT, ProfileForm
-from handlers.common import Deps, deliver_now, guarded, open_view, submit_form, team_of, user_of
+from handlers.common import Deps, deliver_now, guarded, open_view, slack_profile, submit_form, team_of, user_of
 from messages import ids
 
 log = logging.getLogger("mentor_bot.profile")
@@ -56,26 +54,10 @@ def _on_blocks(exc: ValidationError) -> ValidationError:
     return ValidationError.from_exception_data(exc.title, details)
 
 
-def _slack_profile(client, user_id: str) -> SlackProfile | None:
-    """Name, title and time zone as Slack has them (None if Slack won't say)."""
-    try:
-        user = client.users_info(user=user_id)["user"]
-    except SlackApiError as exc:
-        log.warning("users.info failed user=%s error=%s", user_id, exc.response.get("error"))
-        return None
-    prof = user.get("profile") or {}
-    return SlackProfile(
-        name=prof.get("real_name") or user.get("real_name") or prof.get("display_name") or user.get("name") or "",
-        title=prof.get("title") or "", tz=user.get("tz"), tz_offset=user.get("tz_offset"),
-    )
-
-
 def cmd_profile(deps: Deps, ack, body, client, rest: str) -> None:
     """`/mentor join`, `/mentor profile`, `/mentor edit`: the profile modal."""
     ack()
     open_view(client, body, profiles.profile_form(deps, team_of(body), user_of(body)))
-
-
 
 
 def register(app, deps: Deps) -> None:
@@ -94,6 +76,6 @@ def register(app, deps: Deps) -> None:
         if saved is None:
             return
         ack()
-        if (slack := _slack_profile(client, user_id)) is not None:
+        if (slack := slack_profile(client, user_id)) is not None:
             profiles.mirror_slack_profile(deps, saved.person_id, slack)
         deliver_now(deps)

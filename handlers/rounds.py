@@ -43,8 +43,6 @@ def cmd_round(deps: Deps, ack, body, client, rest) -> None:
     return ack(response_type="ephemeral", **blocks.round_usage())
 
 
-
-
 def _number(word: str) -> str:
     return word.lstrip("#")
 

@@ -56,8 +56,6 @@ def cmd_stats(deps: Deps, ack, body, client, rest) -> None:
     ack(response_type="ephemeral", **flow.report(deps, team_id, user_id, command.period))
 
 
-
-
 def register(app, deps: Deps) -> None:
     @app.action(ids.STATS_EXPORT)
     @guarded

@@ -57,8 +57,6 @@ def cmd_handover(deps: Deps, ack, body, client, rest) -> None:
     ack(response_type="ephemeral", **flow.handover_view(deps, team_of(body), user_of(body)))
 
 
-
-
 def register(app, deps: Deps) -> None:
     @app.view(ids.SUCCESSION_MODAL)
     @guarded

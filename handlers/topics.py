@@ -32,8 +32,6 @@ def cmd_topics(deps: Deps, ack, body, client, rest) -> None:
     ack(response_type="ephemeral", **flow.list_topics(deps, team_of(body), user_of(body)))
 
 
-
-
 def register(app, deps: Deps) -> None:
     @app.action(ids.TOPIC_HOST)
     @guarded

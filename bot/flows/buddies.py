@@ -3,26 +3,16 @@ small form; their answer introduces them to a buddy from their department; both 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
 from bot.flows.context import Context
 from bot.services import buddies, clock, events, keys, outbox, profiles, program
+from bot.services.profiles import SlackProfile
 from messages import buddy as blocks
 from messages import rounds as intro_messages
 from models.status import PersonStatus
-
-
-@dataclass(frozen=True)
-class SlackProfile:
-    """What Slack says about a person (the listener reads it): the buddy's introduction names the newcomer."""
-
-    name: str
-    title: str
-    tz: str | None
-    tz_offset: int | None
 
 
 def _send_welcome(session: Session, result: buddies.Result) -> bool:

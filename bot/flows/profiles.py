@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from bot.flows.context import Context
 from bot.services import keys, outbox, profiles, program, skills
-from bot.services.profiles import ProfileForm
+from bot.services.profiles import ProfileForm, SlackProfile
 from messages.profile import profile_modal, welcome
 
 
@@ -14,16 +14,6 @@ from messages.profile import profile_modal, welcome
 class Saved:
     person_id: int
     created: bool
-
-
-@dataclass(frozen=True)
-class SlackProfile:
-    """What Slack says about a person (users.info): their name, title and time zone are Slack's, not the form's."""
-
-    name: str
-    title: str
-    tz: str | None
-    tz_offset: int | None
 
 
 def profile_form(ctx: Context, team_id: str, user_id: str) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, cast
 
@@ -100,6 +101,16 @@ def current(session: Session, team_id: str, slack_user_id: str) -> Person | None
     """The person's profile while they are in the program (None before joining or after leaving)."""
     person = get(session, team_id, slack_user_id)
     return None if person is None or person.status == PersonStatus.LEFT else person
+
+
+@dataclass(frozen=True)
+class SlackProfile:
+    """What Slack says about a person (users.info): their name, title and time zone are Slack's, never the form's."""
+
+    name: str
+    title: str
+    tz: str | None
+    tz_offset: int | None
 
 
 NOT_JOINED = "You haven't joined the program yet. Use `/mentor join` to create your profile."

@@ -9,11 +9,12 @@ from sqlalchemy import func, select
 from bot.flows import buddies as flow
 from bot.services import buddies, clock, keys, profiles, program
 from bot.services.errors import NotAllowed
+from bot.services.profiles import SlackProfile
 from models import AuditEntry, Introduction, Person, ProcessedEvent, ProgramAdmin
 from tests.flows.conftest import TEAM, outbox_rows
 
 ONBOARDING = "C0ONBOARD"
-NEWT = flow.SlackProfile(name="Newt Newcomer", title="Junior developer", tz="Europe/London", tz_offset=0)
+NEWT = SlackProfile(name="Newt Newcomer", title="Junior developer", tz="Europe/London", tz_offset=0)
 
 
 @pytest.fixture
