@@ -7,14 +7,17 @@ import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from sqlalchemy import text
 
 from app.bolt import build_app
 from app.web import Server, make_wsgi
 from bot import migrate, pacing
 from bot.db import Database
+from bot.services import match_index
 from bot.settings import Settings
 from models import Base
 from tests.fakeslack import FakeSlack, SlackDriver
@@ -151,6 +154,7 @@ def slack(bot, fake, request):
     _truncate(bot.db)
     fake.reset()
     pacing.reset()  # each test starts a fresh minute: the sender's pace is not carried over from earlier tests
+    match_index.reset()  # and find's index starts anew: emptied tables reuse ids, which a running program never does
     driver = SlackDriver(bot.url, signing_secret=SECRET, fake=fake, team_id=TEAM)
     yield driver
     bot.executor.wait_idle()
@@ -160,6 +164,24 @@ def slack(bot, fake, request):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "allow_rejections: the test provokes Slack errors on purpose")
+    config.addinivalue_line("markers", "real_clock: the test starts other processes, so it runs on the real clock")
+
+
+# Every test runs at the same moment, whatever the day: a Wednesday, mid-month, midday in UTC and in London (no
+# daylight saving then), so no test can depend on today's date, the time of day, the weekday or the month's length.
+# The clock ticks from there; a test may travel further (time_machine) and builds its world inside that clock.
+# Tests that start other processes (the CLI, replicas, a killed sender) can't share it: they are marked real_clock,
+# and .ci/run's second run, with every process's clock 400 days ahead, shows they don't depend on the date either.
+PINNED_NOW = datetime(2028, 1, 12, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock(request):
+    if request.node.get_closest_marker("real_clock"):
+        yield None
+        return
+    with time_machine.travel(PINNED_NOW, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
-"""The calendar-driven jobs at calendar edges, in PROGRAM_TIMEZONE: a month end, a year end and a leap day for the
-monthly check-in; a year end and both daylight-saving changes for the weekly digest; a planned end on a month's last
-day (and on 29 February) for the closing check-in. Every world is built inside a travelled clock, so the suite passes
-on any day; each job also runs twice at the same instant, and nothing arrives twice."""
+"""The calendar-driven jobs at calendar edges, in PROGRAM_TIMEZONE: a month end, a year end, a leap day and months
+with a daylight-saving change for the monthly check-in; a year end and both daylight-saving changes for the weekly
+digest; a planned end on a month's last day (and on 29 February) and on both daylight-saving changes for the closing
+check-in. Every world is built inside a travelled clock, so the suite passes on any day; each job also runs twice at
+the same instant, and nothing arrives twice."""
 
 from __future__ import annotations
 
@@ -22,6 +23,11 @@ def utc(tz: str, *local) -> datetime:
 
 def at(tz: str, *local) -> time_machine.travel:
     return time_machine.travel(utc(tz, *local), tick=True)
+
+
+def local(day: date, hour: int, minute: int) -> tuple:
+    """A wall-clock time on `day`, as `utc`, `at` and `twice` take it."""
+    return day.year, day.month, day.day, hour, minute
 
 
 def twice(world, tz: str, job: str, when: tuple, **overrides) -> tuple[str, str]:
@@ -125,25 +131,39 @@ def test_a_year_end_closes_december_and_asks_about_january_of_the_new_year(world
         assert "The December 2027 check-in has closed" in closed_notice(world, "U2")
 
 
-@pytest.mark.parametrize("tz, offset", [("America/New_York", -5 * 3600), ("Asia/Tokyo", 9 * 3600)])
-def test_the_leap_day_belongs_to_february(world, fake, zone, tz, offset):
+@pytest.mark.parametrize("tz, offset, last", [
+    ("America/New_York", -5 * 3600, date(2028, 2, 29)),  # the leap day, late: already 1 March in UTC
+    ("Asia/Tokyo", 9 * 3600, date(2028, 2, 29)),  # the leap day, east of UTC
+    ("Europe/Berlin", 3600, date(2027, 3, 31)),  # summer time since 28 March: 1 April starts at 22:00 UTC
+    ("America/New_York", -4 * 3600, date(2027, 10, 31)),  # still EDT (until 7 November): 1 November at 04:00 UTC
+], ids=["new-york-leap-day", "tokyo-leap-day", "berlin-march-dst", "new-york-november-dst"])
+def test_a_months_last_day_belongs_to_it_until_local_midnight(world, fake, zone, tz, offset, last):
     zone(tz)
-    with at(tz, 2028, 2, 10, 12):
+    following = last + timedelta(days=1)
+    month, next_month = f"{last:%B %Y}", f"{following:%B %Y}"
+    with at(tz, *local(last.replace(day=10), 12, 0)):  # in Berlin, before the clocks go forward on the 28th
         couple(world, tz, offset)
-        assert "2028-02: 2 unanswered" in world.run_job("monthly-checkins", program_timezone=tz)  # a late first run
+        first = world.run_job("monthly-checkins", program_timezone=tz)  # a late first run
+        assert f"{last:%Y-%m}: 2 unanswered" in first
 
-    # Late on 29 February (in New York already 1 March in UTC): February is still open, March not yet asked.
-    first, again = twice(world, tz, "monthly-checkins", (2028, 2, 29, 23, 30))
-    assert "closed" not in first + again and "2028-02: 2 unanswered" in first
-    with at(tz, 2028, 2, 29, 23, 40):
-        answer(world, "U2", "February 2028")  # answering on the leap day still counts
-        assert "You can change it until the end of February 2028" in str(saying(fake, "U2", "thank you")[0]["blocks"])
+    # Late on the last day (in New York already the next day in UTC): the month is still open, the next not yet asked.
+    first, again = twice(world, tz, "monthly-checkins", local(last, 23, 30))
+    assert "closed" not in first + again and f"{last:%Y-%m}: 2 unanswered" in first
+    with at(tz, *local(last, 23, 40)):
+        answer(world, "U2", month)  # answering on the last day still counts
+        assert f"You can change it until the end of {month}" in str(saying(fake, "U2", "thank you")[0]["blocks"])
 
-    first, again = twice(world, tz, "monthly-checkins", (2028, 3, 1, 0, 30))
-    assert "closed 2028-02 (1/2 answered" in first and "2028-03: 2 unanswered" in first and "closed" not in again
+    first, again = twice(world, tz, "monthly-checkins", local(following, 0, 30))
+    assert f"closed {last:%Y-%m} (1/2 answered" in first and f"{following:%Y-%m}: 2 unanswered" in first
+    assert "closed" not in again and f"{following:%Y-%m}: 2 unanswered" in again
     for user in ("U1", "U2"):
         asked = checkins(fake, user)
-        assert len(asked) == 2 and "February 2028" in asked[0] and "March 2028" in asked[1], asked
+        assert len(asked) == 2 and month in asked[0] and next_month in asked[1], asked
+
+    # A week on (in New York, past the change back to EST): the same month, nothing asked again.
+    first, _ = twice(world, tz, "monthly-checkins", local(following + timedelta(days=7), 0, 30))
+    assert "closed" not in first and f"{following:%Y-%m}: 2 unanswered" in first
+    assert [len(checkins(fake, u)) for u in ("U1", "U2")] == [2, 2]
 
 
 # -- 2. the weekly digest: last Monday..Sunday in the program's zone, posted once -----------------------------------
@@ -170,10 +190,6 @@ def test_the_digest_reports_last_monday_to_sunday_in_the_program_zone_once(world
     zone(tz)
     fake.add_channel(CHANNEL, "mentoring-managers", bot_member=True)
     first_day, sunday, before = monday - timedelta(days=7), monday - timedelta(days=1), monday - timedelta(days=8)
-
-    def local(day: date, hour: int, minute: int) -> tuple:
-        return day.year, day.month, day.day, hour, minute
-
     people = [("U1", "Ada", "Go", "Rust", before, 23, 30),  # the Sunday before the week: last week
               ("U2", "Bea", "Rust", "Go", first_day, 0, 30),  # the week's first hour
               ("U3", "Cy", "Excel", "Figma", sunday, 23, 30)]  # its last hour (a fixed UTC offset would miss it)
@@ -213,11 +229,13 @@ def test_the_digest_reports_last_monday_to_sunday_in_the_program_zone_once(world
     assert f"Week of {_day(monday)} to {_day(monday + timedelta(days=6))}" in str(fake.messages(CHANNEL)[2]["blocks"])
 
 
-# -- 3. the planned end: six months after the start, on a month's last day ------------------------------------------
+# -- 3. the planned end: six months after the start, on a month's last day or a daylight-saving change ------------
 @pytest.mark.parametrize("tz, offset, started, end", [
     ("Asia/Tokyo", 9 * 3600, date(2027, 8, 31), date(2028, 2, 29)),  # 31 August + six months: the leap day
     ("America/New_York", -5 * 3600, date(2026, 8, 31), date(2027, 2, 28)),  # ... or 28 February
-])
+    ("Europe/London", 3600, date(2026, 9, 28), date(2027, 3, 28)),  # clocks go forward at 01:00 UTC that day
+    ("America/New_York", -4 * 3600, date(2027, 5, 7), date(2027, 11, 7)),  # clocks go back at 06:00 UTC that day
+], ids=["tokyo-leap-day", "new-york-february", "london-spring-forward", "new-york-fall-back"])
 def test_the_closing_checkin_comes_once_on_the_planned_end_day_and_not_the_day_before(world, fake, zone, tz, offset,
                                                                                    started, end):
     zone(tz)
@@ -226,18 +244,19 @@ def test_the_closing_checkin_comes_once_on_the_planned_end_day_and_not_the_day_b
     assert world.partnership("U1", "U2").planned_end == end
 
     eve = end - timedelta(days=1)
-    first, again = twice(world, tz, "participant-lifecycle", (eve.year, eve.month, eve.day, 23, 30))
+    first, again = twice(world, tz, "participant-lifecycle", local(eve, 23, 30))
     assert "0 partnership(s) reached" in first and "0 partnership(s) reached" in again
     assert saying(fake, "U1", "reached its planned end") == saying(fake, "U2", "reached its planned end") == []
 
-    first, again = twice(world, tz, "participant-lifecycle", (end.year, end.month, end.day, 0, 30))
+    # Half past midnight on the end day (on a daylight-saving change day, before the clocks move): asked once.
+    first, again = twice(world, tz, "participant-lifecycle", local(end, 0, 30))
     assert "1 partnership(s) reached their planned end" in first and "0 partnership(s) reached" in again
     for user, partner in (("U1", "Bea"), ("U2", "Ada")):
         [prompt] = saying(fake, user, "reached its planned end")
         assert f"({end:%d %B %Y})" in json.dumps(prompt) and partner in json.dumps(prompt)
 
     after = end + timedelta(days=1)
-    first, _ = twice(world, tz, "participant-lifecycle", (after.year, after.month, after.day, 8, 45))
+    first, _ = twice(world, tz, "participant-lifecycle", local(after, 8, 45))
     assert "0 partnership(s) reached" in first
     assert [len(saying(fake, u, "reached its planned end")) for u in ("U1", "U2")] == [1, 1]
 

@@ -19,6 +19,8 @@ from tests.conftest import SECRET, TOKEN
 ROOT = Path(__file__).resolve().parent.parent
 
 
+pytestmark = pytest.mark.real_clock  # every test here starts the CLI in another process
+
 def run(*args, env=None, cwd=None, timeout=60):
     full_env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL", "PORT", "PROGRAM_"))}
     full_env.update(env or {})

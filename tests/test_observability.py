@@ -6,6 +6,7 @@ from __future__ import annotations
 import urllib.request
 from datetime import UTC, datetime
 
+import pytest
 import time_machine
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import func, select
@@ -157,6 +158,7 @@ def test_a_job_and_its_outbox_sends_are_logged_and_counted_while_slack_fails(wor
     assert len(delivered) == 2
 
 
+@pytest.mark.real_clock
 def test_the_cli_logs_json_or_text_as_log_format_says(bot, fake, tmp_path):
     import json
     import os

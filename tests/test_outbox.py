@@ -96,6 +96,7 @@ def _job_process(bot, fake, name: str, **env: str) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+@pytest.mark.real_clock
 def test_a_sender_killed_mid_send_is_finished_by_the_next_run(world, slack, fake, bot):
     users = pairs(world, 3)
     # The third DM reaches Slack, but its answer never reaches the sender: it is killed waiting.
@@ -125,6 +126,7 @@ def test_a_sender_killed_mid_send_is_finished_by_the_next_run(world, slack, fake
 
 
 @pytest.mark.skipif("postgresql" not in os.environ.get("TEST_DATABASE_URL", ""), reason="needs PostgreSQL")
+@pytest.mark.real_clock
 def test_two_senders_at_once_on_postgresql_send_each_dm_once(world, slack, fake, bot):
     if not bot.settings.database_url.startswith("postgres"):
         pytest.skip("this run's database is SQLite")

@@ -27,7 +27,8 @@ from tests.world import World
 ROOT = Path(__file__).resolve().parent.parent
 DIGEST_CHANNEL = "CDIGEST01"
 
-pytestmark = pytest.mark.skipif("postgresql" not in os.environ.get("TEST_DATABASE_URL", ""), reason="needs PostgreSQL")
+pytestmark = [pytest.mark.skipif("postgresql" not in os.environ.get("TEST_DATABASE_URL", ""), reason="needs PostgreSQL"),
+              pytest.mark.real_clock]  # the replicas are other processes
 
 
 def _free_port() -> int:

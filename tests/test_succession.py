@@ -10,10 +10,11 @@ import time_machine
 from sqlalchemy import select
 
 from models import AuditEntry, KnowledgeItem, SuccessionPlan
+from tests.conftest import PINNED_NOW
 from tests.fakeslack import forms, message_errors
 from tests.world import set_program
 
-RETIRE_ON = date.today() + timedelta(days=120)
+RETIRE_ON = PINNED_NOW.date() + timedelta(days=120)  # every test runs at the pinned moment (tests/conftest.py)
 DIGEST = "C0DIGEST"
 
 

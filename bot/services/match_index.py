@@ -481,3 +481,10 @@ def warm(db) -> None:
                     index.check(session)
             except Exception:  # the database is away for a moment: the next round tries again
                 log.warning("match index: the check of %s failed", index.team_id, exc_info=True)
+
+
+def reset() -> None:
+    """Forget every index of this process, as a new process would start (a test that empties the tables between
+    scenarios calls this: ids are reused then, which never happens in a running program). Nothing in the bot does."""
+    with _registry_lock:
+        _indexes.clear()
