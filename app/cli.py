@@ -135,12 +135,13 @@ def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
 
     if args.jobs_command == "list":
         lines = _schedules(settings)  # as admins set them in Slack, else CRON_<JOB>
-        print(f"{'JOB':<18} {'SCHEDULE':<16} {'NEXT RUN (' + settings.program_timezone + ')':<26} WHAT IT DOES")
+        width = max(len(name) for name in JOBS)
+        print(f"{'JOB':<{width}} {'SCHEDULE':<16} {'NEXT RUN (' + settings.program_timezone + ')':<26} WHAT IT DOES")
         for job in JOBS.values():
             line = lines.get(job.name) or settings.cron(job.name)
             nxt = next_run(settings, job.name, line=line)
             when = f"{nxt:%Y-%m-%d %H:%M %a}" if nxt else "never"
-            print(f"{job.name:<18} {line:<16} {when:<26} {job.description}")
+            print(f"{job.name:<{width}} {line:<16} {when:<26} {job.description}")
         return 0
     job = JOBS.get(args.name)
     if job is None:
