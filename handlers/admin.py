@@ -2,42 +2,36 @@
 
 from __future__ import annotations
 
-from pydantic import ValidationError
-
 from bot.flows import admin as flow
 from bot.services import schedules
 from bot.services.program import ProgramForm
-from handlers.common import Deps, guarded, submit_form, team_of, tell, user_of
+from handlers.common import Deps, guarded, reply, submit_form, team_of, user_of
 from messages import admin as blocks
 from messages import ids
+from messages.common import note
 
 
 def parse(values: dict) -> ProgramForm:
-    """The modal's values as a form; a schedule's error is reported on that job's line."""
-    try:
-        return ProgramForm(
-            name=values.get("name") or "",
-            objective=values.get("objective") or "",
-            digest_channel=values.get("digest_channel"),
-            stories_channel=values.get("stories_channel"),
-            onboarding_channel=values.get("onboarding_channel"),
-            schedules={name: values.get(blocks.cron_block(name)) or "" for name in schedules.NAMES
-                       if blocks.cron_block(name) in values},
-            anonymity_min_group=values.get("anonymity_min_group"),
-            default_length_months=values.get("default_length_months"),
-            default_capacity=values.get("default_capacity"),
-            program_types=values.get("program_types") or [],
-            admins=values.get("admins") or [],
-        )
-    except ValidationError as exc:
-        raise ValidationError.from_exception_data(exc.title, [_on_its_line(err) for err in exc.errors()]) from None
+    """The modal's values as a form."""
+    return ProgramForm(
+        name=values.get("name") or "",
+        objective=values.get("objective") or "",
+        digest_channel=values.get("digest_channel"),
+        stories_channel=values.get("stories_channel"),
+        onboarding_channel=values.get("onboarding_channel"),
+        schedules={name: values.get(blocks.cron_block(name)) or "" for name in schedules.NAMES
+                   if blocks.cron_block(name) in values},
+        anonymity_min_group=values.get("anonymity_min_group"),
+        default_length_months=values.get("default_length_months"),
+        default_capacity=values.get("default_capacity"),
+        program_types=values.get("program_types") or [],
+        admins=values.get("admins") or [],
+    )
 
 
-def _on_its_line(err: dict) -> dict:
-    loc = err["loc"]
-    if len(loc) > 1 and loc[0] == "schedules":
-        loc = (blocks.cron_block(str(loc[1])),)
-    return {"type": err["type"], "loc": loc, "input": err["input"], **({"ctx": err["ctx"]} if "ctx" in err else {})}
+def _block_of(loc: tuple) -> str:
+    """A schedule's error goes on that job's line; every other field's on its own input."""
+    return blocks.cron_block(str(loc[1])) if loc[0] == "schedules" and len(loc) > 1 else str(loc[0])
 
 
 def cmd_admin(deps: Deps, ack, body, client, rest) -> None:
@@ -58,8 +52,8 @@ def register(app, deps: Deps) -> None:
     @guarded
     def save(ack, body, view, client):
         saved = submit_form(ack, view, parse, lambda form: flow.save_settings(deps, team_of(body), user_of(body), form),
-                            title="Program settings")
+                            title="Program settings", block_for=_block_of)
         if saved is None:
             return
         ack()
-        tell(client, body, None, blocks.saved_message(saved.changes))
+        reply(deps, body, None, note(blocks.saved_message(saved.changes)))

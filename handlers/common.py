@@ -17,8 +17,8 @@ from bot import logs, metrics
 from bot.flows import Context, notices
 from bot.services.errors import DomainError
 from bot.services.profiles import SlackProfile
-from handlers.forms import field_errors, state_values
-from messages.common import modal, section
+from handlers.forms import BlockFor, field_errors, state_values
+from messages.common import modal, note, section
 
 log = logging.getLogger("mentor_bot.handlers")
 request_log = logging.getLogger("mentor_bot.requests")
@@ -77,7 +77,7 @@ def reply(deps: Deps, body: dict, respond: Callable | None, message: dict, *, re
 def tell(client, body: dict, respond: Callable | None, text: str) -> None:
     """An apology or a refusal for the acting person, sent at once (it must not depend on the database, which may
     be what failed); a failure to deliver it is only logged."""
-    message = {"text": text, "blocks": [section(text)]}
+    message = note(text)
     try:
         if respond is not None and _has_response_url(body, respond):
             respond(response_type="ephemeral", replace_original=False, **message)
@@ -192,7 +192,8 @@ def guarded(fn: Callable) -> Callable:
     return wrapper
 
 
-def submit_form(ack, view: dict, parse: Callable[[dict], Any], run: Callable[[Any], Any], *, title: str) -> Any | None:
+def submit_form(ack, view: dict, parse: Callable[[dict], Any], run: Callable[[Any], Any], *, title: str,
+                block_for: BlockFor | None = None) -> Any | None:
     """The modal-submit pattern, once: read the form's values, validate them (`parse` builds the pydantic form from
     the state values; a ValidationError comes back as field errors on the form), call the use case (`run`; a
     DomainError comes back on its field, or as a notice titled `title` in place of the form). Returns the use
@@ -200,7 +201,7 @@ def submit_form(ack, view: dict, parse: Callable[[dict], Any], run: Callable[[An
     try:
         form = parse(state_values(view))
     except ValidationError as exc:
-        ack(response_action="errors", errors=field_errors(exc))
+        ack(response_action="errors", errors=field_errors(exc, block_for))
         return None
     try:
         return run(form)

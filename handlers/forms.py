@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import ValidationError
@@ -48,14 +49,18 @@ def _value_of(state: dict) -> Any:
     return state.get("value")
 
 
-def field_errors(exc: ValidationError, block_for: dict[str, str] | None = None) -> dict[str, str]:
-    """Slack's `errors` for response_action: one plain message per form field."""
+BlockFor = dict[str, str] | Callable[[tuple[Any, ...]], str]
+
+
+def field_errors(exc: ValidationError, block_for: BlockFor | None = None) -> dict[str, str]:
+    """Slack's `errors` for response_action: one plain message per form field, on the block that shows it (`block_for`:
+    field name -> block id, or a function of the error's location, where a field is not one input of the same name)."""
     errors: dict[str, str] = {}
     for err in exc.errors():
         if not err["loc"]:
             continue
         field = str(err["loc"][0])
-        block_id = (block_for or {}).get(field, field)
+        block_id = block_for(tuple(err["loc"])) if callable(block_for) else (block_for or {}).get(field, field)
         if block_id in errors:
             continue
         errors[block_id] = friendly(err)

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import logging
 
-from pydantic import ValidationError
-from pydantic_core import InitErrorDetails
-
 from bot.flows import profiles
 from bot.services.profiles import SELF_ASSESSMENT, ProfileForm
 from handlers.common import Deps, deliver_now, guarded, open_view, slack_profile, submit_form, team_of, user_of
@@ -22,36 +19,19 @@ def parse(values: dict) -> ProfileForm:
     def names(kind: str) -> list[str]:
         return list(values.get(f"{kind}_pick") or []) + [values.get(kind) or ""]
 
-    try:
-        return ProfileForm(
-            offers=names("offers"),
-            wants=names("wants"),
-            goals=values.get("goals") or [],
-            goals_note=values.get("goals_note") or "",
-            department=values.get("department") or "",
-            level=values.get("level"),
-            capacity=values.get("capacity") or 2,
-            cross_department=values.get("cross_department") != "no",
-            reverse_mentoring="yes" in (values.get("reverse_mentoring") or []),
-            leadership_interest="yes" in (values.get("leadership_interest") or []),
-            self_assessment={k: values[f"assess_{k}"] for k in SELF_ASSESSMENT if values.get(f"assess_{k}")},
-        )
-    except ValidationError as exc:
-        raise _on_blocks(exc) from None
-
-
-def _on_blocks(exc: ValidationError) -> ValidationError:
-    """The same errors, each on the modal's input block that shows its field."""
-    details = []
-    for err in exc.errors():
-        loc = tuple(err["loc"])
-        if loc and loc[0] in _BLOCK_FOR:
-            loc = (_BLOCK_FOR[str(loc[0])], *loc[1:])
-        detail = InitErrorDetails(type=err["type"], loc=loc, input=err["input"])
-        if "ctx" in err:
-            detail["ctx"] = err["ctx"]
-        details.append(detail)
-    return ValidationError.from_exception_data(exc.title, details)
+    return ProfileForm(
+        offers=names("offers"),
+        wants=names("wants"),
+        goals=values.get("goals") or [],
+        goals_note=values.get("goals_note") or "",
+        department=values.get("department") or "",
+        level=values.get("level"),
+        capacity=values.get("capacity") or 2,
+        cross_department=values.get("cross_department") != "no",
+        reverse_mentoring="yes" in (values.get("reverse_mentoring") or []),
+        leadership_interest="yes" in (values.get("leadership_interest") or []),
+        self_assessment={k: values[f"assess_{k}"] for k in SELF_ASSESSMENT if values.get(f"assess_{k}")},
+    )
 
 
 def cmd_profile(deps: Deps, ack, body, client, rest: str) -> None:
@@ -72,7 +52,7 @@ def register(app, deps: Deps) -> None:
     def save(ack, body, view, client):
         team_id, user_id = team_of(body), user_of(body)
         saved = submit_form(ack, view, parse, lambda form: profiles.save_profile(deps, team_id, user_id, form),
-                            title="Not saved")
+                            title="Not saved", block_for=_BLOCK_FOR)
         if saved is None:
             return
         ack()

@@ -11,9 +11,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.flows import stats as flow
 from bot.services.stats import BadPeriod
-from handlers.common import Deps, action_value, deliver_now, guarded, team_of, tell, user_of
+from handlers.common import Deps, action_value, deliver_now, guarded, reply, team_of, user_of
 from messages import ids
 from messages import stats as blocks
+from messages.common import note
 
 
 class StatsCommand(BaseModel):
@@ -67,6 +68,6 @@ def register(app, deps: Deps) -> None:
         team_id, user_id = team_of(body), user_of(body)
         flow.check_export(deps, team_id, user_id, click.period)
         ack()
-        tell(client, body, respond, blocks.csv_on_its_way())
+        reply(deps, body, respond, note(blocks.csv_on_its_way()))
         flow.export_csv(deps, team_id, user_id, click.period, _request_id(body))
         deliver_now(deps)

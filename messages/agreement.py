@@ -20,6 +20,7 @@ from messages.common import (
     input_block,
     mention,
     modal,
+    note,
     option,
     section,
     select,
@@ -160,3 +161,14 @@ def supervisor_dm(program_name: str, agreement, partnership, supervisee_ids: lis
 def supervisor_acknowledged(supervisee_ids: list[str]) -> dict:
     text = f"Thank you: you acknowledged the peer mentoring agreement of {' and '.join(mention(u) for u in supervisee_ids)}."
     return {"text": text, "blocks": [section(text)]}
+
+
+def confirmed_notice(supervisors_asked: bool) -> dict:
+    """In the pair's group chat, once both confirmed."""
+    return note("Your agreement is confirmed by both of you."
+                + (" Your supervisors have been asked to acknowledge it." if supervisors_asked else ""))
+
+
+def acknowledged_notice(supervisor_user_id: str) -> dict:
+    """In the pair's group chat, when a supervisor acknowledged."""
+    return note(f"{mention(supervisor_user_id)} acknowledged your agreement.")

@@ -39,6 +39,11 @@ def section(text: str, *, block_id: str | None = None, accessory: dict | None = 
     return block
 
 
+def note(text: str) -> dict:
+    """A message of one section: its text is also the notification's."""
+    return {"text": text, "blocks": [section(text)]}
+
+
 def fields(*pairs: tuple[str, str]) -> Block:
     return {"type": "section", "fields": [md(f"*{k}*\n{v}", 2000) for k, v in pairs[:10]]}
 

@@ -77,17 +77,17 @@ def test_one_rate_limit_is_waited_out_and_the_form_opens(slack, fake, world):
 
 @pytest.mark.parametrize("error", ["token_revoked", "invalid_auth"])
 def test_a_revoked_token_still_gets_the_person_an_answer_and_keeps_messages_for_later(world, slack, fake, bot, error):
-    with time_machine.travel(datetime(2026, 11, 20, 9, tzinfo=UTC), tick=True):
+    with time_machine.travel(datetime(2026, 11, 20, 9, tzinfo=UTC), tick=True):  # the whole test moves forward from here
         world.join("U1", "Ada", offers=["Python"], wants=["Go"])
         world.join("U2", "Bea", offers=["Go"], wants=["Python"])
         world.pair("U1", "U2")
-    fake.revoke_token(error)
-    with capture_logs() as logs:
-        slack.command("U1", "profile")
-        world.idle()
-        fake.wait_for(lambda: SORRY in answers(fake, "U1"))  # response_url needs no token
-        with time_machine.travel(datetime(2026, 12, 1, 10, tzinfo=UTC), tick=True):
-            result = world.run_job("monthly-checkins")
+        fake.revoke_token(error)
+        with capture_logs() as logs:
+            slack.command("U1", "profile")
+            world.idle()
+            fake.wait_for(lambda: SORRY in answers(fake, "U1"))  # response_url needs no token
+            with time_machine.travel(datetime(2026, 12, 1, 10, tzinfo=UTC), tick=True):
+                result = world.run_job("monthly-checkins")
     assert f"stopped: {error}" in result and "2 waiting" in result
     assert logs.records(logger="mentor_bot.slack", method="views.open", error=error, user="U1")
     assert logs.records(logger="mentor_bot.slack", method="chat.postMessage", error=error)

@@ -13,7 +13,7 @@ from bot.services import agreements, clock, keys, outbox, partnerships, profiles
 from bot.services.agreements import AgreementForm
 from bot.services.errors import DomainError
 from messages import agreement as blocks
-from messages.common import mention, section
+from messages.common import mention
 from messages.find import not_joined
 from models.status import LIVE_PARTNERSHIP
 
@@ -91,10 +91,9 @@ def confirm(ctx: Context, team_id: str, user_id: str, agreement_hint: object) ->
                 outbox.enqueue(session, team_id, keys.supervisor_ack(row.id), "supervisor-ack", row.supervisor_user_id,
                                blocks.supervisor_dm(name, agreement, partnership,
                                                     agreements.supervisees(agreement, row.supervisor_user_id), row.id))
-            text = "Your agreement is confirmed by both of you." + (
-                " Your supervisors have been asked to acknowledge it." if agreement.acknowledgements else "")
             outbox.enqueue(session, team_id, keys.agreement_confirmed(agreement.id), "agreement-confirmed",
-                           partnerships.group_chat(session, partnership), {"text": text, "blocks": [section(text)]})
+                           partnerships.group_chat(session, partnership),
+                           blocks.confirmed_notice(bool(agreement.acknowledgements)))
         outbox.publish_home(session, team_id, *pair)
         return Confirmed(blocks.agreement_message(agreement, partnership),
                          blocks.agreement_view(agreement, partnership, partner))
@@ -106,8 +105,7 @@ def acknowledge(ctx: Context, team_id: str, user_id: str, ack_hint: object) -> d
     with ctx.db.uow() as session:
         row = agreements.acknowledge(session, team_id, user_id, ack_hint)
         partnership = row.agreement.partnership
-        text = f"{mention(user_id)} acknowledged your agreement."
         outbox.enqueue(session, row.team_id, keys.agreement_acknowledged(row.id), "agreement-acknowledged",
-                       partnerships.group_chat(session, partnership), {"text": text, "blocks": [section(text)]})
+                       partnerships.group_chat(session, partnership), blocks.acknowledged_notice(user_id))
         outbox.publish_home(session, team_id, partnership.person_a.slack_user_id, partnership.person_b.slack_user_id)
         return blocks.supervisor_acknowledged(agreements.supervisees(row.agreement, user_id))

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
-
 from bot.flows.context import Context
 from bot.services import closings, keys, matching, outbox, program, stories
 from bot.services.closings import ClosingForm
@@ -14,10 +12,6 @@ from messages import find as find_blocks
 from messages import lifecycle as blocks
 from messages.story import story_prompt
 from models.status import PartnershipStatus, TestimonialStatus
-
-
-def _program_name(session: Session, ctx: Context, team_id: str) -> str:
-    return program.current(session, team_id, ctx.settings).name
 
 
 @dataclass
@@ -55,7 +49,7 @@ def close_partnership(ctx: Context, team_id: str, user_id: str, partnership_hint
     Returns the modal's thank-you."""
     with ctx.db.uow() as session:
         done = closings.close(session, team_id, user_id, partnership_hint, form)
-        name = _program_name(session, ctx, team_id)
+        name = program.current(session, team_id, ctx.settings).name
         p, me, partner = done.partnership, done.me, done.partner
         if done.ended_now:
             outbox.enqueue(session, team_id, keys.partnership_ended(p.id), "partnership-ended", partner.slack_user_id,
@@ -98,7 +92,7 @@ def extend(ctx: Context, team_id: str, user_id: str, partnership_hint: object) -
             return Extended(blocks.already_extended(end), False)
         assert end is not None  # extending sets it
         outbox.enqueue(session, team_id, keys.extended(partnership.id, end), "partnership-extended", other.slack_user_id,
-                       blocks.extended_by_partner(_program_name(session, ctx, team_id), me.display_name,
+                       blocks.extended_by_partner(program.current(session, team_id, ctx.settings).name, me.display_name,
                                                   me.slack_user_id, end))
         outbox.publish_home(session, team_id, user_id, other.slack_user_id)
         return Extended(blocks.extended(end, other.display_name, other.slack_user_id), True)

@@ -18,15 +18,10 @@ from messages import lifecycle as blocks
 from models.status import PersonStatus
 
 
-def _program_name(session: Session, ctx: Context, team_id: str) -> str:
-    """The program's name as admins set it."""
-    return program.current(session, team_id, ctx.settings).name
-
-
 def _tell_partners(session: Session, ctx: Context, change: lifecycle.Change) -> list[str]:
     """Queue a word to each live partner that the person paused (or is back); returns the partners' Slack ids."""
     me = change.person
-    name = _program_name(session, ctx, me.team_id)
+    name = program.current(session, me.team_id, ctx.settings).name
     for _partnership, partner in change.partners:
         if me.status == PersonStatus.PAUSED:
             outbox.enqueue(session, me.team_id, keys.partner_paused(me.id, me.paused_at or clock.now(), partner.id),
@@ -43,7 +38,8 @@ def pause_form(ctx: Context, team_id: str, user_id: str) -> dict:
     """The pause modal: "until I resume" or until a date (showing the current pause, if any)."""
     with ctx.db.uow() as session:
         me = profiles.require(session, team_id, user_id)
-        return blocks.pause_modal(_program_name(session, ctx, team_id), me.paused_until, me.status == PersonStatus.PAUSED)
+        name = program.current(session, team_id, ctx.settings).name
+        return blocks.pause_modal(name, me.paused_until, me.status == PersonStatus.PAUSED)
 
 
 def pause(ctx: Context, team_id: str, user_id: str, form: PauseForm) -> str:
@@ -63,7 +59,7 @@ def resume(ctx: Context, team_id: str, user_id: str) -> dict:
         if not change.changed:
             return blocks.not_paused()
         _tell_partners(session, ctx, change)
-        return blocks.resumed_notice(_program_name(session, ctx, team_id))
+        return blocks.resumed_notice(program.current(session, team_id, ctx.settings).name)
 
 
 # -- leaving and export -----------------------------------------------------------------------------------------
@@ -71,7 +67,7 @@ def leave_form(ctx: Context, team_id: str, user_id: str) -> dict:
     """The leave modal, naming the partners whose partnership would end."""
     with ctx.db.uow() as session:
         partners = [p.display_name or "your partner" for _, p in closings.live_for(session, team_id, user_id)]
-        return blocks.leave_modal(_program_name(session, ctx, team_id), partners)
+        return blocks.leave_modal(program.current(session, team_id, ctx.settings).name, partners)
 
 
 def leave(ctx: Context, team_id: str, user_id: str, delete_data: bool) -> str:
@@ -79,7 +75,7 @@ def leave(ctx: Context, team_id: str, user_id: str, delete_data: bool) -> str:
     people whose pending request is cancelled get a DM; everyone's Home refreshes. Returns the modal's notice."""
     with ctx.db.uow() as session:
         gone = lifecycle.leave(session, team_id, user_id, delete_data)
-        name = _program_name(session, ctx, team_id)
+        name = program.current(session, team_id, ctx.settings).name
         for pid, partner_id, partner_name, started in gone.ended:
             outbox.enqueue(session, team_id, keys.partner_left(pid), "partner-left", partner_id,
                            blocks.partner_left(name, partner_name, user_id, started, delete_data))
@@ -97,7 +93,7 @@ def export(ctx: Context, team_id: str, user_id: str, now: datetime | None = None
     with ctx.db.uow() as session:
         data = lifecycle.export(session, team_id, user_id, now)
         me = profiles.require(session, team_id, user_id)
-        message, attachment = blocks.export_file(_program_name(session, ctx, team_id),
+        message, attachment = blocks.export_file(program.current(session, team_id, ctx.settings).name,
                                                  now.astimezone(ctx.settings.tz).date(), data)
         outbox.enqueue(session, team_id, keys.export(me.id, now), "export", user_id, message, attachment=attachment)
     return blocks.export_preparing()
@@ -114,7 +110,7 @@ def run_daily(ctx: Context, now: datetime | None = None) -> str:
         team_ids = profiles.teams(session)
     for team_id in team_ids:
         with ctx.db.uow() as session:
-            name = _program_name(session, ctx, team_id)
+            name = program.current(session, team_id, ctx.settings).name
             for change in lifecycle.resume_due(session, team_id, today):
                 me = change.person
                 resumed += 1

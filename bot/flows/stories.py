@@ -20,16 +20,13 @@ from models.status import StoryStatus
 log = logging.getLogger("mentor_bot.stories")
 
 
-def _program_name(session: Session, ctx: Context, team_id: str) -> str:
-    return program.current(session, team_id, ctx.settings).name
-
 
 def _ask_admins(session: Session, ctx: Context, story: Story) -> None:
     """Each program admin gets the story with Approve / Edit / Reject."""
     admins = program.admins(session, story.team_id, ctx.settings)
     if not admins:
         log.warning("story %s waits for review but PROGRAM_ADMINS is empty", story.id)
-    message = blocks.review_request(_program_name(session, ctx, story.team_id), story)
+    message = blocks.review_request(program.current(session, story.team_id, ctx.settings).name, story)
     for admin in dict.fromkeys(admins):
         outbox.enqueue(session, story.team_id, keys.story_review(story.id, admin), "story-review", admin, message)
 
@@ -62,8 +59,9 @@ def submit_story(ctx: Context, team_id: str, user_id: str, form: StoryForm) -> s
     with ctx.db.uow() as session:
         story = stories.submit(session, team_id, user_id, form)
         if story.status == StoryStatus.AWAITING_PARTNER and story.partner is not None:
+            name = program.current(session, team_id, ctx.settings).name
             outbox.enqueue(session, story.team_id, keys.story_consent(story.id), "story-consent",
-                           story.partner.slack_user_id, blocks.consent_request(_program_name(session, ctx, team_id), story))
+                           story.partner.slack_user_id, blocks.consent_request(name, story))
         else:
             _ask_admins(session, ctx, story)
         return blocks.submitted_notice(story, bool(program.admins(session, team_id, ctx.settings)))
@@ -75,7 +73,7 @@ def answer_consent(ctx: Context, team_id: str, user_id: str, story_hint: object,
     with ctx.db.uow() as session:
         story = stories.partner_decide(session, team_id, user_id, story_hint, agree)  # I am the partner it names
         _update_sent(session, story, keys.story_consent(story.id), keys.story_consent_answered(story.id), user_id,
-                     blocks.consent_answered(_program_name(session, ctx, team_id), story))
+                     blocks.consent_answered(program.current(session, team_id, ctx.settings).name, story))
         author = story.author.slack_user_id
         if agree:
             outbox.enqueue(session, team_id, keys.story_partner_agreed(story.id), "story-news", author,
@@ -143,7 +141,7 @@ def prompt_three_months(ctx: Context, now: datetime | None = None) -> int:
         return stories.enqueue_prompts(
             session, stories.due_for_three_month_prompt(session, now), "3-months",
             lambda person, partner, partnership, occasion: blocks.story_prompt(
-                _program_name(session, ctx, partnership.team_id), person, partner, partnership, occasion))
+                program.current(session, partnership.team_id, ctx.settings).name, person, partner, partnership, occasion))
 
 
 def requeue_refused_posts(ctx: Context) -> bool:

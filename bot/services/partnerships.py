@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import or_, select, update
@@ -165,7 +165,7 @@ def _claim(session: Session, partnership: Partnership, **values: object) -> None
 
 
 def accept(session: Session, team_id: str, slack_user_id: str, partnership_id: object, now: datetime | None = None,
-           *, tz: tzinfo = UTC) -> Partnership:
+           *, tz: tzinfo) -> Partnership:
     """The person asked accepts: the partnership starts now and is planned to end six months after the day it
     started in the program's time zone `tz` (settings.tz)."""
     now = now or clock.now()

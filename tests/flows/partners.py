@@ -22,5 +22,5 @@ def pair(ctx: Context, asker: str = "U1", asked: str = "U2") -> int:
     with ctx.db.uow() as session:
         pid = partnerships.request(session, profiles.require(session, TEAM, asker), target).id
     with ctx.db.uow() as session:
-        partnerships.accept(session, TEAM, asked, pid)
+        partnerships.accept(session, TEAM, asked, pid, tz=ctx.settings.tz)
     return pid
