@@ -221,8 +221,15 @@ def _scrub_outbox(session: Session, team_id: str, person_id: int, slack_id: str,
     yet sent are cancelled. Their Slack id, where a key or a recipient (alone, or in a group "U1,U2") names it,
     becomes "deleted-<person id>"."""
     text = cast(OutboxMessage.payload, String)
-    about = [OutboxMessage.recipient.contains(slack_id, autoescape=True), text.contains(slack_id, autoescape=True),
-             OutboxMessage.key.contains(slack_id, autoescape=True), OutboxMessage.key.like(keys.export_prefix(person_id) + "%")]
+    recipient, key = OutboxMessage.recipient, OutboxMessage.key
+    about = [  # the id as a whole part of a recipient ("U1", "U1,U2") or of a key ("welcome:T:U1"), never "U12"
+        recipient == slack_id, recipient.startswith(slack_id + ",", autoescape=True),
+        recipient.endswith("," + slack_id, autoescape=True),
+        key.endswith(":" + slack_id, autoescape=True), key.contains(":" + slack_id + ":", autoescape=True),
+        key.startswith(keys.export_prefix(person_id), autoescape=True),
+        # in a message: a mention (<@U1>, <@U1|name>), or a value that is the id ("U1"), or one of a group ("U1,U2")
+        *(text.contains(form, autoescape=True) for form in (f"<@{slack_id}>", f"<@{slack_id}|", f'"{slack_id}"',
+                                                            f'"{slack_id},', f',{slack_id}"', f",{slack_id},"))]
     if len(name) >= 3:  # as typed, and as JSON spells it (non-ASCII letters escaped)
         about += [text.contains(spelling, autoescape=True) for spelling in {name, json.dumps(name)[1:-1]}]
     session.execute(delete(OutboxMessage).where(OutboxMessage.key == keys.home(team_id, slack_id)))  # holds nothing else
