@@ -42,14 +42,11 @@ def register(app, deps: Deps) -> None:
     @app.view(ids.CHECKIN_MODAL)
     @guarded
     def submit(ack, body, view):
-        answered = submit_form(ack, view, _form, lambda form: flow.answer_checkin(
+        notice = submit_form(ack, view, _form, lambda form: flow.answer_checkin(
             deps, team_of(body), user_of(body), metadata(view).get("checkin_id"), form), title="Check-in")
-        if answered is None:
+        if notice is None:
             return
-        if answered.errors:
-            ack(response_action="errors", errors=answered.errors)
-            return
-        ack(response_action="update", view=notice_view("Thank you", answered.notice))
+        ack(response_action="update", view=notice_view("Thank you", notice))
         deliver_now(deps)  # the DMs that asked become a thank-you with "Change my answer"
 
     def settle(body, respond, client, choice: str):

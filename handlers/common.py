@@ -103,8 +103,8 @@ def notice_view(title: str, text: str) -> dict:
 
 def refuse_in_modal(ack, exc: DomainError, title: str) -> None:
     """A service said no to a modal: point at the field at fault, or replace the modal with the reason."""
-    if exc.field:
-        ack(response_action="errors", errors={exc.field: exc.message})
+    if exc.fields:
+        ack(response_action="errors", errors=exc.fields)
     else:
         ack(response_action="update", view=notice_view(title, exc.message))
 

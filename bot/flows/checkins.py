@@ -3,7 +3,7 @@ partnership at risk, and the two jobs (close last month and ask about this one; 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from bot.flows.context import Context
 from bot.services import checkins, clock, keys, outbox, partnerships, profiles, program
 from bot.services.checkins import CheckInForm
+from bot.services.errors import FormProblems
 from messages import checkin as blocks
 from models import CheckIn, Partnership, Person
 
@@ -36,24 +37,17 @@ def checkin_form(ctx: Context, team_id: str, user_id: str, checkin_hint: object,
                                     clock.local_today(person.tz, person.tz_offset), k, _own_answer(checkin))
 
 
-@dataclass
-class Answered:
-    """The modal's answer: field errors (nothing saved), or the notice that the answer is saved."""
-
-    errors: dict[str, str] = field(default_factory=dict)
-    notice: str = ""
-
-
-def answer_checkin(ctx: Context, team_id: str, user_id: str, checkin_hint: object, form: CheckInForm) -> Answered:
+def answer_checkin(ctx: Context, team_id: str, user_id: str, checkin_hint: object, form: CheckInForm) -> str:
     """Save (or change) my answer to my own check-in. Every DM that asked me (the invitation and its reminders)
-    becomes a thank-you with "Change my answer": one coalesced edit per message, to me only."""
+    becomes a thank-you with "Change my answer": one coalesced edit per message, to me only. Returns the modal's
+    notice; answers that don't fit my own calendar (a next meeting in the past) are refused field by field."""
     now = clock.now()
     with ctx.db.uow() as session:
         prog = program.current(session, team_id, ctx.settings)
         person = profiles.require(session, team_id, user_id)
         problems = form.problems(clock.local_today(person.tz, person.tz_offset))
         if problems:
-            return Answered(errors=problems)
+            raise FormProblems(problems)
         checkin, _first = checkins.answer(session, team_id, user_id, checkin_hint, form, now, ctx.settings.tz)
         name, partner_id = checkins.partner_name(session, checkin)
         month = checkins.month_name(checkin.period)
@@ -62,7 +56,7 @@ def answer_checkin(ctx: Context, team_id: str, user_id: str, checkin_hint: objec
             row = outbox.sent(session, key)
             if row is not None and row.slack_channel and row.slack_ts:
                 outbox.update_message(session, team_id, row.slack_channel, row.slack_ts, thanks)
-        return Answered(notice=blocks.saved_notice(month, prog.anonymity_min_group))
+        return blocks.saved_notice(month, prog.anonymity_min_group)
 
 
 # -- a partnership at risk --------------------------------------------------------------------------------------

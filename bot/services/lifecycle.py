@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.db import rowcount
 from bot.services import clock, keys, profiles
-from bot.services.errors import Conflict, DomainError
+from bot.services.errors import Conflict, FormProblems
 from bot.services.partnerships import move
 from models import (
     Agreement,
@@ -96,8 +96,7 @@ def pause(session: Session, team_id: str, slack_user_id: str, form: PauseForm, n
     today = clock.local_today(me.tz, me.tz_offset, now)
     problems = form.problems(today)
     if problems:
-        name, message = next(iter(problems.items()))
-        raise DomainError(message, field=name)
+        raise FormProblems(problems)
     until = form.until if form.how == "date" else None
     changed = rowcount(session.execute(
         update(Person).where(Person.id == me.id, Person.status == PersonStatus.ACTIVE)

@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from bot.flows import checkins
 from bot.services import clock, keys
 from bot.services.checkins import CheckInForm
-from bot.services.errors import NotAllowed
+from bot.services.errors import FormProblems, NotAllowed
 from models import CheckIn, OutboxMessage, Person
 from models.status import OutboxStatus
 from tests.flows.conftest import TEAM, outbox_rows
@@ -59,8 +59,8 @@ def test_the_monthly_job_asks_each_person_once(ctx):
 
 
 def test_answering_queues_one_coalesced_edit_per_checkin_message(ctx, asked):
-    first = checkins.answer_checkin(ctx, TEAM, "U1", asked, MET)
-    assert first.errors == {} and "check-in is saved" in first.notice
+    notice = checkins.answer_checkin(ctx, TEAM, "U1", asked, MET)  # saved: no FormProblems raised
+    assert "check-in is saved" in notice
     checkins.answer_checkin(ctx, TEAM, "U1", asked, MET.model_copy(update={"minutes": 90}))  # changed: same edits
     edits = outbox_rows(ctx, "update")
     assert sorted(r.key for r in edits) == [keys.update("D1", "100.1"), keys.update("D1", "100.2")]
@@ -81,8 +81,9 @@ def test_an_answer_is_never_queued_to_anyone_but_its_author(ctx, asked):
 
 
 def test_a_form_with_problems_saves_nothing(ctx, asked):
-    answered = checkins.answer_checkin(ctx, TEAM, "U1", asked, CheckInForm(met="yes", expectations="yes"))
-    assert set(answered.errors) == {"minutes", "effectiveness", "next_meeting_on"} and not answered.notice
+    with pytest.raises(FormProblems) as refused:  # no notice: the form comes back with its errors
+        checkins.answer_checkin(ctx, TEAM, "U1", asked, CheckInForm(met="yes", expectations="yes"))
+    assert set(refused.value.fields) == {"minutes", "effectiveness", "next_meeting_on"}
     with ctx.db.uow() as session:
         assert session.get(CheckIn, asked).answered_at is None
     assert outbox_rows(ctx, "update") == []
