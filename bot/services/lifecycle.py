@@ -221,7 +221,7 @@ def _scrub_outbox(session: Session, team_id: str, person_id: int, slack_id: str,
     becomes "deleted-<person id>"."""
     text = cast(OutboxMessage.payload, String)
     recipient, key = OutboxMessage.recipient, OutboxMessage.key
-    about = [  # the id as a whole part of a recipient ("U1", "U1,U2") or of a key ("welcome:T:U1"), never "U12"
+    about = [  # the id as a whole part of a recipient ("U1", "U1,U2") or of a key (its last or a middle part), never "U12"
         recipient == slack_id, recipient.startswith(slack_id + ",", autoescape=True),
         recipient.endswith("," + slack_id, autoescape=True),
         key.endswith(":" + slack_id, autoescape=True), key.contains(":" + slack_id + ":", autoescape=True),
