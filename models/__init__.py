@@ -9,6 +9,7 @@ from models.jobs import JobRun
 from models.meetings import JournalNote, Meeting
 from models.outbox import OutboxMessage
 from models.partnerships import OPEN_STATUSES, Partnership, PartnershipRequest
+from models.planning import PlannedMeeting
 from models.people import Person, PersonSkill, Skill
 from models.program import PROGRAM_TYPES, AuditEntry, ProgramAdmin, ProgramConfig
 from models.rounds import Introduction, PairingRound, RoundMember
@@ -18,7 +19,7 @@ from models.topics import TopicAttendee, TopicSession
 
 __all__ = [
     "Agreement", "Base", "CheckIn", "CheckInAnswer", "CheckInPeriod", "JobRun", "OutboxMessage", "Story", "FREQUENCIES",
-    "JournalNote", "Meeting", "OPEN_STATUSES", "Partnership",
+    "JournalNote", "Meeting", "PlannedMeeting", "OPEN_STATUSES", "Partnership",
     "PartnershipRequest", "Person", "PartnershipClosing", "PROGRAM_TYPES", "AuditEntry", "ProgramAdmin",
     "ProgramConfig", "Introduction", "PairingRound", "RoundMember", "KnowledgeItem", "SuccessionPlan", "Successor",
     "TopicAttendee", "TopicSession", "PersonSkill", "ProcessedEvent", "Skill", "SupervisorAck", "utcnow",

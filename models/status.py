@@ -110,3 +110,14 @@ class ItemStatus(StrEnum):
 def values(enum: type[StrEnum]) -> tuple[str, ...]:
     """The plain strings, in declaration order (what a CHECK constraint lists)."""
     return tuple(member.value for member in enum)
+
+
+class PlanStatus(StrEnum):
+    """A planned meeting: times proposed, one picked (planned), or cancelled; `held` once someone logs it and
+    `missed` when its partners said they didn't meet (or nobody logged it in time)."""
+
+    PROPOSED = "proposed"
+    PLANNED = "planned"
+    CANCELLED = "cancelled"
+    HELD = "held"
+    MISSED = "missed"

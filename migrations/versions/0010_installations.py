@@ -1,0 +1,24 @@
+"""OAuth installations, OAuth state and tenants (issue 14)
+
+Revision ID: 0010
+Revises: 0009
+Create Date: 2026-12-03 16:00:00.000000
+
+"""
+from typing import Sequence, Union
+
+import sqlalchemy as sa  # noqa: F401
+from alembic import op  # noqa: F401
+
+revision: str = '0010'
+down_revision: Union[str, None] = '0009'
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
