@@ -22,6 +22,10 @@ AGREEMENT_VIEW = "agreement_view"
 SUPERVISOR_ACK = "supervisor_ack"
 LOG_OPEN = "meeting_log_open"
 JOURNAL_ADD = "journal_add"
+# Planning a meeting (handlers/planning.py): the button "Plan our next meeting" carries the partnership id;
+# "Agenda" on a planned meeting (handlers/meeting.py) carries the planned meeting's id.
+PLAN_OPEN = "plan_open"
+AGENDA_OPEN = "agenda_open"
 HELP = "help_open"
 
 # Check-ins (handlers/checkin.py)
