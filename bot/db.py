@@ -32,6 +32,15 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
 
+        @event.listens_for(engine, "savepoint")
+        def _begin_before_savepoint(conn, _name):
+            # pysqlite opens its transaction lazily, before the first INSERT/UPDATE/DELETE. A SAVEPOINT issued
+            # before any of them starts a transaction of its own, and its RELEASE commits it: a unit of work
+            # that refused afterwards would keep those rows. Open the transaction first, so a rollback undoes all.
+            raw = conn.connection.dbapi_connection
+            if not raw.in_transaction:
+                raw.execute("BEGIN")
+
         return engine
     # A database that does not answer (host down, packets dropped) must not hold a listener past Slack's 3 s:
     # connecting gives up after 2 s, and the person gets an apology instead of a timeout.
