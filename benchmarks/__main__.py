@@ -25,13 +25,15 @@ def machine() -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="1k,10k,100k", help="org sizes: 1k, 10k, 100k (default all)")
+    parser.add_argument("--sizes", default="1k,10k,100k", help="org sizes: 1k, 10k, 100k, 500k (default 1k,10k,100k)")
     parser.add_argument("--db", default="sqlite,postgresql",
                         help="backends (PostgreSQL at BENCH_DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/bench)")
-    parser.add_argument("--only", default="sizes,fanout,pairing", help="which parts: sizes, fanout, pairing")
+    parser.add_argument("--only", default="sizes,fanout,pairing", help="which parts: sizes, flood, fanout, pairing")
     parser.add_argument("--fanout-people", type=int, default=10_000, help="people asked in the fan-out (default 10000)")
     parser.add_argument("--samples", type=int, default=300, help="find and no-op commands timed per size")
-    parser.add_argument("--rounds", type=int, default=4, help="rounds of 50 concurrent commands")
+    parser.add_argument("--rounds", type=int, default=6, help="bursts of 50 commands at once, per app and worker count")
+    parser.add_argument("--flood-size", default="100k", help="the org the flood runs against (default 100k)")
+    parser.add_argument("--workers", default="1,2", help="worker processes to serve with, each in turn (default 1,2)")
     parser.add_argument("--reuse", action="store_true",
                         help="development: keep the generated orgs between runs (SQLite files, the PostgreSQL database)")
     parser.add_argument("--quick", action="store_true", help="1k and 10k only, fewer samples, a 1,200-people fan-out")
@@ -53,7 +55,12 @@ def main(argv: list[str] | None = None) -> None:
                     parser.error(f"unknown size {size!r}: use {', '.join(SIZES)}")
                 log(f"{backend} {size}")
                 rows.append(bench_size(backend, size, samples=args.samples, rounds=args.rounds, log=log,
-                                       reuse=args.reuse))
+                                       reuse=args.reuse, workers=tuple(int(w) for w in args.workers.split(","))))
+    if "flood" in parts:
+        from benchmarks.flood import bench_flood
+
+        for backend in backends:
+            rows.append(bench_flood(backend, args.flood_size, log))
     if "fanout" in parts:
         for backend in backends:
             rows.append(bench_fanout(backend, args.fanout_people, log=log))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import accumulate
 
 from sqlalchemy import Engine, insert, select
 
@@ -76,9 +77,29 @@ def user_id(n: int) -> str:
 
 def _insert(engine: Engine, model, rows: list[dict], org: Org) -> None:
     org.rows[model.__tablename__] = org.rows.get(model.__tablename__, 0) + len(rows)
+    if rows and engine.dialect.name == "postgresql":
+        return _copy(engine, model, rows)
     with engine.begin() as conn:
         for start in range(0, len(rows), CHUNK):
             conn.execute(insert(model), rows[start:start + CHUNK])
+
+
+def _copy(engine: Engine, model, rows: list[dict]) -> None:
+    """PostgreSQL: the same rows through COPY (several times faster than INSERT at half a million people).
+    Columns the rows leave out get their model defaults, as insert() would give them."""
+    from psycopg.types.json import Json
+
+    table = model.__table__
+    given = list(rows[0])
+    defaults = {c.name: c.default.arg for c in table.columns
+                if c.name not in given and c.default is not None and not callable(c.default.arg) and not c.primary_key}
+    columns = given + list(defaults)
+    with engine.begin() as conn:
+        cursor = conn.connection.driver_connection.cursor()
+        with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                values = [row[c] for c in given] + list(defaults.values())
+                copy.write_row([Json(v) if isinstance(v, (dict, list)) else v for v in values])
 
 
 def _ids(engine: Engine, model, team_id: str) -> list[int]:
@@ -118,7 +139,7 @@ def generate(engine: Engine, people: int, *, seed: int = 7, team_id: str = TEAM,
     names = [_skill_name(i) for i in range(n_skills)]
     _insert(engine, Skill, [dict(team_id=team_id, key=n.casefold(), name=n) for n in names], org)
     skill_ids = _ids(engine, Skill, team_id)
-    skill_weights = _zipf_weights(n_skills, 1.1)
+    skill_weights = list(accumulate(_zipf_weights(n_skills, 1.1)))  # cumulative, once (else each draw sums them)
 
     # People: Zipf-sized departments, middle-heavy levels
     n_depts = max(8, min(60, people // 200))
@@ -150,8 +171,8 @@ def generate(engine: Engine, people: int, *, seed: int = 7, team_id: str = TEAM,
     # Skills per person, drawn by popularity
     rows = []
     for n, pid in enumerate(person_ids):
-        offers = set(rnd.choices(skill_ids, skill_weights, k=rnd.randint(1, 5)))
-        wants = set(rnd.choices(skill_ids, skill_weights, k=rnd.randint(1, 4))) - offers
+        offers = set(rnd.choices(skill_ids, cum_weights=skill_weights, k=rnd.randint(1, 5)))
+        wants = set(rnd.choices(skill_ids, cum_weights=skill_weights, k=rnd.randint(1, 4))) - offers
         rows += [dict(person_id=pid, skill_id=s, kind="offer") for s in offers]
         rows += [dict(person_id=pid, skill_id=s, kind="want") for s in wants]
         if status_of[n] == "active":

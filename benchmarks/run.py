@@ -27,7 +27,7 @@ from tests.fakeslack import FakeSlack, SlackDriver
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench-token"
 ROOT = Path(__file__).resolve().parent.parent
-SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000}
+SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000, "500k": 500_000}
 FANOUT_LIMIT = 600  # chat.postMessage per minute, workspace-wide, in the fake
 
 
@@ -80,23 +80,49 @@ def analyze(db: Database) -> None:
 
 
 class AppProcess:
-    """`benchmarks.serve` in a child process: the serving process whose time and memory we measure."""
+    """`benchmarks.serve` in a child process (with `workers` forked processes, or the bare Bolt floor): the
+    serving processes whose time and memory we measure."""
 
-    def __init__(self, url: str, api_url: str):
-        self.proc = subprocess.Popen([sys.executable, "-m", "benchmarks.serve", url, api_url, SECRET, TOKEN],
-                                     cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    def __init__(self, url: str, api_url: str, *, workers: int = 1, bare: bool = False, admins: str = ""):
+        self.started = time.monotonic()
+        env = dict(os.environ, PROGRAM_ADMINS=admins)
+        self.proc = subprocess.Popen([sys.executable, "-m", "benchmarks.serve", url, api_url, SECRET, TOKEN,
+                                      "--workers", str(workers)] + (["--bare"] if bare else []),
+                                     cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True, env=env)
         self.port = int(self.proc.stdout.readline())
         self.url = f"http://127.0.0.1:{self.port}"
 
-    def peak_rss_mb(self) -> float:
-        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
+    def pids(self) -> list[int]:
+        """The serving processes: the workers (when forked), else the process itself."""
+        try:
+            children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
+        except OSError:
+            children = []
+        return [int(c) for c in children] or [self.proc.pid]
+
+    @staticmethod
+    def _status(pid: int, field_: str) -> float:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith(field_ + ":"):
+                    return int(line.split()[1]) / 1024
+        except OSError:
+            pass
         return float("nan")
 
+    def peak_rss_mb(self) -> float:
+        """The largest peak RSS of one serving process (a worker, or the single process)."""
+        return max(self._status(pid, "VmHWM") for pid in self.pids())
+
+    def rss_mb(self) -> float:
+        return max(self._status(pid, "VmRSS") for pid in self.pids())
+
     def stop(self) -> None:
-        self.proc.stdin.close()
-        self.proc.wait(timeout=30)
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
 
 
 @dataclass
@@ -119,44 +145,95 @@ def _timed_commands(driver: SlackDriver, users: list[str], text_: str) -> list[f
     return times
 
 
-def bench_commands(row: Row, driver: SlackDriver, users: list[str], samples: int) -> None:
-    """1. find against the no-op (`/mentor help`: the same HTTP, signature check, routing and one profile read)."""
+def wait_ready(driver: SlackDriver, user: str, started: float, limit: float = 300) -> float:
+    """Seconds from the process's start until find answers with suggestions."""
+    while True:
+        try:
+            if "Peers who suit you" in driver.command(user, "find").text:
+                return time.monotonic() - started
+        except OSError:
+            pass
+        assert time.monotonic() < started + limit, "find never answered in time"
+        time.sleep(0.05)
+
+
+def bench_commands(row: Row, bare: SlackDriver, driver: SlackDriver, users: list[str], samples: int, tag: str = "") -> None:
+    """1. find and help against the floor (the bare Bolt app acking `/mentor`), interleaved one at a time."""
     warm = users[:20]
+    _timed_commands(bare, warm, "help")
     _timed_commands(driver, warm, "help")
     _timed_commands(driver, warm, "find")
-    noop, find = [], []
-    for i in range(samples):  # interleaved, so both see the same machine
+    floor, noop, find = [], [], []
+    for i in range(samples):  # interleaved, so all three see the same machine
         user = users[i % len(users)]
+        floor += _timed_commands(bare, [user], "help")
         noop += _timed_commands(driver, [user], "help")
         resp = driver.command(user, "find")
         assert resp.status == 200 and "Peers who suit you" in resp.text, resp.text[:300]
         find.append(resp.elapsed)
-    row.figures["no-op p50/p99 ms"] = f"{_ms(percentile(noop, 50))} / {_ms(percentile(noop, 99))}"
-    row.figures["find p50/p99 ms"] = f"{_ms(percentile(find, 50))} / {_ms(percentile(find, 99))}"
-    ratio = percentile(find, 99) / percentile(noop, 99)
-    row.figures["find/no-op p99"] = f"{ratio:.2f}x"
+    p99 = percentile(floor, 99)
+    row.figures[f"find p99 / bare p99{tag}"] = f"**{percentile(find, 99) / p99:.2f}x**"
+    row.figures[f"help p99 / bare p99{tag}"] = f"{percentile(noop, 99) / p99:.2f}x"
+    row.figures[f"bare / help / find p50 ms{tag}"] = (f"{_ms(percentile(floor, 50))} / {_ms(percentile(noop, 50))} / "
+                                                      f"{_ms(percentile(find, 50))}")
+    row.figures[f"bare / help / find p99 ms{tag}"] = (f"{_ms(p99)} / {_ms(percentile(noop, 99))} / "
+                                                      f"{_ms(percentile(find, 99))}")
 
 
-def bench_concurrent_acks(row: Row, driver: SlackDriver, users: list[str], rounds: int, clients: int = 50) -> None:
-    """2. 50 slash commands at once (find and help alternating), `rounds` times: ack latency p99."""
+def burst(driver: SlackDriver, users: list[str], r: int, clients: int = 50, *,
+          texts=("find", "help"), bare: bool = False) -> tuple[float, list[float]]:
+    """`clients` commands at once (find and help alternating): (seconds from the start to the last answer, each
+    command's latency; a failure counts as too late)."""
     times: list[float] = []
     lock = threading.Lock()
+    barrier = threading.Barrier(clients + 1)
+    done = []
+
+    def one(i: int) -> None:
+        user = users[(r * clients + i) % len(users)]
+        barrier.wait()
+        resp = driver.command(user, texts[i % len(texts)])
+        ok = resp.status == 200 and (texts[i % len(texts)] != "find" or bare or "Peers who suit you" in resp.text)
+        with lock:
+            times.append(resp.elapsed if ok else float("inf"))
+            done.append(time.monotonic())
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    began = time.monotonic()
+    for t in threads:
+        t.join()
+    return max(done) - began, times
+
+
+def bench_bursts(row: Row, bare: SlackDriver, driver: SlackDriver, users: list[str], rounds: int, tag: str = "",
+                 clients: int = 50) -> None:
+    """2. bursts of 50 commands at once, the floor's and mentor-bot's alternating: p99 and commands a second."""
+    spans = {"bare": 0.0, "bot": 0.0}
+    lat: dict[str, list[float]] = {"bare": [], "bot": []}
+    burst(bare, users, 0, clients, bare=True)  # warm both
+    burst(driver, users, 0, clients)
     for r in range(rounds):
-        barrier = threading.Barrier(clients)
+        for who, d in (("bare", bare), ("bot", driver)):
+            span, times = burst(d, users, r + 1, clients, bare=who == "bare")
+            spans[who] += span
+            lat[who] += times
+    rate = {who: rounds * clients / spans[who] for who in spans}
+    row.figures[f"burst rate / bare rate{tag}"] = f"**{rate['bot'] / rate['bare']:.2f}**"
+    row.figures[f"commands/s in bursts: bot / bare{tag}"] = f"{rate['bot']:.0f} / {rate['bare']:.0f}"
+    row.figures[f"burst p99 ms: bot / bare{tag}"] = f"{_ms(percentile(lat['bot'], 99))} / {_ms(percentile(lat['bare'], 99))}"
 
-        def one(i: int, r: int = r, barrier: threading.Barrier = barrier) -> None:
-            user = users[(r * clients + i) % len(users)]
-            barrier.wait()
-            resp = driver.command(user, "find" if i % 2 == 0 else "help")
-            with lock:
-                times.append(resp.elapsed if resp.status == 200 else float("inf"))  # a failure counts as too late
 
-        threads = [threading.Thread(target=one, args=(i,)) for i in range(clients)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-    row.figures[f"ack p99 ms ({clients} at once)"] = f"{_ms(percentile(times, 99))}"
+def bench_stats(row: Row, driver: SlackDriver, admin: str) -> None:
+    """6. `/mentor stats` (an admin, the last 30 days, a year of data): how long until Slack has the answer."""
+    times = []
+    for _ in range(7):
+        resp = driver.command(admin, "stats")
+        assert resp.status == 200, resp.text[:300]
+        times.append(resp.elapsed)
+    row.figures["stats ack ms (median / max)"] = f"{_ms(sorted(times)[3])} / {_ms(max(times))}"
 
 
 def bench_digest(row: Row, db: Database, settings: Settings) -> None:
@@ -174,13 +251,14 @@ def bench_digest(row: Row, db: Database, settings: Settings) -> None:
     row.figures["digest ms (first / median)"] = f"{_ms(times[0])} / {_ms(sorted(times)[2])}"
 
 
-def bench_size(backend: str, size: str, *, samples: int, rounds: int, log, reuse: bool = False) -> Row:
-    row = Row(backend, size)
+def prepare(backend: str, size: str, log, reuse: bool) -> tuple[str, Database, Org]:
     url = database_url(backend, f"bench-{size}", reuse=reuse)
     org = existing_org(Database(url), SIZES[size]) if reuse else None
     if org is not None:
         migrate.upgrade(url)
         db = Database(url)
+        with db.engine.begin() as conn:  # the first start builds find's index, as on a fresh org
+            conn.execute(text("DELETE FROM find_snapshots"))
         log(f"  reusing the {size} org left in {url}")
     else:
         db = fresh_database(url)
@@ -188,25 +266,42 @@ def bench_size(backend: str, size: str, *, samples: int, rounds: int, log, reuse
         org = generate(db.engine, SIZES[size])
         log(f"  generated {size} on {backend} in {time.perf_counter() - started:.1f} s: {org.rows}")
     analyze(db)
+    return url, db, org
+
+
+def bench_size(backend: str, size: str, *, samples: int, rounds: int, log, reuse: bool = False,
+               workers: tuple[int, ...] = (1, 2)) -> Row:
+    """Everything at one size: per worker count, the floor and mentor-bot side by side (one at a time, bursts),
+    then how soon find is ready, `/mentor stats`, the digest and memory."""
+    row = Row(backend, size)
+    url, db, org = prepare(backend, size, log, reuse)
+    admin = org.user_ids[-1]
     fake = FakeSlack(bot_token=TOKEN, team_id=TEAM, bot_user_id="UBOT").start()
-    app = AppProcess(url, fake.api_url)
     try:
-        driver = SlackDriver(app.url, signing_secret=SECRET, fake=fake, team_id=TEAM, timeout=30)
         users = org.user_ids[:: max(1, len(org.user_ids) // 400)]
-        ready = time.monotonic()
-        while "Peers who suit you" not in driver.command(users[0], "find").text:  # the index builds as the app starts
-            assert time.monotonic() < ready + 120, "find never answered in time"
-            time.sleep(0.2)
-        log(f"  find ready {time.monotonic() - ready:.1f} s after start")
-        bench_commands(row, driver, users, samples)
-        log(f"  commands: {row.figures}")
-        bench_concurrent_acks(row, driver, users, rounds)
+        for n in workers:
+            tag = f" ({n}w)"
+            floor = AppProcess(url, fake.api_url, workers=n, bare=True)
+            app = AppProcess(url, fake.api_url, workers=n, admins=admin)
+            try:
+                bare = SlackDriver(floor.url, signing_secret=SECRET, fake=fake, team_id=TEAM, timeout=30)
+                driver = SlackDriver(app.url, signing_secret=SECRET, fake=fake, team_id=TEAM, timeout=30)
+                row.figures[f"find ready s{tag}"] = f"{wait_ready(driver, users[0], app.started):.2f}"
+                bench_commands(row, bare, driver, users, samples, tag)
+                log(f"  {n} worker(s), one at a time: {row.figures}")
+                bench_bursts(row, bare, driver, users, rounds, tag)
+                log(f"  {n} worker(s), bursts: {row.figures}")
+                row.figures[f"peak RSS MB per worker: bot / bare{tag}"] = f"{app.peak_rss_mb():.0f} / {floor.peak_rss_mb():.0f}"
+                if n == workers[-1]:
+                    bench_stats(row, driver, admin)
+                    row.figures["peak RSS MB after /mentor stats"] = f"{app.peak_rss_mb():.0f}"
+            finally:
+                app.stop()
+                floor.stop()
         settings = Settings(slack_bot_token=TOKEN, slack_signing_secret=SECRET, database_url=url, _env_file=None)
         bench_digest(row, db, settings)
-        row.figures["server peak RSS MB"] = f"{app.peak_rss_mb():.0f}"
         log(f"  all: {row.figures}")
     finally:
-        app.stop()
         fake.stop()
         db.dispose()
     return row
@@ -270,8 +365,9 @@ def bench_fanout(backend: str, people: int, log) -> Row:
 def table(rows: list[Row]) -> str:
     """A Markdown table per kind of row (sizes, fan-out)."""
     out = []
-    for kind in ("size", "fan-out", "pairing"):
-        chosen = [r for r in rows if (r.size.split()[0] if r.size.split()[0] in ("fan-out", "pairing") else "size") == kind]
+    for kind in ("size", "flood", "fan-out", "pairing"):
+        chosen = [r for r in rows
+                  if (r.size.split()[0] if r.size.split()[0] in ("flood", "fan-out", "pairing") else "size") == kind]
         if not chosen:
             continue
         columns = list(dict.fromkeys(k for r in chosen for k in r.figures))

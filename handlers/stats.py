@@ -7,7 +7,11 @@ opens the DM).
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as StillWorking
+
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from slack_bolt.context.respond import Respond
 
 from bot.flows import stats as flow
 from bot.services.stats import BadPeriod
@@ -15,6 +19,12 @@ from handlers.common import Deps, action_value, deliver_now, guarded, reply, tea
 from messages import ids
 from messages import stats as blocks
 from messages.common import note
+
+# The report over a long period of a big program reads a lot: Slack hears from us within ACK_WITHIN seconds
+# either way, with the figures when they are ready by then, else with a note, and the figures follow.
+ACK_WITHIN = 0.25
+WORKING = "Working out the figures: they will appear here in a moment."
+_reports = ThreadPoolExecutor(max_workers=2, thread_name_prefix="stats-report")
 
 
 class StatsCommand(BaseModel):
@@ -54,7 +64,14 @@ def cmd_stats(deps: Deps, ack, body, client, rest) -> None:
         flow.export_csv(deps, team_id, user_id, command.period, _request_id(body))
         deliver_now(deps)
         return
-    ack(response_type="ephemeral", **flow.report(deps, team_id, user_id, command.period))
+    flow.check_export(deps, team_id, user_id, command.period)  # a non-admin or a bad period: refused in the ack
+    report = _reports.submit(flow.report, deps, team_id, user_id, command.period)
+    try:
+        ack(response_type="ephemeral", **report.result(timeout=ACK_WITHIN))
+        return
+    except StillWorking:
+        ack(response_type="ephemeral", **note(WORKING))
+    Respond(response_url=body.get("response_url"))(response_type="ephemeral", replace_original=True, **report.result())
 
 
 def register(app, deps: Deps) -> None:

@@ -4,9 +4,16 @@ Scoring every peer in SQL reads every person who shares a skill with me: with po
 thousands of rows at 100,000 people, on every search. Instead each process keeps, per database and team:
 
 * one slot per person with the columns ranking needs (status, department, level, time zone, capacity,
-  cross-department, reverse mentoring) and their live-partnership load, as numpy arrays;
+  cross-department, reverse mentoring) and their live-partnership load, as numpy arrays; a person's slot is
+  found by binary search over the ids (no Python object per person: about 135 bytes a person in all);
 * per skill, the slots of the people who offer it and of those who want it (postings);
-* a rank of (lower(name), id) for the tie-break.
+* the slots in (lower(name), id) order for the tie-break, and a hash of each name to notice a change (no
+  names: a newcomer or a new name is placed by a binary search that reads the names it compares with).
+
+The process that builds an index saves it to `find_snapshots` (arrays, no names); a process that starts
+later loads it and catches up like any search does (below), so it is ready in about a second instead of
+reading everyone. A snapshot older than SNAPSHOT_MAX_AGE is rebuilt; one is dropped when someone leaves
+(their data may be deleted) or when it holds more people than the team has.
 
 A search adds up postings (`bincount`), scores the candidates with array arithmetic and picks one page.
 
@@ -27,6 +34,9 @@ at most, then says to try again.
 
 from __future__ import annotations
 
+import ctypes
+import io
+import json
 import logging
 import threading
 import time
@@ -34,12 +44,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import numpy as np
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, delete, func, insert, or_, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.services import clock
 from bot.services.errors import DomainError
-from models import Partnership, Person, PersonSkill, Skill
+from models import FindSnapshot, Partnership, Person, PersonSkill, Skill
 from models.status import LIVE_PARTNERSHIP, PersonStatus, SkillKind
 
 log = logging.getLogger("mentor_bot.match_index")
@@ -52,6 +63,14 @@ REVERSE_MIN_GAP = 2  # one level apart is a peer pair; from two levels, a junior
 _CHUNK = 5000
 _SLICE = 50_000  # rows read at a time when building
 BUSY_WAIT = 2.0  # seconds a search waits for the index (being built) before it says "try again"
+SNAPSHOT_FORMAT = 1
+SNAPSHOT_MAX_AGE = timedelta(days=1)  # an older snapshot is rebuilt (loading it would still be correct, only slower)
+_ARRAYS = ("ids", "active", "dept", "level", "tz", "capacity", "cross", "reverse", "load")
+
+
+def _hash(name: str) -> int:
+    """A name's hash, never 0 (0: not known). Python's string hash differs per process: it is never saved."""
+    return (hash(name) & 0xFFFFFFFFFFFFFFFF) or 1
 
 
 @dataclass(frozen=True)
@@ -68,6 +87,7 @@ class Query:
     word_skills: frozenset[int]  # skills named in the search: only people offering one of them
     excluded: frozenset[int]  # person ids never to suggest
     reverse: bool  # reverse mentoring is on for me
+    separate: bool = False  # the program's "never within the same department" rule holds
 
 
 @dataclass
@@ -91,18 +111,23 @@ class TeamIndex:
 
     def _reset(self) -> None:
         self.n = 0
-        self.slot: dict[int, int] = {}
+        self.sorted_n = 0  # ids[:sorted_n] ascend (found by binary search); later slots out of order are in `extra`
+        self.extra: dict[int, int] = {}
         self.ids = np.zeros(0, np.int64)
         self.active = np.zeros(0, bool)
         self.dept = np.zeros(0, np.int32)
         self.level = np.zeros(0, np.int16)
-        self.tz = np.zeros(0, np.float64)
+        self.tz = np.zeros(0, np.float32)
         self.capacity = np.zeros(0, np.int16)
         self.cross = np.zeros(0, bool)
         self.reverse = np.zeros(0, bool)
         self.load = np.zeros(0, np.int16)
-        self.names: list[str | None] = []
-        self.name_rank: np.ndarray | None = None
+        self.name_hash = np.zeros(0, np.uint64)  # of each lower(name), to notice a change (0: not known)
+        self.order = np.zeros(0, np.int32)  # slots by (lower(name), id): the tie-break
+        self.name_rank = np.zeros(0, np.int32)  # each slot's place in `order`
+        self.built_at: datetime | None = None  # when this process built it (for its snapshot)
+        self.packed: bytes | None = None  # the snapshot of this build, until load_all saves it
+        self.save_next_build = getattr(self, "save_next_build", False)
         self.dept_codes: dict[str, int] = {}
         self.postings: dict[str, dict[int, np.ndarray]] = {SkillKind.OFFER: {}, SkillKind.WANT: {}}
         # what each person offers / wants: as built (CSR: offsets by slot, skill ids), and as changed since
@@ -115,6 +140,28 @@ class TeamIndex:
         self.recent_people: dict[int, tuple] = {}  # rows read within the margin, as read
         self.recent_pairs: set[tuple] = set()
         self.gone: set[int] = set()  # deleted people whose slots are still here
+
+    # -- slots: a person's place in the arrays ------------------------------------------------------
+    def slot_of(self, person_id: int) -> int | None:
+        """The person's slot, or None if the index has never seen them."""
+        i = int(np.searchsorted(self.ids[: self.sorted_n], person_id))
+        if i < self.sorted_n and self.ids[i] == person_id:
+            return i
+        return self.extra.get(person_id)
+
+    def slots_of(self, person_ids) -> np.ndarray:
+        """Slots of many people at once (-1 for anyone unknown)."""
+        pids = np.asarray(person_ids, np.int64)
+        found = np.full(len(pids), -1, np.int64)
+        if self.sorted_n:
+            base = self.ids[: self.sorted_n]
+            i = np.minimum(np.searchsorted(base, pids), self.sorted_n - 1)
+            hit = base[i] == pids
+            found[hit] = i[hit]
+        if self.extra:
+            for k in np.flatnonzero(found < 0):
+                found[k] = self.extra.get(int(pids[k]), -1)
+        return found
 
     # -- keeping up with the database ------------------------------------------------------------
     def refresh(self, session: Session, now: datetime) -> None:
@@ -130,9 +177,11 @@ class TeamIndex:
             self.max_id = max_id
             rows = [r for r in window if self.recent_people.get(r.id) != tuple(r)]  # the margin's rows come every time
             if rows:  # (their load too: a person row may be new, or recreated under an id used before)
-                self._apply_people(rows)
+                self._apply_people(session, rows)
                 self._apply_skills(session, [r.id for r in rows])
                 self._count_load(session, [r.id for r in rows])
+                if any(r.status == PersonStatus.LEFT for r in rows):  # (maybe with their data deleted)
+                    session.execute(delete(FindSnapshot).where(FindSnapshot.team_id == self.team_id))
             self.watermark = max([self.watermark] + [r.updated_at for r in rows])
             self.recent_people = {r.id: tuple(r) for r in window if r.updated_at >= self.watermark - MARGIN}
         self._refresh_load(session, now)
@@ -142,6 +191,52 @@ class TeamIndex:
         self.max_id = max_id
         self._build(session)
         self._refresh_load(session, clock.now(), rebuilt=True)
+        if self.save_next_build:  # packed now, as built; saved by load_all after the transaction
+            self.built_at = clock.now()
+            self.packed = self.pack()
+
+    # -- the snapshot: the index as arrays in the database -------------------------------------------
+    def pack(self) -> bytes | None:
+        """The index as it was built (None once it has changed since: only a fresh build is saved)."""
+        if self.watermark is None or self.changed_skills or self.gone or self.extra:
+            return None
+        n = self.n
+        arrays = {name: getattr(self, name)[:n] for name in _ARRAYS}
+        arrays.update(order=self.order, name_rank=self.name_rank)  # (no names: a change of one is noticed on load)
+        for kind in (SkillKind.OFFER, SkillKind.WANT):
+            keys = sorted(self.postings[kind])
+            arrays[f"{kind}_keys"] = np.array(keys, np.int64)
+            arrays[f"{kind}_sizes"] = np.array([len(self.postings[kind][k]) for k in keys], np.int64)
+            arrays[f"{kind}_slots"] = (np.concatenate([self.postings[kind][k] for k in keys]) if keys
+                                       else np.zeros(0, np.int32))
+            arrays[f"{kind}_indptr"], arrays[f"{kind}_skills"] = self.base_skills[kind]
+        meta = {"dept_codes": self.dept_codes, "watermark": self.watermark.isoformat(), "max_id": self.max_id,
+                "live_signature": list(self.live_signature or ()), "sorted_n": self.sorted_n,
+                "pair_watermark": self.pair_watermark.isoformat() if self.pair_watermark else None}
+        arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), np.uint8)
+        out = io.BytesIO()
+        np.savez(out, **arrays)
+        return out.getvalue()
+
+    def unpack(self, data: bytes) -> None:
+        """The index as a snapshot saved it: what changed since comes with the next refresh."""
+        self._reset()
+        with np.load(io.BytesIO(data)) as z:
+            meta = json.loads(z["meta"].tobytes())
+            n = self.n = len(z["ids"])
+            self._grow(n)
+            for name in _ARRAYS:
+                getattr(self, name)[:n] = z[name]
+            self.order, self.name_rank = z["order"], z["name_rank"]  # (name_hash stays 0: the catch-up places anew)
+            for kind in (SkillKind.OFFER, SkillKind.WANT):
+                keys, sizes, slots = z[f"{kind}_keys"], z[f"{kind}_sizes"], z[f"{kind}_slots"]
+                ends = np.cumsum(sizes)
+                self.postings[kind] = {int(k): slots[e - size:e] for k, size, e in zip(keys, sizes, ends)}
+                self.base_skills[kind] = (z[f"{kind}_indptr"], z[f"{kind}_skills"])
+        self.dept_codes, self.max_id, self.sorted_n = meta["dept_codes"], meta["max_id"], meta["sorted_n"]
+        self.watermark = datetime.fromisoformat(meta["watermark"])
+        self.live_signature = tuple(meta["live_signature"])
+        self.pair_watermark = datetime.fromisoformat(meta["pair_watermark"]) if meta["pair_watermark"] else None
 
     def _window(self, session: Session, now: datetime) -> tuple[list, int]:
         """People updated within MARGIN of the newest seen, and the largest person id: one round trip."""
@@ -185,15 +280,22 @@ class TeamIndex:
         many, and the sum of their ids)."""
         count = session.scalar(select(func.count()).select_from(Person).where(Person.team_id == self.team_id)) or 0
         signature = self._live_signature(session)
+        # fewer people than a saved snapshot holds: someone deleted their data, no saved copy keeps their row
+        saved = session.scalar(select(FindSnapshot.people).where(FindSnapshot.team_id == self.team_id))
+        if saved is not None and saved > count:  # (read first: a write every few seconds would lock SQLite)
+            session.execute(delete(FindSnapshot).where(FindSnapshot.team_id == self.team_id))
         with self.lock:
             if self.watermark is None:
                 return
             people_gone = count < self.n - len(self.gone)
             load_moved = signature != self.live_signature
         if people_gone:
-            present = set(session.scalars(select(Person.id).where(Person.team_id == self.team_id)))
+            present = np.fromiter(session.scalars(select(Person.id).where(Person.team_id == self.team_id)), np.int64)
             with self.lock:
-                self.forget([pid for pid in self.slot if pid not in present])
+                ids = self.ids[: self.n]
+                self.forget(ids[~np.isin(ids, present)].tolist())
+            # someone deleted their data: no saved copy keeps their row (the next start builds anew)
+            session.execute(delete(FindSnapshot).where(FindSnapshot.team_id == self.team_id))
         if load_moved:
             with self.lock:
                 self._reload_load(session)
@@ -202,16 +304,17 @@ class TeamIndex:
     def forget(self, person_ids: list[int]) -> None:
         """These people are gone: never suggest them (their slot stays until a rebuild)."""
         for pid in person_ids:
-            if pid in self.slot:
-                self.active[self.slot[pid]] = False
+            s = self.slot_of(pid)
+            if s is not None:
+                self.active[s] = False
                 self.gone.add(pid)
 
     def shared(self, session: Session, person_ids: list[int], looking_for: frozenset[int], my_offers: frozenset[int]
                ) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
         """For these people, the names of what they offer that I look for and of what they want that I offer."""
-        found = {pid: (self._skills_of(self.slot[pid], SkillKind.OFFER) & looking_for,
-                       self._skills_of(self.slot[pid], SkillKind.WANT) & my_offers)
-                 for pid in person_ids if pid in self.slot}
+        slots = {pid: self.slot_of(pid) for pid in person_ids}
+        found = {pid: (self._skills_of(s, SkillKind.OFFER) & looking_for, self._skills_of(s, SkillKind.WANT) & my_offers)
+                 for pid, s in slots.items() if s is not None}
         wanted = {k for they, you in found.values() for k in they | you}
         known = dict(session.execute(select(Skill.id, Skill.name).where(Skill.id.in_(wanted))).all()) if wanted else {}
 
@@ -234,33 +337,39 @@ class TeamIndex:
                     if pid in counts and status in LIVE:
                         counts[pid] += 1
         for pid, n in counts.items():
-            if pid in self.slot:
-                self.load[self.slot[pid]] = n
+            s = self.slot_of(pid)
+            if s is not None:
+                self.load[s] = n
 
     def _grow(self, n: int) -> None:
         if n <= len(self.ids):
             return
         size = max(n, 2 * len(self.ids), 64)
-        for name in ("ids", "active", "dept", "level", "tz", "capacity", "cross", "reverse", "load"):
+        for name in (*_ARRAYS, "name_hash"):
             old = getattr(self, name)
             new = np.zeros(size, old.dtype)
             new[: len(old)] = old
             setattr(self, name, new)
 
-    def _apply_people(self, rows) -> None:
+    def _apply_people(self, session: Session, rows) -> None:
         """Write these people's columns into their slots (new people get a new slot)."""
-        self._grow(self.n + len(rows))
-        for r in rows:
-            s = self.slot.get(r.id)
+        self._grow(self.n + sum(1 for r in rows if self.slot_of(r.id) is None))
+        renamed = []
+        for r in sorted(rows, key=lambda r: r.id):
+            s = self.slot_of(r.id)
             if s is None:
-                s = self.slot[r.id] = self.n
+                s = self.n
                 self.n += 1
-                self.names.append(None)
-            name = (r.display_name or "").lower()
-            if self.names[s] != name:
-                self.names[s] = name
-                self.name_rank = None
+                if self.sorted_n == s and (s == 0 or r.id > self.ids[s - 1]):
+                    self.sorted_n += 1  # (ids keep ascending: found by binary search)
+                else:
+                    self.extra[r.id] = s
+                self.order = np.append(self.order, np.int32(s))
+                self.name_rank = np.append(self.name_rank, np.int32(len(self.order) - 1))
             self.ids[s] = r.id
+            name = (r.display_name or "").lower()
+            if self.name_hash[s] != _hash(name):
+                renamed.append((s, name))
             self.active[s] = r.status == PersonStatus.ACTIVE
             self.gone.discard(r.id)
             self.dept[s] = self.dept_codes.setdefault(r.department_key, len(self.dept_codes))
@@ -269,35 +378,81 @@ class TeamIndex:
             self.capacity[s] = r.capacity
             self.cross[s] = bool(r.cross_department)
             self.reverse[s] = bool(r.reverse_mentoring)
+        if renamed:
+            self._place(session, renamed)
+
+    def _place(self, session: Session, renamed: list[tuple[int, str]]) -> None:
+        """Move these slots to where (name, id) sorts among everyone: a binary search over `order` each, reading
+        the names it compares with (the index keeps no names: only a hash of each, to notice a change)."""
+        moving = np.array([s for s, _ in renamed], np.int64)
+        order = self.order[~np.isin(self.order, moving)]
+        known: dict[int, str] = {}
+
+        def name_of(slot: int) -> str:
+            if slot not in known:
+                known[slot] = (session.scalar(select(Person.display_name).where(Person.id == int(self.ids[slot])))
+                               or "").lower()
+            return known[slot]
+
+        for s, name in sorted(renamed, key=lambda sn: (sn[1], int(self.ids[sn[0]]))):
+            key = (name, int(self.ids[s]))
+            lo, hi = 0, len(order)
+            while lo < hi:
+                mid = (lo + hi) // 2
+                other = int(order[mid])
+                if (name_of(other), int(self.ids[other])) < key:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            order = np.insert(order, lo, np.int32(s))
+            known[s] = name
+            self.name_hash[s] = _hash(name)
+        self.order = order.astype(np.int32)
+        self.name_rank[self.order] = np.arange(len(self.order), dtype=np.int32)
 
     def _build(self, session: Session) -> None:
-        """Everyone at once, column by column (a second or two at 100,000 people)."""
+        """Everyone at once, column by column, a slice of rows at a time (a second or two at 100,000 people; the
+        rows never all exist as Python objects at once)."""
         self.watermark = session.scalar(select(func.max(Person.updated_at)).where(Person.team_id == self.team_id))
-        rows = session.connection().execute(select(*self._COLUMNS[:-1]).where(Person.team_id == self.team_id)).all()
-        if not rows:
+        result = session.connection().execution_options(yield_per=_SLICE).execute(
+            select(Person.id, Person.display_name, Person.department_key, Person.level, Person.tz_offset,
+                   Person.capacity, Person.cross_department, Person.reverse_mentoring, Person.status)
+            .where(Person.team_id == self.team_id).order_by(Person.id))
+        names: list[str] = []
+        for part in result.partitions():
+            ids, part_names, dept_keys, levels, tzs, capacities, crosses, reverses, statuses = zip(*part)
+            a, b = self.n, self.n + len(part)
+            self._grow(b)
+            self.ids[a:b], self.level[a:b], self.capacity[a:b] = ids, levels, capacities
+            self.cross[a:b], self.reverse[a:b] = crosses, reverses
+            self.active[a:b] = [status == PersonStatus.ACTIVE for status in statuses]
+            self.dept[a:b] = [self.dept_codes.setdefault(key, len(self.dept_codes)) for key in dept_keys]
+            self.tz[a:b] = [np.nan if tz is None else tz for tz in tzs]
+            lowered = [(name or "").lower() for name in part_names]
+            self.name_hash[a:b] = [_hash(name) for name in lowered]
+            names += lowered
+            self.n = self.sorted_n = b
+        if not self.n:
             return
-        n = self.n = len(rows)
-        self._grow(n)
-        ids, _users, names, dept_keys, levels, tzs, capacities, crosses, reverses, statuses = zip(*rows)
-        self.slot = dict(zip(ids, range(n)))
-        self.ids[:n], self.names = ids, [(name or "").lower() for name in names]
-        self.active[:n] = [status == PersonStatus.ACTIVE for status in statuses]
-        self.dept[:n] = [self.dept_codes.setdefault(key, len(self.dept_codes)) for key in dept_keys]
-        self.level[:n], self.capacity[:n], self.cross[:n], self.reverse[:n] = levels, capacities, crosses, reverses
-        self.tz[:n] = [np.nan if tz is None else tz for tz in tzs]
+        n = self.n
+        # by name, then id: the rows came by id and the sort is stable
+        self.order = np.array(sorted(range(n), key=names.__getitem__), np.int32)
+        del names
+        self.name_rank = np.empty(n, np.int32)
+        self.name_rank[self.order] = np.arange(n)
         # Half a million rows at 100,000 people: read and turned into arrays a slice at a time (peak memory)
-        person_ids, skill_ids, offers = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)], [np.zeros(0, bool)]
+        person_ids, skill_ids, offers = [np.zeros(0, np.int64)], [np.zeros(0, np.int32)], [np.zeros(0, bool)]
         result = session.connection().execution_options(yield_per=_SLICE).execute(
             select(PersonSkill.person_id, PersonSkill.skill_id, PersonSkill.kind)
             .join(Person, Person.id == PersonSkill.person_id).where(Person.team_id == self.team_id))
         for part in result.partitions():
             pids, sids, kinds = zip(*part)
             person_ids.append(np.array(pids, np.int64))
-            skill_ids.append(np.array(sids, np.int64))
+            skill_ids.append(np.array(sids, np.int32))
             offers.append(np.array(kinds) == SkillKind.OFFER.value)
-        by_id = np.argsort(self.ids[:n])
-        slots = by_id[np.searchsorted(self.ids[:n][by_id], np.concatenate(person_ids))].astype(np.int32)
+        slots = np.searchsorted(self.ids[:n], np.concatenate(person_ids)).astype(np.int32)
         all_skill_ids, offer = np.concatenate(skill_ids), np.concatenate(offers)
+        del person_ids, skill_ids, offers
         for kind, mask in ((SkillKind.OFFER, offer), (SkillKind.WANT, ~offer)):
             slot_k, skill_k = slots[mask], all_skill_ids[mask]
             order = np.argsort(skill_k, kind="stable")
@@ -306,8 +461,7 @@ class TeamIndex:
             ends = np.append(starts[1:], len(skill_sorted))
             self.postings[kind] = {int(k): slot_sorted[a:b] for k, a, b in zip(first, starts, ends)}
             order = np.argsort(slot_k, kind="stable")  # and per person: what they offer / want, for later changes
-            self.base_skills[kind] = (np.searchsorted(slot_k[order], np.arange(n + 1)), skill_k[order])
-        self._ranks()
+            self.base_skills[kind] = (np.searchsorted(slot_k[order], np.arange(n + 1)).astype(np.int32), skill_k[order])
 
     def _skills_of(self, s: int, kind: str) -> frozenset[int]:
         if (s, kind) in self.changed_skills:
@@ -324,7 +478,9 @@ class TeamIndex:
                     .where(PersonSkill.person_id.in_(person_ids[i:i + _CHUNK]))):
                 now.setdefault((pid, kind), set()).add(skill_id)
         for pid in person_ids:
-            s = self.slot[pid]
+            s = self.slot_of(pid)
+            if s is None:
+                continue
             for kind in (SkillKind.OFFER, SkillKind.WANT):
                 old, new = self._skills_of(s, kind), frozenset(now.get((pid, kind), ()))
                 postings = self.postings[kind]
@@ -338,17 +494,10 @@ class TeamIndex:
         load = np.zeros(self.n, np.int64)
         pairs = session.connection().execute(select(Partnership.person_a_id, Partnership.person_b_id)
                                              .where(Partnership.team_id == self.team_id, Partnership.status.in_(LIVE))).all()
-        slots = [self.slot[pid] for pair in pairs for pid in pair if pid in self.slot]
-        if slots:
-            load = np.bincount(np.array(slots, np.int64), minlength=self.n)
+        if pairs:
+            slots = self.slots_of(np.array(pairs, np.int64).ravel())
+            load = np.bincount(slots[slots >= 0], minlength=self.n)
         self.load[: self.n] = load[: self.n]
-
-    def _ranks(self) -> np.ndarray:
-        if self.name_rank is None or len(self.name_rank) < self.n:
-            order = sorted(range(self.n), key=lambda s: (self.names[s], int(self.ids[s])))
-            self.name_rank = np.empty(self.n, np.int64)
-            self.name_rank[np.array(order, np.int64)] = np.arange(self.n)
-        return self.name_rank
 
     # -- ranking ------------------------------------------------------------------------------------
     def _hits(self, kind: str, skills: frozenset[int]) -> np.ndarray:
@@ -372,13 +521,17 @@ class TeamIndex:
             candidate &= boost > 0
         same = self.dept[:n] == self.dept_codes.get(q.department_key, -1)
         candidate &= self.active[:n] & (self.load[:n] < self.capacity[:n]) & (same | (self.cross[:n] & q.cross_department))
-        for pid in (q.me_id, *q.excluded):
-            s = self.slot.get(pid)
-            if s is not None:
-                candidate[s] = False
+        if q.separate:
+            candidate &= ~same
+        if q.excluded:
+            out = self.slots_of(sorted(q.excluded))
+            candidate[out[out >= 0]] = False
+        me = self.slot_of(q.me_id)
+        if me is not None:
+            candidate[me] = False
         idx = np.flatnonzero(candidate)
         total = len(idx)
-        my_load = int(self.load[self.slot[q.me_id]]) if q.me_id in self.slot else 0
+        my_load = int(self.load[me]) if me is not None else 0
         if total <= start:
             return Ranking([], total, my_load)
         g, w, b = gives[idx], gets[idx], boost[idx]
@@ -400,7 +553,7 @@ class TeamIndex:
             cut = -np.partition(-score, wanted - 1)[wanted - 1]
             keep = score >= cut
             idx, score = idx[keep], score[keep]
-        order = np.lexsort((self._ranks()[idx], -score))[start:wanted]
+        order = np.lexsort((self.name_rank[idx], -score))[start:wanted]
         return Ranking([(int(self.ids[idx[i]]), float(score[i])) for i in order], total, my_load)
 
 
@@ -450,22 +603,7 @@ def forget(session: Session, team_id: str, person_ids: list[int]) -> None:
 def warm(db) -> None:
     """Build every team's index now (start-up, in the background), so no search waits for it; then, every
     FULL_CHECK seconds, run each index's slow checks here rather than in a search."""
-    try:
-        with db.uow() as session:
-            team_ids = list(session.scalars(select(Person.team_id).distinct()))
-    except Exception:  # no database yet, or no schema: a search will build it
-        log.warning("match index: not warmed (the database did not answer)")
-        team_ids = []
-    for team_id in team_ids:
-        try:
-            started = time.monotonic()
-            with db.uow() as session:
-                index = _index(session, team_id)
-                with index.lock:
-                    index.refresh(session, clock.now())
-            log.info("match index: %s ready in %.1f s (%d people)", team_id, time.monotonic() - started, index.n)
-        except Exception:  # a search will build it then
-            log.exception("match index: warming %s failed", team_id)
+    load_all(db)
     url = str(db.engine.url)
     with _registry_lock:
         if url in _checked_urls:  # another app on this database (tests build several) runs the checks already
@@ -481,6 +619,83 @@ def warm(db) -> None:
                     index.check(session)
             except Exception:  # the database is away for a moment: the next round tries again
                 log.warning("match index: the check of %s failed", index.team_id, exc_info=True)
+
+
+def load_all(db) -> None:
+    """Bring every team's index up to date now, in this thread: loaded from its snapshot and caught up with what
+    changed since, or built (and its snapshot saved for the next process), or caught up if this process has it."""
+    try:
+        with db.uow() as session:
+            team_ids = list(session.scalars(select(Person.team_id).distinct()))
+    except Exception:  # no database yet, or no schema: a search will build it
+        log.warning("match index: not warmed (the database did not answer)")
+        team_ids = []
+    for team_id in team_ids:
+        try:
+            started = time.monotonic()
+            with db.uow() as session:
+                index = _index(session, team_id)
+            with index.lock:
+                loaded = index.watermark is None and _load_snapshot(db, index)
+                index.save_next_build = True
+                try:
+                    with db.uow() as session:
+                        index.refresh(session, clock.now())
+                finally:
+                    index.save_next_build = False
+            if loaded:  # deletions and other load changes, as the background check would find them
+                with db.uow() as session:
+                    index.check(session)
+            log.info("match index: %s ready in %.1f s (%d people, %s)", team_id, time.monotonic() - started, index.n,
+                     "from its snapshot" if loaded else "read")
+            _save_snapshot(db, index)
+        except Exception:  # a search will build it then
+            log.exception("match index: warming %s failed", team_id)
+    _give_back_memory()
+
+
+def _give_back_memory() -> None:
+    """Hand the memory a build or a load freed back to the system (glibc keeps freed heap otherwise, and a
+    process forked now would carry it)."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+
+
+def _load_snapshot(db, index: TeamIndex) -> bool:
+    """Load the team's saved index if there is a recent one in this format (else it is built)."""
+    try:
+        with db.uow() as session:
+            head = session.execute(select(FindSnapshot.format, FindSnapshot.built_at)
+                                   .where(FindSnapshot.team_id == index.team_id)).first()
+            if head is None or head.format != SNAPSHOT_FORMAT or head.built_at < clock.now() - SNAPSHOT_MAX_AGE:
+                return False
+            data = session.scalar(select(FindSnapshot.data).where(FindSnapshot.team_id == index.team_id))
+        if data is None:  # (deleted a moment ago)
+            return False
+        index.unpack(data)
+    except (SQLAlchemyError, KeyError, ValueError, OSError):  # unreadable: build it
+        log.warning("match index: the snapshot of %s could not be read", index.team_id)
+        index._reset()
+        return False
+    return True
+
+
+def _save_snapshot(db, index: TeamIndex) -> None:
+    """Save an index this process has just built, for the next process that starts (one row per team)."""
+    with index.lock:
+        data, built_at, people = index.packed, index.built_at, index.n
+        index.packed = None  # saved once
+    if data is None or built_at is None:
+        return
+    try:
+        with db.uow() as session:
+            session.execute(delete(FindSnapshot).where(FindSnapshot.team_id == index.team_id))
+            session.execute(insert(FindSnapshot).values(team_id=index.team_id, format=SNAPSHOT_FORMAT, people=people,
+                                                        built_at=built_at, data=data))
+    except SQLAlchemyError:  # another process saved it at the same moment: theirs will do
+        log.info("match index: the snapshot of %s was not saved", index.team_id)
 
 
 def reset() -> None:
