@@ -19,8 +19,9 @@ log = logging.getLogger("mentor_bot")
 
 
 def make_client(settings: Settings) -> MeteredWebClient:
+    """The app's client: SLACK_BOT_TOKEN in single-token mode; none in OAuth mode (each request gets its tenant's)."""
     return MeteredWebClient(
-        token=settings.slack_bot_token,
+        token=None if settings.oauth else settings.slack_bot_token,
         base_url=settings.slack_api_url,
         timeout=10,
         retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=2), CountedRateLimitRetry(max_retry_count=2)],
@@ -29,8 +30,19 @@ def make_client(settings: Settings) -> MeteredWebClient:
 
 def build_app(settings: Settings, db: Database, *, verify_token: bool = True,
               executor: ThreadPoolExecutor | None = None) -> App:
-    settings.require("slack_bot_token", "slack_signing_secret")
+    """Single-token mode (the default): one SLACK_BOT_TOKEN. OAuth mode (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET,
+    SLACK_STATE_SECRET): "Add to Slack" at /slack/install, each tenant's token from the installation store,
+    rotated by Bolt's authorize before it expires (see README "Install: one token or OAuth")."""
+    settings.require_slack("slack_signing_secret")
+    oauth: dict = {}
+    if settings.oauth:
+        from app.oauth import oauth_settings
+
+        oauth_config = oauth_settings(settings, db)
+        oauth = dict(oauth_settings=oauth_config, installation_store=oauth_config.installation_store,
+                     installation_store_bot_only=True)
     app = App(
+        **oauth,
         client=make_client(settings),
         signing_secret=settings.slack_signing_secret,
         token_verification_enabled=verify_token,

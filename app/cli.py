@@ -1,4 +1,5 @@
-"""The `mentor-bot` command: serve, scheduler, socket, db upgrade, manifest, jobs list|run NAME."""
+"""The `mentor-bot` command: serve, scheduler, socket, db upgrade, manifest, jobs list|run NAME,
+workspace show|delete|move|resume."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ def _setup_logging(settings: Settings, command: str) -> None:
     logs.setup(settings.log_level, fmt)
 
 
-def _start(settings: Settings):
+def _start(settings: Settings, *, migrated: bool = False):
     """Database at head, then the Bolt app: what both serving modes need."""
     from slack_bolt.error import BoltError
 
@@ -27,8 +28,9 @@ def _start(settings: Settings):
     from bot import migrate
     from bot.db import Database
 
-    settings.require("slack_bot_token", "slack_signing_secret")
-    migrate.upgrade(settings.database_url)
+    settings.require_slack("slack_signing_secret")
+    if not migrated:
+        migrate.upgrade(settings.database_url)
     db = Database(settings.database_url)
     try:
         return build_app(settings, db), db
@@ -51,8 +53,13 @@ def _background_scheduler(settings: Settings, db, args: argparse.Namespace):
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    from app import workers as prefork
     from app.web import Server, make_wsgi
 
+    prefork.tune_memory()
+    workers = args.workers or settings.web_concurrency
+    if workers > 1:
+        return _serve_workers(settings, args, workers)
     app, db = _start(settings)
     server = Server(make_wsgi(app, db), host=args.host, port=args.port or settings.port, threads=settings.web_threads)
     scheduler = _background_scheduler(settings, db, args)
@@ -65,12 +72,47 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve_workers(settings: Settings, args: argparse.Namespace, workers: int) -> int:
+    """`serve --workers N`: the schema migrated and find's index loaded once, then N forked workers on one port
+    (app/workers.py); the first worker also runs the scheduler, unless it is turned off."""
+    from app import workers as prefork
+    from app.web import Server, make_wsgi
+    from bot import migrate
+    from bot.db import Database
+    from bot.flows import find
+    from bot.flows.context import Context
+
+    settings.require_slack("slack_signing_secret")
+    migrate.upgrade(settings.database_url)
+    sock = prefork.listen(args.host, args.port or settings.port)  # (requests wait in its backlog meanwhile)
+    db = Database(settings.database_url)
+    find.load_index(Context(settings=settings, db=db))
+    db.dispose()  # no connection crosses the fork
+    log.info("mentor-bot listening on http://%s:%s/slack/events with %d workers", args.host, sock.getsockname()[1], workers)
+
+    def worker(number: int) -> int:
+        try:
+            app, db = _start(settings, migrated=True)
+        except SettingsError as exc:
+            print(f"mentor-bot: {exc}", file=sys.stderr)
+            return 2
+        scheduler = _background_scheduler(settings, db, args) if number == 0 else None
+        try:
+            Server(make_wsgi(app, db), sock=sock, threads=settings.web_threads).serve_forever()
+        finally:
+            if scheduler is not None:
+                scheduler.shutdown()
+        return 0
+
+    return prefork.prefork(workers, worker)
+
+
 def cmd_scheduler(settings: Settings, args: argparse.Namespace) -> int:
     from bot import migrate
     from bot.db import Database
     from jobs.scheduler import Scheduler
 
-    settings.require("slack_bot_token")
+    settings.require_slack()
     migrate.upgrade(settings.database_url)
     db = Database(settings.database_url)
     log.info("mentor-bot scheduler started (timezone %s)", settings.program_timezone)
@@ -108,7 +150,14 @@ def cmd_db(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_manifest(settings: Settings | None, args: argparse.Namespace) -> int:
     from app.manifest import build_manifest
 
-    print(json.dumps(build_manifest(args.url, name=args.name, socket_mode=args.socket), indent=2))
+    oauth = bool(args.oauth or (settings is not None and settings.oauth))
+    print(json.dumps(build_manifest(args.url, name=args.name, socket_mode=args.socket, oauth=oauth,
+                                    token_rotation=args.token_rotation), indent=2))
+    if oauth:  # what to check on api.slack.com (OAuth & Permissions), after the JSON, on stderr
+        from app.manifest import BOT_SCOPES, redirect_url
+
+        print(f"Redirect URL: {redirect_url(args.url)}\nBot scopes: {','.join(BOT_SCOPES)}\n"
+              f"Install page: {args.url.rstrip('/')}/slack/install", file=sys.stderr)
     return 0
 
 
@@ -150,7 +199,7 @@ def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
     from bot import migrate
     from bot.db import Database
 
-    settings.require("slack_bot_token")
+    settings.require_slack()
     migrate.upgrade(settings.database_url)
     db = Database(settings.database_url)
     try:
@@ -163,6 +212,45 @@ def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_workspace(settings: Settings, args: argparse.Namespace) -> int:
+    """`mentor-bot workspace show|delete|move|resume`: a tenant's data, for the operator (issue 14)."""
+    from bot import migrate
+    from bot.db import Database
+    from bot.flows import workspace
+    from bot.flows.context import Context
+    from bot.services.errors import DomainError
+
+    migrate.upgrade(settings.database_url)
+    db = Database(settings.database_url)
+    ctx = Context(settings, db)
+    try:
+        if args.workspace_command == "move":
+            moved = workspace.move(ctx, args.team, args.target)
+            print(f"moved {sum(moved.values())} rows from {args.team} to {args.target}: {_tables(moved)}")
+            return 0
+        if args.workspace_command == "resume":
+            print(f"{args.team}: installed again, {workspace.resume(ctx, args.team)} held messages will be sent")
+            return 0
+        counts = workspace.counts(ctx, args.team)
+        if args.workspace_command == "show" or not args.yes:
+            print(f"{args.team}: {sum(counts.values())} rows: {_tables(counts)}")
+            if args.workspace_command == "delete":
+                print("nothing deleted: add --yes to delete all of them (an audit entry records it)")
+            return 0
+        deleted = workspace.delete_workspace(ctx, args.team)
+        print(f"deleted {sum(deleted.values())} rows of {args.team}: {_tables(deleted)}")
+        return 0
+    except DomainError as exc:
+        print(f"mentor-bot: {exc.message}", file=sys.stderr)
+        return 1
+    finally:
+        db.dispose()
+
+
+def _tables(counts: dict[str, int]) -> str:
+    return ", ".join(f"{name} {n}" for name, n in counts.items()) or "none"
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="mentor-bot", description="A Slack bot that runs a peer-mentoring program.")
     sub = p.add_subparsers(dest="command", required=True)
@@ -171,6 +259,8 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=None, help="default: PORT")
     serve.add_argument("--no-scheduler", action="store_true",
                        help="web only: run no scheduled jobs in this process (see `mentor-bot scheduler`)")
+    serve.add_argument("--workers", type=int, default=None,
+                       help="worker processes sharing the port, one per core (default: WEB_CONCURRENCY, 1)")
     sub.add_parser("scheduler", help="run only the scheduled jobs and the outbox sender (no HTTP)")
     socket = sub.add_parser("socket", help="run the bot in Socket Mode (needs SLACK_APP_TOKEN)")
     socket.add_argument("--no-scheduler", action="store_true", help="run no scheduled jobs in this process")
@@ -180,16 +270,31 @@ def parser() -> argparse.ArgumentParser:
     manifest.add_argument("--url", default="https://mentor-bot.example.com", help="public base URL of the bot")
     manifest.add_argument("--name", default="mentor-bot")
     manifest.add_argument("--socket", action="store_true", help="manifest for Socket Mode (no request URLs)")
+    manifest.add_argument("--oauth", action="store_true",
+                          help="for OAuth mode (the default when SLACK_CLIENT_ID etc. are set): redirect URL, org-wide")
+    manifest.add_argument("--token-rotation", action="store_true", help="OAuth mode: Slack's expiring, rotating tokens")
     jobs = sub.add_parser("jobs", help="scheduled jobs")
     jobs_sub = jobs.add_subparsers(dest="jobs_command", required=True)
     jobs_sub.add_parser("list", help="name every job and its schedule")
     run = jobs_sub.add_parser("run", help="run one job once, now")
     run.add_argument("name")
+    space = sub.add_parser("workspace", help="a workspace's (or Grid org's) data: show, delete, move, resume")
+    space_sub = space.add_subparsers(dest="workspace_command", required=True)
+    show = space_sub.add_parser("show", help="count the rows kept for TEAM (a team id, or an enterprise id)")
+    show.add_argument("team")
+    delete = space_sub.add_parser("delete", help="delete everything kept for TEAM (audited); needs --yes")
+    delete.add_argument("team")
+    delete.add_argument("--yes", action="store_true", help="really delete (without it: only count)")
+    move = space_sub.add_parser("move", help="move a workspace's rows into its org's program (org-wide install)")
+    move.add_argument("team", help="the workspace's team id (T...)")
+    move.add_argument("target", help="the org's enterprise id (E...)")
+    resume = space_sub.add_parser("resume", help="single-token mode: the bot is back in TEAM, send its held messages")
+    resume.add_argument("team")
     return p
 
 
 COMMANDS = {"serve": cmd_serve, "scheduler": cmd_scheduler, "socket": cmd_socket, "db": cmd_db, "manifest": cmd_manifest,
-            "jobs": cmd_jobs}
+            "jobs": cmd_jobs, "workspace": cmd_workspace}
 
 
 def _stop_on_sigterm() -> None:

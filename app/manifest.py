@@ -8,6 +8,7 @@ BOT_SCOPES = [
     "im:write",          # conversations.open with one person
     "mpim:write",        # conversations.open with a pair (their group chat with the bot)
     "users:read",        # users.info: name, title and time zone
+    "users.profile:read",  # users.profile.get: the manager field, when SLACK_MANAGER_FIELD_ID names it
     "files:write",       # the weekly digest's chart (files upload v2)
     "files:read",        # files.info: did an interrupted upload arrive?
     "im:history",        # conversations.history: did an interrupted DM arrive? (read back by outbox key only)
@@ -18,9 +19,20 @@ BOT_SCOPES = [
     "groups:read",       # ... when that channel is private
 ]
 BOT_EVENTS = ["app_home_opened", "member_joined_channel"]
+INSTALL_EVENTS = ["app_uninstalled", "tokens_revoked"]  # OAuth mode: hold a tenant's messages when it leaves
 
 
-def build_manifest(base_url: str, name: str = "mentor-bot", socket_mode: bool = False) -> dict:
+REDIRECT_PATH = "/slack/oauth_redirect"  # OAuth mode: where Slack sends the installer back (Bolt completes it)
+
+
+def redirect_url(base_url: str) -> str:
+    return base_url.rstrip("/") + REDIRECT_PATH
+
+
+def build_manifest(base_url: str, name: str = "mentor-bot", socket_mode: bool = False, *, oauth: bool = False,
+                   token_rotation: bool = False) -> dict:
+    """The manifest; `oauth`: installable with "Add to Slack" (a redirect URL, org-wide installs on Enterprise
+    Grid), `token_rotation`: Slack's expiring tokens (cannot be turned off again in Slack once on)."""
     url = base_url.rstrip("/") + "/slack/events"
     command = {
         "command": "/mentor",
@@ -32,10 +44,10 @@ def build_manifest(base_url: str, name: str = "mentor-bot", socket_mode: bool = 
     }
     settings: dict = {
         "interactivity": {"is_enabled": True},
-        "event_subscriptions": {"bot_events": BOT_EVENTS},
-        "org_deploy_enabled": False,
+        "event_subscriptions": {"bot_events": BOT_EVENTS + (INSTALL_EVENTS if oauth else [])},
+        "org_deploy_enabled": oauth,
         "socket_mode_enabled": socket_mode,
-        "token_rotation_enabled": False,
+        "token_rotation_enabled": oauth and token_rotation,
     }
     if not socket_mode:
         command["url"] = url
@@ -52,6 +64,6 @@ def build_manifest(base_url: str, name: str = "mentor-bot", socket_mode: bool = 
             "bot_user": {"display_name": name, "always_online": True},
             "slash_commands": [command],
         },
-        "oauth_config": {"scopes": {"bot": BOT_SCOPES}},
+        "oauth_config": {"scopes": {"bot": BOT_SCOPES}, **({"redirect_urls": [redirect_url(base_url)]} if oauth else {})},
         "settings": settings,
     }

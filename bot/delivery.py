@@ -9,6 +9,11 @@ message carries its outbox key in Slack message metadata, so `conversations.hist
 Errors: 429 waits for Retry-After and does not count as an attempt; 5xx and network errors back off
 and retry; permanent errors (user gone, channel not found, not in channel, bad blocks) give up with a
 log line; a revoked token stops the run and keeps every row for later.
+
+Tenants (issue 14, bot/tenant_routing.py): each row is sent with its tenant's current token (bot/tokens.py:
+SLACK_BOT_TOKEN, or in OAuth mode the installation store's, rotated when near expiry and refreshed when Slack says
+it expired). A tenant that uninstalled the bot, or whose token Slack refuses, has its rows held (status "held",
+not failed) until it installs the bot again; other tenants' rows go on.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ from bot.db import Database
 from bot.pacing import pacer_for
 from bot.services import outbox
 from bot.settings import Settings
+from bot.tenant_routing import TenantRouting
+from bot.tokens import Tokens
 from models import OutboxMessage
 from models.base import utcnow
 from models.status import OUTBOX_DONE, OUTBOX_WAITING, OutboxStatus
@@ -56,6 +63,7 @@ class DrainReport:
     reconciled: int = 0
     rate_limited: int = 0
     waiting: int = 0
+    held: int = 0
     stopped: str | None = None
     errors: list[str] = field(default_factory=list)
 
@@ -65,6 +73,8 @@ class DrainReport:
             words += f", {self.reconciled} found already delivered"
         if self.rate_limited:
             words += f", {self.rate_limited} rate-limited"
+        if self.held:
+            words += f", {self.held} held (not installed)"
         if self.stopped:
             words += f" (stopped: {self.stopped})"
         return words
@@ -89,10 +99,14 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(2 * 2 ** max(attempts - 1, 0), 3600))
 
 
-class Sender:
+class Sender(TenantRouting):
     def __init__(self, settings: Settings, db: Database, client: WebClient | None = None):
         self.settings, self.db = settings, db
         self.client = client or make_sender_client(settings)
+        self.tokens = Tokens(settings, db) if settings.oauth else None
+        self._clients: dict[str, WebClient] = {}  # tenant -> client with its current token, for this run
+        self._paused: set[str] = set()  # tenants whose token Slack refused in this run
+        self._uninstalled: set[str] = set()
         self.lease = timedelta(seconds=settings.outbox_lease_seconds)
         self.postgres = db.url.startswith("postgresql")
         self.pacer = pacer_for(settings)
@@ -179,6 +193,7 @@ class Sender:
         """Send everything due (or the first `max_messages`, most urgent first); wait out rate limits and
         short backoffs within `max_seconds` (not at all when not `patient`: what is not due is left for later)."""
         report = DrainReport()
+        report.held = self._hold_uninstalled()
         deadline = time.monotonic() + max_seconds
         handled = 0
         while True:
@@ -245,6 +260,10 @@ class Sender:
     def _process(self, row_id: int, in_doubt: bool, previous: datetime | None, mine: datetime,
                  report: DrainReport) -> None:
         row, thread_ts, orphan = self._load(row_id)
+        if row.status != OutboxStatus.SENDING or row.claimed_at != mine:
+            return  # put aside meanwhile (its tenant's token was refused while this batch waited)
+        if not self._use_tenant(row, in_doubt, previous, mine, report):
+            return
         started = time.monotonic()
         if orphan:  # what it belongs to never reached Slack (e.g. a chart without its digest)
             log.warning("outbox: dropped %s: the message it follows (%s) was not delivered", row.key, row.after_key)
@@ -275,6 +294,8 @@ class Sender:
             if status == 429 or error == "ratelimited":
                 headers = exc.response.headers
                 raise _RateLimited(float(headers.get("Retry-After") or headers.get("retry-after") or 1)) from None
+            if error in STOPS_EVERYTHING and self.tokens is not None:
+                return self._token_trouble(row, in_doubt, previous, mine, error, report)
             if error in STOPS_EVERYTHING:
                 log.error("outbox: Slack refused the token (%s); sending stops until it is fixed", error)
                 raise _Stop(error) from None

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+OAUTH_SETTINGS = ("slack_client_id", "slack_client_secret", "slack_state_secret")
 
 
 class SettingsError(Exception):
@@ -22,13 +23,24 @@ class Settings(BaseSettings):
     slack_signing_secret: str | None = None
     slack_app_token: str | None = None
     slack_api_url: str = DEFAULT_SLACK_API_URL
+    # OAuth mode (issue 14): set all three to install with "Add to Slack" (any number of workspaces, or an
+    # Enterprise Grid org) instead of one SLACK_BOT_TOKEN. See README "Install: one token or OAuth".
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = None
+    slack_state_secret: str | None = None
+    slack_redirect_uri: str | None = None  # https://<host>/slack/oauth_redirect; unset: the one set in the app config
+    slack_token_rotation_minutes: int = Field(default=120, ge=1, le=720)  # refresh a rotating token this early
+    slack_oauth_state_seconds: int = Field(default=600, ge=60, le=3600)  # how long an "Add to Slack" link is good
     database_url: str = "sqlite:///mentor-bot.sqlite3"
     port: int = Field(default=3000, ge=1, le=65535)
     program_admins: Annotated[list[str], NoDecode] = []
     program_name: str = "Peer Mentoring"
     web_threads: int = Field(default=16, ge=1, le=256)
+    web_concurrency: int = Field(default=1, ge=1, le=64)  # worker processes of `serve` (issue 13): one per core
     log_level: str = "INFO"
     log_format: Literal["json", "text"] | None = None  # None: json for serve/socket/scheduler, text otherwise
+    # The id of the Slack profile custom field that names a person's manager (e.g. Xf012ABCDEF); unset: not read
+    slack_manager_field_id: str | None = Field(default=None, pattern=r"^X[A-Za-z0-9]{2,30}$")
 
     # The program's rhythm (issue 3): where and when the scheduled jobs run and post.
     program_timezone: str = "UTC"
@@ -47,6 +59,9 @@ class Settings(BaseSettings):
     cron_topic_reminders: str = "30 9 * * *"
     cron_participant_lifecycle: str = "45 8 * * *"
     cron_buddy_plan: str = "15 9 * * *"
+    cron_fit_check: str = "0 10 * * *"
+    cron_recognition_post: str = "0 11 2 * *"
+    cron_meeting_followups: str = "20 * * * *"
 
     @field_validator("program_timezone")
     @classmethod
@@ -56,6 +71,11 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"{value!r} is not a time zone name (like Europe/Berlin or UTC)") from None
         return value
+
+    @field_validator("slack_manager_field_id", mode="before")
+    @classmethod
+    def _field_id(cls, value: object) -> object:
+        return (value.strip() or None) if isinstance(value, str) else value
 
     @field_validator("stories_channel", "digest_channel", mode="before")
     @classmethod
@@ -69,7 +89,8 @@ class Settings(BaseSettings):
     @field_validator(
         "cron_monthly_checkins", "cron_checkin_reminders", "cron_meeting_nudges", "cron_request_expiry",
         "cron_success_stories", "cron_weekly_digest", "cron_topic_reminders",
-        "cron_participant_lifecycle", "cron_buddy_plan",
+        "cron_participant_lifecycle", "cron_buddy_plan", "cron_fit_check", "cron_recognition_post",
+        "cron_meeting_followups",
     )
     @classmethod
     def _crontab(cls, value: str) -> str:
@@ -124,6 +145,30 @@ class Settings(BaseSettings):
             raise ValueError("must be an app-level token starting with xapp-")
         return value
 
+    @field_validator("slack_client_id", "slack_client_secret", "slack_state_secret", "slack_redirect_uri",
+                     mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return (value.strip() or None) if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _oauth_all_or_nothing(self) -> Settings:
+        given = [name for name in OAUTH_SETTINGS if getattr(self, name)]
+        if given and len(given) < len(OAUTH_SETTINGS):
+            missing = next(name for name in OAUTH_SETTINGS if not getattr(self, name))
+            raise ValueError(f"OAuth mode needs {', '.join(n.upper() for n in OAUTH_SETTINGS)}: "
+                             f"{missing.upper()} is missing")
+        return self
+
+    @property
+    def oauth(self) -> bool:
+        """Installed with "Add to Slack" (tokens per workspace or org, from the database), not one SLACK_BOT_TOKEN."""
+        return all(getattr(self, name) for name in OAUTH_SETTINGS)
+
+    def require_slack(self, *also: str) -> None:
+        """What talking to Slack needs: one bot token, or the OAuth settings (then tokens come from installs)."""
+        self.require(*(() if self.oauth else ("slack_bot_token",)), *also)
+
     def require(self, *names: str) -> None:
         """Stop with one clear line when a setting a command needs is missing."""
         for name in names:
@@ -137,5 +182,7 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         err = exc.errors()[0]
-        name = str(err["loc"][0]).upper() if err["loc"] else "?"
+        if not err["loc"]:  # a rule over several settings (OAuth mode)
+            raise SettingsError(str(err["msg"]).removeprefix("Value error, ")) from None
+        name = str(err["loc"][0]).upper()
         raise SettingsError(f"setting {name} is malformed: {err['msg']}") from None

@@ -3,15 +3,18 @@
 from handlers import (
     admin,
     agreement,
+    boundaries,
     buddy,
     checkin,
     commands,
     events,
     find,
+    fit,
     home,
     lifecycle,
     meeting,
     partnership,
+    planning,
     profile,
     rounds,
     stats,
@@ -24,5 +27,6 @@ from handlers.common import Deps
 
 def register(app, deps: Deps) -> None:
     for module in (events, commands, profile, find, partnership, agreement, meeting, home, checkin, story,
-                   admin, stats, lifecycle, rounds, buddy, topics, succession):
+                   admin, stats, lifecycle, rounds, buddy, topics, succession, fit, planning,
+                   boundaries):
         module.register(app, deps)

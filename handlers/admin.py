@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.flows import admin as flow
 from bot.services import schedules
 from bot.services.program import ProgramForm
+from handlers import boundaries
 from handlers.common import Deps, guarded, reply, submit_form, team_of, user_of
 from messages import admin as blocks
 from messages import ids
@@ -26,6 +27,7 @@ def parse(values: dict) -> ProgramForm:
         default_capacity=values.get("default_capacity"),
         program_types=values.get("program_types") or [],
         admins=values.get("admins") or [],
+        agenda_template=values.get("agenda_template") or "",
     )
 
 
@@ -40,6 +42,8 @@ def cmd_admin(deps: Deps, ack, body, client, rest) -> None:
     what = rest.strip().lower()
     if what in ("log", "audit"):
         return ack(response_type="ephemeral", **flow.audit_log(deps, team_id, user_id))
+    if what == "rules":
+        return boundaries.cmd_rules(deps, ack, body, client, rest)
     if what:
         return ack(response_type="ephemeral", **blocks.admin_usage())
     view = flow.settings_form(deps, team_id, user_id)  # refuses a non-admin before anything opens

@@ -42,7 +42,7 @@ def cmd_buddy(deps: Deps, ack, body, client, rest) -> None:
 def register(app, deps: Deps) -> None:
     @app.event("member_joined_channel")
     def joined(body, event, context):
-        team_id = body.get("team_id") or event.get("team") or ""
+        team_id = team_of(body) or event.get("team") or ""
         user_id, channel_id = event.get("user") or "", event.get("channel") or ""
         if not user_id or user_id == context.get("bot_user_id"):
             return

@@ -17,6 +17,7 @@ from bot import logs, metrics
 from bot.flows import Context, notices
 from bot.services.errors import DomainError
 from bot.services.profiles import SlackProfile
+from bot.services.tenants import tenant_key
 from handlers.forms import BlockFor, field_errors, state_values
 from messages.common import modal, note, section
 
@@ -42,7 +43,16 @@ def deliver_now(deps: Deps) -> None:
 
 
 def team_of(body: dict) -> str:
-    return body.get("team_id") or (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id") or ""
+    """The tenant a payload belongs to, the value every row keeps in `team_id`: the enterprise id when the bot is
+    installed org-wide in an Enterprise Grid org (one program across its workspaces), the workspace's team id
+    otherwise (and always in single-token mode with a workspace token). The one place the key is worked out."""
+    team = body.get("team_id") or (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id") or ""
+    enterprise = body.get("enterprise_id") or body.get("enterprise") or (body.get("team") or {}).get("enterprise_id")
+    if isinstance(enterprise, dict):
+        enterprise = enterprise.get("id")
+    authorizations = body.get("authorizations") or [{}]
+    org_wide = body.get("is_enterprise_install") in (True, "true") or authorizations[0].get("is_enterprise_install") is True
+    return tenant_key(team, enterprise, org_wide)
 
 
 def user_of(body: dict) -> str:

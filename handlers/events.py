@@ -8,8 +8,8 @@ import logging
 
 from slack_bolt import BoltResponse
 
-from bot.flows import events
-from handlers.common import Deps
+from bot.flows import events, workspace
+from handlers.common import Deps, team_of
 
 log = logging.getLogger("mentor_bot.events")
 
@@ -23,3 +23,15 @@ def register(app, deps: Deps) -> None:
                 log.info("dropped redelivered event %s", event_id)
                 return BoltResponse(status=200, body="")
         return next()
+
+    @app.event("app_uninstalled")
+    def uninstalled(body):
+        """The bot was removed: its data stays, its messages wait (held) until it is installed again."""
+        workspace.uninstalled(deps, team_of(body), event_id=body.get("event_id"))
+
+    @app.event("tokens_revoked")
+    def revoked(body, event):
+        """Someone revoked the bot's token: as an uninstall, until it is installed again (a user token alone is
+        not the bot's)."""
+        if (event.get("tokens") or {}).get("bot"):
+            workspace.uninstalled(deps, team_of(body), tokens_only=True, event_id=body.get("event_id"))

@@ -92,7 +92,8 @@ def register(app, deps: Deps) -> None:
         thanks = submit_form(
             ack, view,
             lambda values: ClosingForm(learned=values.get("learned"), recommend=values.get("recommend"),
-                                       testimonial=values.get("testimonial")),
+                                       testimonial=values.get("testimonial"),
+                                       show_on_profile="show" in (values.get("show_on_profile") or [])),
             lambda form: closing_flow.close_partnership(deps, team_of(body), user_of(body),
                                                         metadata(view).get("partnership_id"), form),
             title="Wrap up")

@@ -6,6 +6,7 @@ import logging
 
 from bot.flows import profiles
 from bot.services.profiles import SELF_ASSESSMENT, ProfileForm
+from handlers import boundaries
 from handlers.common import Deps, deliver_now, guarded, open_view, slack_profile, submit_form, team_of, user_of
 from messages import ids
 
@@ -31,6 +32,8 @@ def parse(values: dict) -> ProfileForm:
         reverse_mentoring="yes" in (values.get("reverse_mentoring") or []),
         leadership_interest="yes" in (values.get("leadership_interest") or []),
         self_assessment={k: values[f"assess_{k}"] for k in SELF_ASSESSMENT if values.get(f"assess_{k}")},
+        recognition_opt_in="yes" in (values.get("recognition_opt_in") or []),
+        **{field: values[field] for field in ("work_start", "work_end", "work_days") if values.get(field) is not None},
     )
 
 
@@ -58,4 +61,5 @@ def register(app, deps: Deps) -> None:
         ack()
         if (slack := slack_profile(client, user_id)) is not None:
             profiles.mirror_slack_profile(deps, saved.person_id, slack)
+        boundaries.mirror_manager(deps, client, team_id, user_id)  # the Slack profile's manager field, when set
         deliver_now(deps)

@@ -11,7 +11,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from handlers import admin, agreement, buddy, find, lifecycle, meeting, profile, rounds, stats, story, succession, topics
+from handlers import (
+    admin,
+    agreement,
+    boundaries,
+    buddy,
+    find,
+    lifecycle,
+    meeting,
+    planning,
+    profile,
+    rounds,
+    stats,
+    story,
+    succession,
+    topics,
+)
 
 
 class Who(StrEnum):
@@ -40,7 +55,11 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("profile", profile.cmd_profile, "Edit your profile (also `/mentor edit`).", aliases=("edit",)),
     Subcommand("find", find.cmd_find, "See the peers who suit you best, with the reasons, and ask one to partner.",
                usage="find [skill]"),
+    Subcommand("boundaries", boundaries.cmd_boundaries, "Never be matched with your manager, your direct reports, or "
+               "people you pick (a private list that works both ways; nobody is told).", Who.PARTICIPANTS),
     Subcommand("agreement", agreement.cmd_agreement, "Write, confirm or read your partnership agreement.", Who.PARTICIPANTS),
+    Subcommand("schedule", planning.cmd_schedule, "Plan your next meeting: pick times inside both your working hours; "
+               "your partner picks one and you both get a calendar invite.", Who.PARTICIPANTS, aliases=("plan",)),
     Subcommand("log", meeting.cmd_log, "Log a meeting: date, length, topics, action items.", Who.PARTICIPANTS),
     Subcommand("journal", meeting.cmd_journal, "Your private learning journal: only you can read it.", Who.PARTICIPANTS),
     Subcommand("story", story.cmd_story, "Share a success story from your partnership (your partner agrees first if it "
@@ -65,7 +84,8 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("succession", succession.cmd_succession, "For program admins: start a succession plan for a retiring "
                "colleague and their successors.", Who.ADMINS),
     Subcommand("admin", admin.cmd_admin, "For program admins: the program's name, objective, channels, schedules, "
-               "anonymity k, defaults, program types and admins; `/mentor admin log` shows the last 20 admin actions.",
+               "anonymity k, defaults, program types and admins; `/mentor admin rules` sets the matching rules; "
+               "`/mentor admin log` shows the last 20 admin actions.",
                Who.ADMINS),
     Subcommand("stats", stats.cmd_stats, "For program admins: the program's figures for a period (`last 90d`, "
                "`2026-Q3`, `2026-10`, two dates; the last 30 days by default); `/mentor stats csv [period]` sends a CSV.",

@@ -39,8 +39,11 @@ def _jobs() -> dict[str, Job]:
     from jobs import (
         buddy_plan,
         checkins,
+        fit_check,
         lifecycle,
+        meeting_followups,
         meeting_nudges,
+        recognition,
         request_expiry,
         success_stories,
         topic_reminders,
@@ -57,6 +60,9 @@ def _jobs() -> dict[str, Job]:
         "topic-reminders": topic_reminders.run,
         "participant-lifecycle": lifecycle.run,
         "buddy-plan": buddy_plan.run,
+        "fit-check": fit_check.run,
+        "recognition-post": recognition.run,
+        "meeting-followups": meeting_followups.run,
     }
     assert set(runs) == set(schedules.NAMES), "every scheduled job needs a run function, and every run a schedule"
     return {job.name: Job(job.name, job.description, runs[job.name]) for job in schedules.SCHEDULED}

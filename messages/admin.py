@@ -40,6 +40,7 @@ FIELD_LABELS = {
     "default_length_months": "Default partnership length (months)",
     "default_capacity": "Default partners at once",
     "types": "Program types",
+    "agenda_template": "Agenda template",
 }
 CHANNEL_HINTS = {
     "digest_channel": "Where the weekly digest for managers is posted. Invite the bot to the channel.",
@@ -89,6 +90,10 @@ def admin_modal(program: Program, jobs: list[tuple[str, str, str]], admins: list
         input_block("program_types", FIELD_LABELS["types"], checkboxes(
             [option(TYPE_LABELS[t], t) for t in TYPE_LABELS if t != "peer"], sorted(program.types)),
             optional=True, hint="Peer mentoring is always on."),
+        text_input("agenda_template", FIELD_LABELS["agenda_template"], multiline=True, max_length=2000,
+                   initial="\n".join(program.agenda_template), optional=True,
+                   hint="One point per line: every meeting's agenda starts with them, and partners add their own. "
+                        "Leave empty for no template."),
         input_block("admins", "Program admins", {
             "type": "multi_users_select", "action_id": "value", "initial_users": admins,
             "placeholder": {"type": "plain_text", "text": "Pick people"}},
@@ -136,7 +141,7 @@ def audit_message(entries: list) -> dict:
     if not entries:
         text = "No admin actions recorded yet."
         return {"text": text, "blocks": [section(text)]}
-    lines = [f"{_when(e.at)} {mention(e.actor_user_id)}: {describe(e.action, e.detail or {})}" for e in entries]
+    lines = [f"{_when(e.at)} {_actor(e.actor_user_id)}: {describe(e.action, e.detail or {})}" for e in entries]
     blocks = [section(f"*The last {len(entries)} admin action(s), newest first*")]
     chunk: list[str] = []
     for line in lines:  # several lines per section, each section within Slack's 3,000 characters
@@ -148,6 +153,11 @@ def audit_message(entries: list) -> dict:
     return {"text": f"The last {len(entries)} admin action(s)", "blocks": blocks}
 
 
+def _actor(actor: str) -> str:
+    """Who did it: a person (a mention), or the operator's CLI or Slack itself (an uninstall), in words."""
+    return {"operator": "the operator (command line)", "slack": "Slack"}.get(actor) or mention(actor)
+
+
 def saved_message(count: int) -> str:
     if not count:
         return "Program settings saved: nothing changed."
@@ -156,5 +166,6 @@ def saved_message(count: int) -> str:
 
 
 def admin_usage() -> dict:
-    text = "`/mentor admin` opens the program settings; `/mentor admin log` shows the last 20 admin actions."
+    text = ("`/mentor admin` opens the program settings; `/mentor admin rules` the matching rules (not within the same "
+            "department, pairs that must not be matched); `/mentor admin log` shows the last 20 admin actions.")
     return {"text": text, "blocks": [section(text)]}

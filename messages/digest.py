@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.services.digest import ClosedMonth, Digest, WeekFigures
+from bot.services.fit import FitShare
 from messages.common import context, cut, divider, esc, header, section
 
 NOT_ENOUGH = "not enough answers to report"
@@ -15,7 +16,17 @@ SMALL_PRINT = (
     "Response rate: check-ins of the month answered by the week's end. "
     "Pairs that met: active pairs with a meeting logged from the 1st of the month to the week's last day. "
     "Effectiveness and expectations come from the last closed check-in month only, and are shown only when at "
-    "least {k} people answered."
+    "least {k} people answered. "
+    "Good fits: answers to the early fit check in the last ended month that said “Good fit”, counted once when the "
+    "month ended and shown only with at least {k} answers."
+)
+
+SMALL_PRINT_STRUCTURE = (
+    "Agenda points: points partners added to their next meeting's agenda (the template's points not counted); "
+    "covered: their meeting was logged within the week. Action items: added with a meeting log, done: ticked done, "
+    "within the week. Completion rate: action items due within the week that were done by its end. Planned meetings: "
+    "those whose time fell within the week; not held: the partners said they didn't meet, or nobody logged it "
+    "(cancelled ones are left out)."
 )
 
 
@@ -101,6 +112,34 @@ def _closed_lines(now: ClosedMonth | None, before: ClosedMonth | None) -> list[s
     ]
 
 
+def fit_line(now: FitShare | None, before: FitShare | None) -> str:
+    """"Good fits (November 2028): 75% of 12 answers (last week: October 2028, 80%)", k-rule applied."""
+    if now is None:
+        return "Good fits: no month of fit answers has ended yet"
+
+    def value(share: FitShare) -> str:
+        return f"{round(100 * share.share)}% of {share.answers} answers" if share.share is not None else NOT_ENOUGH
+
+    text = f"Good fits ({month_name(now.period)}): {value(now)}"
+    if before is None or before.period == now.period:
+        return text + (" (same month as last week)" if before is not None else "")
+    return f"{text} (last week, {month_name(before.period)}: {value(before)})"
+
+
+def structure_lines(this: WeekFigures, last: WeekFigures) -> list[str]:
+    """Agenda points, action items and planned meetings held, this week against the last."""
+    return [
+        count_line("Agenda points added", this.agenda_points, last.agenda_points),
+        count_line("Agenda points covered", this.agenda_points_covered, last.agenda_points_covered),
+        count_line("Action items logged", this.action_items, last.action_items),
+        count_line("Action items done", this.action_items_done, last.action_items_done),
+        share_line("Action items due this week, done", this.action_items_due_done, this.action_items_due,
+                   last.action_items_due_done, last.action_items_due, of="due", none="none due"),
+        share_line("Planned meetings held", this.plans_held, this.plans_held + this.plans_not_held,
+                   last.plans_held, last.plans_held + last.plans_not_held, of="planned", none="none planned"),
+    ]
+
+
 def _bullets(title: str, lines: list[str]) -> dict:
     return section(cut(f"*{title}*\n" + "\n".join(f"• {line}" for line in lines), 3000))
 
@@ -142,15 +181,18 @@ def digest_message(digest: Digest, program_name: str, tz_name: str, *, objective
                        this.pairs_met, this.active_partnerships, last.pairs_met, last.active_partnerships,
                        of="active pairs", none="no active pairs"),
         ]),
+        _bullets("Session structure", structure_lines(this, last)),
         _bullets("Check-ins", [
             share_line(f"Response rate ({month_name(week.period)})", this.checkins_answered, this.checkins_asked,
                        last.checkins_answered, last.checkins_asked, of="answered", none="none asked"),
             *_closed_lines(digest.closed_this, digest.closed_last),
         ]),
+        _bullets("Early fit check", [fit_line(digest.fit_this, digest.fit_last)]),
         _bullets("Stories", [count_line("Stories posted", this.stories, last.stories)]),
         *([_bullets("Succession plans (as of today)", succession_lines(digest))] if digest.succession else []),
         divider(),
         context(SMALL_PRINT.format(tz=esc(tz_name), k=digest.k)),
+        context(SMALL_PRINT_STRUCTURE),
     ]
     return {"text": summary(digest, program_name), "blocks": blocks[:50]}
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 
 from bot.services.matching import FindResult, Suggestion
+from bot.services.recognition import CardFacts
 from messages import ids
 from messages.common import actions, button, context, divider, esc, mention, modal, section, text_input, who
+from messages.recognition import card_lines
 
 
 def not_joined() -> dict:
@@ -19,18 +21,20 @@ def not_joined() -> dict:
     }
 
 
-def _suggestion_block(s: Suggestion) -> dict:
+def _suggestion_block(s: Suggestion, facts: CardFacts | None = None) -> dict:
     p = s.person
     title = f" · {esc(p.title)}" if p.title else ""
     head = f"{who(p.display_name, p.slack_user_id)}{title}\n{esc(p.department)} · Level {p.level}"
     if s.reciprocal:
         head += " · _you can help each other_"
     reasons = "\n".join(f"• {esc(r)}" for r in s.reasons)
+    if facts is not None:  # sessions held in the program, and testimonials their writers allow on the profile
+        reasons += "\n" + card_lines(facts.sessions, facts.testimonials)
     return section(f"{head}\n{reasons}", block_id=f"candidate_{p.id}",
                    accessory=button("Ask to partner", ids.unique(ids.ASK, p.id), p.id, style="primary"))
 
 
-def results(result: FindResult, words: list[str]) -> dict:
+def results(result: FindResult, words: list[str], facts: dict[int, CardFacts] | None = None) -> dict:
     about = f" for “{esc(' '.join(words))}”" if words else ""
     blocks = []
     if result.suggestions:
@@ -39,7 +43,7 @@ def results(result: FindResult, words: list[str]) -> dict:
         blocks.append(section(f"*Peers who suit you{about}* ({first}–{last} of {result.total}). "
                               "Reciprocal pairs, where each can help the other, come first."))
         for suggestion in result.suggestions:
-            blocks += [divider(), _suggestion_block(suggestion)]
+            blocks += [divider(), _suggestion_block(suggestion, (facts or {}).get(suggestion.person.id))]
     for hint in result.hints:
         blocks.append(section(esc(hint)) if not result.suggestions else context(esc(hint)))
     buttons = []

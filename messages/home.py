@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from messages import ids
+from messages import ids, planning
+from messages.agenda import home_items
 from messages.common import actions, button, context, divider, esc, header, section, who
 from messages.lifecycle import testimonial_lines
 from messages.profile import profile_summary
@@ -25,10 +26,24 @@ class PartnershipLine:
     last_minutes: int | None
     next_meeting: date | None
     planned_end: date | None
+    agenda_plan_id: int | None = None  # the next planned meeting, whose agenda the pair prepares
+    plan_id: int | None = None  # the pair's meeting in planning (times proposed) or planned
+    plan_words: str | None = None  # "Next meeting: Tuesday 28 March, 09:00–10:00 (your time, ...)" or where it stands
+    plan_planned: bool = False  # a time is picked: it can be moved or cancelled
+
+
+def plan_buttons(line: PartnershipLine) -> list[dict]:
+    """"Plan our next meeting", or for a planned meeting "Reschedule" and "Cancel meeting"."""
+    if line.status != "active":
+        return []
+    if line.plan_planned and line.plan_id:
+        return planning.meeting_buttons(line.plan_id)[1:]  # its "Agenda" is the line's own
+    return [planning.plan_button(line.partnership_id, "Plan our next meeting" if not line.plan_id else "Propose new times")]
 
 
 def home_view(program_name: str, person, lines: list[PartnershipLine], incoming: list, outgoing: list, *,
-              objective: str = "", testimonials: list[tuple[str, str]] = ()) -> dict:
+              objective: str = "", testimonials: list[tuple[str, str]] = (), action_items: list = (),
+              today: date | None = None) -> dict:
     blocks: list[dict] = [header(program_name), *([context(f"_{esc(objective[:500])}_")] if objective else [])]
     if person is None:
         blocks += [
@@ -61,7 +76,9 @@ def home_view(program_name: str, person, lines: list[PartnershipLine], incoming:
             facts.append(f"Last meeting: {line.last_meeting:%d %b %Y} ({line.last_minutes} min)")
         else:
             facts.append("No meeting logged yet")
-        if line.next_meeting:
+        if line.plan_words:
+            facts.append(line.plan_words)
+        elif line.next_meeting:
             facts.append(f"Next meeting: {line.next_meeting:%d %b %Y}")
         if line.planned_end:
             facts.append(f"Until {line.planned_end:%d %b %Y}")
@@ -69,12 +86,17 @@ def home_view(program_name: str, person, lines: list[PartnershipLine], incoming:
         blocks.append(section(f"{who(line.partner_name, line.partner_user_id)}{paused}\n" + " · ".join(facts)))
         blocks.append(actions(
             button("Log a meeting", ids.unique(ids.LOG_OPEN, line.partnership_id), line.partnership_id),
+            *([button("Agenda", ids.unique(ids.AGENDA_OPEN, line.agenda_plan_id), line.agenda_plan_id)]
+              if line.agenda_plan_id else []),
+            *plan_buttons(line),
             button("View agreement" if line.has_agreement else "Write our agreement",
                    ids.unique(ids.AGREEMENT_VIEW if line.has_agreement else ids.AGREEMENT_WRITE, line.partnership_id),
                    line.partnership_id),
             button("End partnership", ids.unique(ids.END_OPEN, line.partnership_id), line.partnership_id),
             block_id=f"home_partnership_{line.partnership_id}",
         ))
+    if action_items:  # the person's own open action items (OwnedItem), each with "Done"
+        blocks += [divider(), *home_items(list(action_items), today or date.today())]
     if testimonials:  # (author, text) the person agreed to show
         blocks += [divider(), section(testimonial_lines(list(testimonials)))]
     if incoming:

@@ -26,6 +26,13 @@ JOURNAL_ADD = "journal_add"
 # "Agenda" on a planned meeting (handlers/meeting.py) carries the planned meeting's id.
 PLAN_OPEN = "plan_open"
 AGENDA_OPEN = "agenda_open"
+PLAN_PICK = "plan_pick"  # one of the proposed times (value: its slot id)
+PLAN_OTHER = "plan_other_times"  # value: the planned meeting's id, as for the three below
+PLAN_RESCHEDULE = "plan_reschedule"
+PLAN_CANCEL = "plan_cancel"
+PLAN_MISSED = "plan_missed"  # "We didn't" on "Did you meet?"
+PLAN_MODAL = "plan_submit"
+ACTION_DONE = "action_item_done"  # "Done" on an open action item (Home tab); value: the item's id
 HELP = "help_open"
 
 # Check-ins (handlers/checkin.py)
@@ -69,6 +76,7 @@ AGREEMENT_MODAL = "agreement_submit"
 AGREEMENT_VIEW_MODAL = "agreement_read"
 MEETING_MODAL = "meeting_submit"
 JOURNAL_MODAL = "journal_submit"
+AGENDA_MODAL = "agenda_submit"
 CHECKIN_MODAL = "checkin_submit"
 # Stories: add story modal callback ids here
 STORY_MODAL = "story_submit"
@@ -82,8 +90,19 @@ CLOSING_MODAL = "closing_submit"
 TESTIMONIAL_SHOW = "testimonial_show"
 TESTIMONIAL_HIDE = "testimonial_hide"
 EXTEND = "partnership_extend"
+# The early fit check and testimonials (handlers/fit.py); each button carries its row's id (checked on click)
+FIT_GOOD = "fit_good"
+FIT_DECIDING = "fit_deciding"
+FIT_NOT_GOOD = "fit_not_good"
+FIT_END = "fit_end_kindly"
+FIT_KEEP = "fit_keep_going"
+THANK_OPEN = "thank_partner"
+THANK_MODAL = "thank_submit"
 # Program administration (handlers/admin.py)
 ADMIN_MODAL = "admin_program_submit"
+# Matching boundaries (handlers/boundaries.py): a person's own, and the admins' "Matching rules"
+BOUNDARIES_MODAL = "boundaries_submit"
+RULES_MODAL = "matching_rules_submit"
 
 # Topic sessions and succession (handlers/topics.py, handlers/succession.py)
 TOPIC_HOST = "topic_host"

@@ -152,6 +152,9 @@ def closing_modal(partnership_id: int, partner_name: str, ended: bool) -> dict:
         text_input("testimonial", f"A testimonial for {partner_name or 'your partner'} (optional)"[:2000], multiline=True,
                    max_length=1000, optional=True,
                    hint="Shown on their Home tab and in their data only if they agree to it."),
+        input_block("show_on_profile", "Their profile", checkboxes(
+            [option("You may show this on my partner's profile", "show")]), optional=True,
+            hint="With this ticked, the testimonial can also appear on their card in /mentor find."),
     ]
     return modal("Wrap up" if ended else "End partnership", ids.CLOSING_MODAL, blocks,
                  submit="Save" if ended else "End partnership",
@@ -169,7 +172,9 @@ def partner_ended(program: str, name: str, user_id: str, partnership_id: int) ->
             "what you learned, and a testimonial for them if you like.")
     return _msg(f"{name or 'Your partner'} ended your partnership", section(text),
                 actions(button("Share how it went", ids.unique(ids.END_OPEN, partnership_id), partnership_id,
-                               style="primary"), block_id=f"partner_ended_{partnership_id}"))
+                               style="primary"),
+                        button("Thank your partner", ids.unique(ids.THANK_OPEN, partnership_id), partnership_id),
+                        block_id=f"partner_ended_{partnership_id}"))
 
 
 def next_partner(result_message: dict) -> dict:

@@ -78,11 +78,37 @@ def profile_modal(program_name: str, form: ProfileForm | None, known_skills: lis
         input_block("reverse_mentoring", "Reverse mentoring", checkboxes(
             [option("Open to reverse mentoring", "yes")], ["yes"] if form and form.reverse_mentoring else []
         ), optional=True, hint="A more junior colleague shares what they know with a more senior one."),
+        input_block("recognition_opt_in", "Recognition", checkboxes(
+            [option("Include me in the monthly thank-you post", "yes")], ["yes"] if form and form.recognition_opt_in else []
+        ), optional=True, hint="Once a month the stories channel thanks people who kept their agreed meeting rhythm for "
+           "three months. You are named only if you tick this."),
+        *working_hours(form),
         *mentor_self_assessment(form),
     ]
     title = "Edit my profile" if editing else "Join the program"
     return modal(title, ids.PROFILE_MODAL, blocks, submit="Save profile" if editing else "Join",
                  private_metadata=json.dumps({"editing": editing}))
+
+
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def working_hours(form: ProfileForm | None) -> list:
+    """When I work, in my own time zone: meeting times are suggested inside both partners' working hours."""
+    start, end, days = (form.work_start, form.work_end, form.work_days) if form else (9 * 60, 17 * 60, "01234")
+    return [
+        input_block("work_start", "Working hours from", select(
+            [option(_clock(m), m) for m in range(0, 24 * 60, 30)], initial=start),
+            hint="In your Slack time zone. Planning a meeting suggests times inside both partners' working hours."),
+        input_block("work_end", "Working hours until", select(
+            [option(_clock(m), m) for m in range(30, 24 * 60 + 1, 30)], initial=end)),
+        input_block("work_days", "Working days", checkboxes(
+            [option(name, str(n)) for n, name in enumerate(WEEKDAY_NAMES)], list(days))),
+    ]
 
 
 def mentor_self_assessment(form: ProfileForm | None) -> list:

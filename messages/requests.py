@@ -80,6 +80,7 @@ def kickoff(program_name: str, a_user_id: str, b_user_id: str, partnership_id: i
         ),
         actions(
             button("Write our agreement", ids.AGREEMENT_WRITE, partnership_id, style="primary"),
+            button("Plan our next meeting", ids.PLAN_OPEN, partnership_id),
             button("Log a meeting", ids.LOG_OPEN, partnership_id),
             block_id="kickoff_actions",
         ),

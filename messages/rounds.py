@@ -4,6 +4,7 @@ review for admins. Pure functions: facts in, Block Kit out."""
 from __future__ import annotations
 
 from messages import ids
+from messages.boundaries import review_line as left_out_line
 from messages.common import (
     actions,
     button,
@@ -118,6 +119,7 @@ def intro_kickoff(program_name: str, kind: str, giver_user_id: str, taker_user_i
         section(f"*{text}*"),
         section(body),
         actions(button("Write our agreement", ids.AGREEMENT_WRITE, partnership_id, style="primary"),
+                button("Plan our next meeting", ids.PLAN_OPEN, partnership_id),
                 button("Log a meeting", ids.LOG_OPEN, partnership_id), block_id="kickoff_actions"),
     ]}
 
@@ -178,6 +180,8 @@ def round_review(page) -> dict:
     if r.status == RoundStatus.CONFIRMED:
         summary += f"\nConfirmed: {s.get('sent', 0)} introductions sent" + (
             f", {s['skipped']} not sent (someone paused or has no room)." if s.get("skipped") else ".")
+    if r.status in (RoundStatus.PROPOSED, RoundStatus.CONFIRMED):
+        summary += "\n" + left_out_line(getattr(page, "left_out", {}), r.status == RoundStatus.CONFIRMED)
     blocks = [header(f"Pairing round {r.id}: {r.status}"), section(summary)]
     for intro in page.pairs:
         giver, taker = intro.giver, intro.taker

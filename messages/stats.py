@@ -16,7 +16,11 @@ DEFINITIONS = (
     "wants at least one (someone who does both counts in both; skills as in today's profiles). "
     "*Sessions booked*: meetings held whose log planned a next meeting, plus topic sessions created. "
     "*Completed*: meetings held, plus topic sessions held. *Goals logged*: agreement versions written with goals. "
-    "*Action items logged*: meetings whose log lists action items."
+    "*Action items logged*: action items added with a meeting log (plus older logs that list action items as text); "
+    "*done*: ticked done in the period; *completion rate*: of the items due in the period, those done by its end. "
+    "*Agenda points*: points partners added to their next meeting's agenda (template points not counted); *covered*: "
+    "their meeting was logged. *Planned meetings*: those whose time fell in the period; *not held*: the partners said "
+    "they didn't meet, or nobody logged it (cancelled ones left out)."
 )
 DEFINITIONS_2 = (
     "*Started*: partnerships accepted in the period. *Ended*: ended in the period for any reason; *completed*: "
@@ -68,6 +72,20 @@ def checkin_line(month: CheckInMonth) -> str:
             f"got what they expected: {_share(month.shown.expected_share)}")
 
 
+def _rate(part: int, whole: int, none: str) -> str:
+    return f"{round(100 * part / whole)}%, {part} of {whole}" if whole else none
+
+
+def structure_lines(f) -> list[str]:
+    """Agenda points, action items done and due, planned meetings held (figures: the digest's WeekFigures)."""
+    return [
+        f"Agenda points added: {f.agenda_points}, covered in logged meetings: {f.agenda_points_covered}",
+        f"Action items done: {f.action_items_done}",
+        f"Action items due in the period, done by its end: {_rate(f.action_items_due_done, f.action_items_due, 'none due')}",
+        f"Planned meetings held: {_rate(f.plans_held, f.plans_held + f.plans_not_held, 'none planned')}",
+    ]
+
+
 def stats_message(rep: Report) -> dict:
     """{"text", "blocks"}: the period's figures, month by month sign-ups, check-ins, the Export CSV button."""
     total, f, e = rep.total, rep.total.figures, rep.total.extra
@@ -99,9 +117,10 @@ def stats_message(rep: Report) -> dict:
             f"{e.topic_sessions_created} topic sessions created)",
             f"Completed: {total.sessions_completed} ({f.meetings} meetings held, {e.topic_sessions_held} topic sessions held)",
             f"Hours met: {f.hours:.1f}",
-            f"Action items logged: {e.action_items_logged}",
+            f"Action items logged: {total.action_items_logged}",
             f"Pairs that met: {f.pairs_met} of {f.active_partnerships} active at the end",
         ]),
+        *_bullet_sections("Session structure", structure_lines(f)),
         *_bullet_sections("Check-ins (closed months)", [checkin_line(m) for m in rep.checkins]
                           or ["No check-in month of this period has closed yet"]),
         *_bullet_sections("Stories", [f"Stories posted: {f.stories}"]),

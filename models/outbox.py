@@ -48,3 +48,6 @@ class OutboxMessage(Base):
     slack_ts: Mapped[str | None] = mapped_column(String(32))
     file_id: Mapped[str | None] = mapped_column(String(32))
     last_error: Mapped[str | None] = mapped_column(Text)
+    # A held row (its tenant uninstalled the bot): the status it goes back to when the tenant installs again
+    # ("sending" when it may have reached Slack already, so the sender asks Slack before sending it again).
+    held_from: Mapped[str | None] = mapped_column(String(16))

@@ -51,7 +51,14 @@ class Person(Base):
     # Formal programs pick mentors by these: the person's own say, and the admin's record of training.
     leadership_interest: Mapped[bool] = mapped_column(default=False, server_default=false())
     mentor_trained: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Named in the monthly thank-you post (recognition) only with this consent, from the profile form.
+    recognition_opt_in: Mapped[bool] = mapped_column(default=False, server_default=false())
     self_assessment: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")  # criterion -> 1..5
+    # Working hours, in the person's own Slack time zone (planning suggests meeting times inside them):
+    # minutes after local midnight, and the weekdays as digits (0 = Monday ... 6 = Sunday).
+    work_start_minutes: Mapped[int] = mapped_column(Integer, default=9 * 60, server_default="540")
+    work_end_minutes: Mapped[int] = mapped_column(Integer, default=17 * 60, server_default="1020")
+    work_days: Mapped[str] = mapped_column(String(7), default="01234", server_default="01234")
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -28,6 +28,7 @@ class ProgramConfig(Base):
     default_length_months: Mapped[int | None] = mapped_column(Integer)
     default_capacity: Mapped[int | None] = mapped_column(Integer)
     program_types: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["peer"])
+    agenda_template: Mapped[list[str] | None] = mapped_column(JSON)  # NULL: the default points
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     updated_by: Mapped[str | None] = mapped_column(String(32))
 

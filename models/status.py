@@ -48,10 +48,24 @@ class OutboxStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     CANCELLED = "cancelled"
+    HELD = "held"  # its tenant uninstalled the bot (or revoked its token): kept, sent once it is installed again
 
 
 OUTBOX_DONE = (OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.CANCELLED)
-OUTBOX_WAITING = (OutboxStatus.PENDING, OutboxStatus.SENDING)
+OUTBOX_WAITING = (OutboxStatus.PENDING, OutboxStatus.SENDING, OutboxStatus.HELD)
+
+
+class TenantStatus(StrEnum):
+    INSTALLED = "installed"
+    UNINSTALLED = "uninstalled"  # app_uninstalled or tokens_revoked: data kept, messages held
+
+
+class FitAnswerKind(StrEnum):
+    """An answer to the early fit check ("Is this a good fit?"); only its author ever sees it."""
+
+    GOOD = "good"
+    DECIDING = "deciding"
+    NOT_GOOD = "not_good"
 
 
 class TestimonialStatus(StrEnum):
@@ -112,7 +126,7 @@ def values(enum: type[StrEnum]) -> tuple[str, ...]:
     return tuple(member.value for member in enum)
 
 
-class PlanStatus(StrEnum):
+class MeetingPlanStatus(StrEnum):
     """A planned meeting: times proposed, one picked (planned), or cancelled; `held` once someone logs it and
     `missed` when its partners said they didn't meet (or nobody logged it in time)."""
 
@@ -121,3 +135,12 @@ class PlanStatus(StrEnum):
     CANCELLED = "cancelled"
     HELD = "held"
     MISSED = "missed"
+
+
+class SlotStatus(StrEnum):
+    """A time one partner proposed for a planned meeting: on offer, withdrawn (new times were proposed, the partner
+    asked for others, or the meeting was cancelled), or picked by the partner."""
+
+    OFFERED = "offered"
+    WITHDRAWN = "withdrawn"
+    PICKED = "picked"

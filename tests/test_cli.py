@@ -53,8 +53,8 @@ def test_manifest_names_the_command_events_and_scopes():
                                                            "bot_events": ["app_home_opened", "member_joined_channel"]}
     assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == {
-        "commands", "chat:write", "im:write", "mpim:write", "users:read", "files:write", "files:read", "im:history",
-        "channels:history", "groups:history", "channels:read", "groups:read"}
+        "commands", "chat:write", "im:write", "mpim:write", "users:read", "users.profile:read", "files:write",
+        "files:read", "im:history", "channels:history", "groups:history", "channels:read", "groups:read"}
     committed = json.loads((ROOT / "slack-manifest.json").read_text())
     assert committed == build_manifest("https://mentor-bot.example.com")
 

@@ -207,9 +207,16 @@ def test_the_digest_reports_every_figure_of_the_week_against_the_week_before(wor
         "Meetings logged: 3 (last week 2, +1)",
         "Hours: 3.4 (last week 1.5, +1.9)",
         "Pairs that met this month (1 April to 6 April): 40%, 2 of 5 active pairs (last week 50%, -10 points)",
+        "Agenda points added: 0 (last week 0, ±0)",
+        "Agenda points covered: 0 (last week 0, ±0)",
+        "Action items logged: 0 (last week 0, ±0)",
+        "Action items done: 0 (last week 0, ±0)",
+        "Action items due this week, done: none due (last week none due)",
+        "Planned meetings held: none planned (last week none planned)",
         "Response rate (April 2025): 25%, 1 of 4 answered (last week 50%, -25 points)",
         "Average effectiveness (March 2025): 4.3 of 5 (last week 4.0 for February 2025, +0.3)",
         "Got what they expected (March 2025): 75% (last week 50% for February 2025, +25 points)",
+        "Good fits: no month of fit answers has ended yet",
         "Stories posted: 1 (last week 2, -1)",
     ]
     assert "at least 5 people answered" in shown  # the k-rule in small print

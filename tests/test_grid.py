@@ -92,3 +92,26 @@ def test_an_org_wide_install_brings_in_a_workspace_that_ran_the_bot_on_its_own(o
     join_in(world, "W0BOB", "Bob Beta", "T0BETA", offers=["Negotiation"], wants=["Kubernetes"])
     world.ask("W0BOB", "W0ANN")  # Ann, who joined before, is found and asked from the other workspace
     assert world.request_message("W0ANN")
+
+
+def test_a_workspace_moved_in_later_is_found_by_people_already_searching(oauth, oauth_bot, fake):
+    """`mentor-bot workspace move` after the org's program is running: the serving process's find index (built
+    by an earlier search) picks up the people who arrived, and nobody is suggested twice."""
+    from bot.flows import workspace
+    from bot.flows.context import Context
+
+    _grid(fake)
+    fake.add_workspace("T0GAMMA", "Gamma", None)  # ran the bot on its own before joining the org
+    install(oauth_bot, fake, team_id="T0GAMMA")
+    world = World(oauth, fake, oauth_bot)
+    join_in(world, "W0CAT", "Cat Gamma", "T0GAMMA", offers=["Negotiation"], wants=["Kubernetes"])
+
+    install(oauth_bot, fake, enterprise_id=ORG, org_wide=True)
+    oauth.grid(ORG, org_wide=True)
+    join_in(world, "W0BOB", "Bob Beta", "T0BETA", offers=["Kubernetes"], wants=["Negotiation"])
+    assert "Cat Gamma" not in str(world.find("W0BOB").blocks)  # the org's index is built, without Cat
+
+    moved = workspace.move(Context(oauth_bot.settings, oauth_bot.db), "T0GAMMA", ORG)
+    assert moved["people"] == 1
+    shown = str(world.find("W0BOB").blocks)
+    assert shown.count("Cat Gamma") == 1

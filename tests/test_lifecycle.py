@@ -162,7 +162,8 @@ def test_leave_and_delete_leaves_no_trace_of_me_but_keeps_the_figures(world, sla
     world.ask("U0ZQ", "U3", note="SECRET-REQUEST")
     slack.command("U0ZQ", "log")
     slack.submit("U0ZQ", modal(world, "U0ZQ", "meeting_submit"), {
-        "Length in minutes": "50", "Topics we talked about": "SECRET-TOPIC", "Action items": "SECRET-ACTION",
+        "Length in minutes": "50", "Topics we talked about": "SECRET-TOPIC", "Action item 1": "SECRET-ACTION",
+        "Who does item 1": "Me",
         "Private note": "SECRET-NOTE"})
     world.idle()
     slack.command("U0ZQ", "story")

@@ -22,7 +22,8 @@ def test_log_a_meeting_tells_the_partner_and_a_second_log_updates(world, slack, 
     held = date.today() - timedelta(days=1)
     r = slack.submit("U1", modal, {
         "Date of the meeting": held, "Length in minutes": "50", "Topics we talked about": "Conference talk outline",
-        "Action items": "Ada drafts slides", "Private note": "I rush my openings.",
+        "Action item 1": "Draft the slides", "Who does item 1": "Me", "Item 1 due by": date.today() + timedelta(days=5),
+        "Private note": "I rush my openings.",
         "Next meeting": date.today() + timedelta(days=13),
     })
     assert r.view_errors is None and "Logged: your meeting" in str(fake.open_modal("U1")["blocks"])
@@ -30,6 +31,7 @@ def test_log_a_meeting_tells_the_partner_and_a_second_log_updates(world, slack, 
     told = fake.dms_to("U2")[-1]
     assert "<@U1> logged your meeting" in told["blocks"][0]["text"]["text"]
     assert "Conference talk outline" in str(told["blocks"]) and "rush my openings" not in str(told["blocks"])
+    assert f"Draft the slides — Ada, due {date.today() + timedelta(days=5):%d %b %Y}" in str(told["blocks"])
 
     slack.command("U2", "log")
     modal = fake.wait_for(lambda: (m := fake.open_modal("U2")) and m["callback_id"] == "meeting_submit" and m)

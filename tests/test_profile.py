@@ -18,7 +18,8 @@ def test_join_stores_profile_with_slack_name_title_and_timezone(world, slack, fa
     assert labels(view) == [
         "Skills I can share", "Skills I want to learn", "What I want from the program", "My goals in my own words",
         "Department or function", "Job level", "Partners at once", "Partners from other departments",
-        "Reverse mentoring", "Leadership", "Listening (1 to 5)", "Follow-through (1 to 5)",
+        "Reverse mentoring", "Recognition", "Working hours from", "Working hours until", "Working days",
+        "Leadership", "Listening (1 to 5)", "Follow-through (1 to 5)",
         "Interpersonal skills (1 to 5)", "Giving feedback (1 to 5)", "Time available (1 to 5)",
     ]
     r = slack.submit("U1", view, {

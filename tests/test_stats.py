@@ -169,6 +169,10 @@ def test_an_admin_sees_every_figure_of_the_quarter(world, slack, fake, bot, admi
         "Hours met: 5.0",
         "Action items logged: 2",
         "Pairs that met: 2 of 2 active at the end",
+        "Agenda points added: 0, covered in logged meetings: 0",
+        "Action items done: 0",
+        "Action items due in the period, done by its end: none due",
+        "Planned meetings held: none planned",
         "January 2026: 8 of 10 answered; met: 75%; average effectiveness: 4.0 of 5; got what they expected: 50%",
         "February 2026: 3 of 6 answered; not enough answers to report",
         "March 2026: 6 of 10 answered; met: 50%; average effectiveness: not enough answers to report; "
@@ -225,6 +229,10 @@ def test_the_csv_has_one_row_per_month_with_every_figure(world, slack, fake, bot
         "checkins_met_percent": ["75", "", "50"],
         "average_effectiveness": ["4.0", "", ""],
         "got_expected_percent": ["50", "", "50"],
+        # agenda points, action items and planned meetings (none in this quarter: tests/test_agenda.py counts them)
+        **{name: ["0", "0", "0"] for name in ("agenda_points_added", "agenda_points_covered", "action_items_done",
+                                              "action_items_due", "action_items_due_done", "planned_meetings_held",
+                                              "planned_meetings_not_held")},
     }
     assert {name: [r[name] for r in rows] for name in expected} == expected
     assert set(rows[0]) == {"month", *expected}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.flows import recognition
 from bot.flows.context import Context
 from bot.services import closings, keys, matching, outbox, program, stories
 from bot.services.closings import ClosingForm
@@ -54,6 +55,8 @@ def close_partnership(ctx: Context, team_id: str, user_id: str, partnership_hint
         if done.ended_now:
             outbox.enqueue(session, team_id, keys.partnership_ended(p.id), "partnership-ended", partner.slack_user_id,
                            blocks.partner_ended(name, me.display_name, me.slack_user_id, p.id))
+        if done.closing.testimonial:  # also a testimonial of its own, on their find card only if I ticked the box
+            recognition.record(session, ctx, p, me, done.closing.testimonial, form.show_on_profile, tell=False)
         if done.closing.testimonial_status == TestimonialStatus.PENDING:
             outbox.enqueue(session, team_id, keys.testimonial_consent(done.closing.id), "testimonial-consent",
                            partner.slack_user_id, blocks.testimonial_consent(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.flows.context import Context
-from bot.services import match_index, matching, profiles
+from bot.services import match_index, matching, recognition
 from messages import find as blocks
 
 MAX_WORDS = 5  # words searched for, at most
@@ -12,11 +12,17 @@ MAX_WORDS = 5  # words searched for, at most
 def find_message(ctx: Context, team_id: str, user_id: str, words: list[str], page: int = 0) -> dict:
     """A page of suggestions with "Ask to partner" buttons (or the invitation to join first)."""
     with ctx.db.uow() as session:
-        me = profiles.current(session, team_id, user_id)
+        me = matching.searcher(session, team_id, user_id)  # (profiles.current, with the skills in the same read)
         if me is None:
             return blocks.not_joined()
         result = matching.find(session, me, words[:MAX_WORDS], page)
-        return blocks.results(result, words[:MAX_WORDS])
+        facts = recognition.card_facts(session, [s.person.id for s in result.suggestions])  # the shown cards only
+        return blocks.results(result, words[:MAX_WORDS], facts)
+
+
+def load_index(ctx: Context) -> None:
+    """Build (or load) find's index now, in this thread: `serve --workers` does it once before forking."""
+    match_index.load_all(ctx.db)
 
 
 def warm_index(ctx: Context) -> None:

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from bot.flows.context import Context
-from bot.services import agreements, clock, closings, events, meetings, outbox, partnerships, profiles, program
+from bot.services import actions, agenda, agreements, clock, closings, events, meetings, outbox, partnerships, profiles, program
+from bot.services.planning import offered, open_plan
+from bot.services.suggestions import zone_of
+from messages import planning as planning_blocks
 from messages.home import PartnershipLine, home_view
+from models.status import MeetingPlanStatus
 
 
 def render_home(ctx: Context, team_id: str, user_id: str) -> dict:
@@ -20,15 +24,19 @@ def render_home(ctx: Context, team_id: str, user_id: str) -> dict:
         for p in ov.partnerships:
             agreement = agreements.current(session, p.id)
             last, upcoming = meetings.last_and_next(session, p.id, today)
+            next_plan = agenda.next_plan(session, p.id, clock.now())
             lines.append(PartnershipLine(
                 partnership_id=p.id, partner_user_id=p.other(person.id).slack_user_id,
                 partner_name=p.other(person.id).display_name, status=p.status,
                 agreement_status=agreements.status_words(agreement, p), has_agreement=agreement is not None,
                 last_meeting=last.held_on if last else None, last_minutes=last.minutes if last else None,
                 next_meeting=upcoming, planned_end=p.planned_end,
+                agenda_plan_id=next_plan.id if next_plan else None,
+                **_plan_facts(session, p.id, person),
             ))
         return home_view(prog.name, person, lines, ov.incoming, ov.outgoing, objective=prog.objective,
-                         testimonials=closings.testimonials_about(session, person))
+                         testimonials=closings.testimonials_about(session, person),
+                         action_items=actions.open_for_owner(session, person), today=today)
 
 
 def home_opened(ctx: Context, team_id: str, user_id: str, event_id: str | None) -> bool:
@@ -39,3 +47,18 @@ def home_opened(ctx: Context, team_id: str, user_id: str, event_id: str | None) 
             return False
         outbox.publish_home(session, team_id, user_id)
         return True
+
+
+def _plan_facts(session, partnership_id: int, person) -> dict:
+    """The pair's meeting in planning, as the Home line shows it to `person` (in their own time zone)."""
+    plan = open_plan(session, partnership_id, clock.now())
+    if plan is None:
+        return {}
+    if plan.status == MeetingPlanStatus.PLANNED and plan.starts_at is not None:
+        zone = zone_of(person.tz, person.tz_offset)
+        return dict(plan_id=plan.id, plan_planned=True,
+                    plan_words=f"Next meeting: {planning_blocks.long_when(plan.starts_at, plan.minutes, zone)}")
+    mine = plan.proposed_by_id == person.id
+    words = ("Times proposed: waiting for your partner to pick one" if mine
+             else "Your partner proposed times: pick one in your DMs")
+    return dict(plan_id=plan.id, plan_words=words if offered(session, plan, clock.now()) else None)

@@ -12,8 +12,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.flows import boundaries as boundaries_flow
 from bot.flows.context import Context
-from bot.services import keys, outbox, partnerships, profiles, program
+from bot.services import boundaries, keys, outbox, partnerships, profiles, program
 from messages import find as find_blocks
 from messages import requests as blocks
 from models import Partnership, Person
@@ -35,8 +36,9 @@ class Answered:
 def ask_form(ctx: Context, team_id: str, user_id: str, person_hint: object) -> dict:
     """The "Ask to partner" modal for the person behind the button (refused if either of them can't partner)."""
     with ctx.db.uow() as session:
-        profiles.require(session, team_id, user_id)
+        me = profiles.require(session, team_id, user_id)
         target = profiles.participant(session, team_id, person_hint)
+        boundaries.require_allowed(session, me, target)  # a forged button: the same neutral words whatever the reason
         return find_blocks.ask_modal(target.id, target.slack_user_id)
 
 
@@ -105,6 +107,7 @@ def decline(ctx: Context, team_id: str, user_id: str, partnership_hint: object) 
         asker, asked = _people(partnership)
         outbox.enqueue(session, team_id, keys.request_declined(partnership.id), "request-answer", asker.slack_user_id,
                        blocks.declined_for_requester(asked.slack_user_id))
+        boundaries_flow.after_missed_request(session, team_id, program.current(session, team_id, ctx.settings).name, asker)
         return _answered(session, team_id, partnership, "declined")
 
 
@@ -133,4 +136,6 @@ def expire_requests(ctx: Context, now: datetime | None = None) -> int:
                                asked.slack_user_id, {"update": {"channel": channel, "ts": ts},
                                                      **blocks.request_answered(asker.slack_user_id, "expired")},
                                priority=0)
+            boundaries_flow.after_missed_request(session, partnership.team_id,
+                                                 program.current(session, partnership.team_id, ctx.settings).name, asker)
         return len(expired)

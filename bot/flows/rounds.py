@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.flows import boundaries
 from bot.flows.context import Context
 from bot.services import program, rounds
 from bot.services.errors import Conflict
@@ -68,10 +69,13 @@ def drop_pair(ctx: Context, team_id: str, user_id: str, pair: object, page: obje
 
 def confirm_round(ctx: Context, team_id: str, user_id: str, round_id: object = None) -> dict:
     """Confirm a round under review (the one waiting, when no id is given): both people of every kept pair get an
-    introduction DM (through the outbox, at Slack's pace). A second confirm is refused and sends nothing. Returns
+    introduction DM (through the outbox, at Slack's pace), and everyone in the pool left without a pair a DM saying
+    why and what they can do. A second confirm is refused and sends nothing. Returns
     where the round stands."""
     with ctx.db.uow() as session:
-        round_id = rounds.confirm(session, team_id, user_id, ctx.settings, round_id, blocks)[0].id
+        confirmed = rounds.confirm(session, team_id, user_id, ctx.settings, round_id, blocks)[0]
+        boundaries.tell_left_out(session, team_id, program.current(session, team_id, ctx.settings).name, confirmed)
+        round_id = confirmed.id
     return show_round(ctx, team_id, user_id, round_id)
 
 

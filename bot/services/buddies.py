@@ -17,7 +17,7 @@ from pydantic import AliasChoices, BaseModel, Field, field_validator
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from bot.services import clock, introductions, partnerships, profiles, program, skills
+from bot.services import boundaries, clock, introductions, partnerships, profiles, program, skills
 from bot.services.errors import Conflict
 from bot.services.matching import load
 from bot.settings import Settings
@@ -262,7 +262,8 @@ def _not_for(session: Session, newcomer: Person) -> set[int]:
                or_(Introduction.status.in_(OPEN_INTRO),
                    and_(Introduction.status == IntroductionStatus.ACCEPTED, Partnership.status.in_(LIVE_PARTNERSHIP))))
     )
-    return {pid for row in partners for pid in row} | set(declined) | set(newcomers)
+    return ({pid for row in partners for pid in row} | set(declined) | set(newcomers)
+            | boundaries.never_with(session, newcomer, departments=False))  # a buddy is from the same department
 
 
 def _waiting_intros(session: Session, person_ids: list[int]) -> dict[int, int]:

@@ -39,6 +39,7 @@ class ClosingForm(BaseModel):
     learned: Paragraph = Field(default="", max_length=MAX_LEARNED)
     recommend: Literal["yes", "no"]
     testimonial: Paragraph = Field(default="", max_length=MAX_TESTIMONIAL)
+    show_on_profile: bool = False  # the writer allows the testimonial on the partner's find card (recognition)
 
 
 def closable(session: Session, team_id: str, slack_user_id: str, partnership_id: object) -> tuple[Partnership, Person]:

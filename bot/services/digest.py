@@ -28,6 +28,16 @@ Definitions (what every figure means):
   A count, never names. (The flag is cleared when a pair is fine again, so last week's figure counts only
   pairs still flagged now.)
 * Stories posted: success stories posted within the week.
+* Agenda points added: points partners put on their next meeting's agenda within the week (the program's template
+  points are not counted); covered: points whose meeting was logged within the week.
+* Action items logged: action items added (with a meeting log) within the week; done: ticked done within the week.
+  Completion rate: of the action items due within the week (due date from the first to the last day), the share
+  ticked done before the week's end (however early).
+* Planned meetings held: planned meetings whose time fell within the week, held = logged; not held = the partners
+  said they didn't meet, or nobody logged it (still "planned" once its time has passed). Cancelled ones don't count.
+* Good fits: of the answers to the early fit check ("Is this a good fit?") given in the most recent month whose
+  counts were written before the week's end (written once, after the month ended: bot/services/fit.py), the share
+  that said "Good fit". Shown only when at least k answers were given that month; never an open month.
 * Succession: for every active succession plan, knowledge items handed over against all its items, as of the
   run (plans name the retiring person: the digest goes to the managers' channel; no check-in data involved).
 
@@ -46,9 +56,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, case, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
+from bot.services import clock
+from bot.services.fit import FitShare
+from bot.services.fit import closed_month as closed_fit_month
 from bot.services.succession import Progress as HandoverProgress
 from bot.services.succession import progress as handover_progress
 from models import (
+    ActionItem,
+    AgendaPoint,
     Agreement,
     CheckIn,
     CheckInPeriod,
@@ -56,11 +71,12 @@ from models import (
     Partnership,
     Person,
     PersonSkill,
+    PlannedMeeting,
     Skill,
     Story,
     SupervisorAck,
 )
-from models.status import LIVE_PARTNERSHIP, PersonStatus, SkillKind, StoryStatus
+from models.status import LIVE_PARTNERSHIP, MeetingPlanStatus, PersonStatus, SkillKind, StoryStatus
 
 CHART_WEEKS = 12
 MAX_SKILLS = 5
@@ -159,6 +175,14 @@ class WeekFigures:
     checkins_asked: int = 0
     checkins_answered: int = 0
     stories: int = 0
+    agenda_points: int = 0
+    agenda_points_covered: int = 0
+    action_items: int = 0
+    action_items_done: int = 0
+    action_items_due: int = 0
+    action_items_due_done: int = 0  # of those due in the period, the ones done before its end
+    plans_held: int = 0
+    plans_not_held: int = 0
 
     @property
     def hours(self) -> float:
@@ -204,6 +228,8 @@ class Digest:
     k: int
     chart: list[ChartWeek] = field(default_factory=list)
     succession: list[HandoverProgress] = field(default_factory=list)  # active plans, as of the run
+    fit_this: FitShare | None = None  # the early fit check's last closed month (k-rule applied)
+    fit_last: FitShare | None = None  # the same, as last week's digest saw it
 
 
 # -- queries ------------------------------------------------------------------------------------
@@ -249,6 +275,8 @@ def compute(session: Session, team_id: str, week: Week, *, k: int) -> Digest:
         closed_last=closed_month(session, team_id, last.week.end, k),
         chart=[ChartWeek(w.first_day, m, a) for w, m, a in zip(weeks, meetings, active)],
         succession=handover_progress(session, team_id),
+        fit_this=closed_fit_month(session, team_id, week.end, k),
+        fit_last=closed_fit_month(session, team_id, last.week.end, k),
     )
 
 
@@ -343,7 +371,48 @@ def figures(session: Session, team_id: str, spans: Sequence[Days]) -> list[WeekF
         .where(Story.team_id == team_id, Story.status == StoryStatus.POSTED, Story.posted_at >= start, Story.posted_at < end)
     ).one()
     _spread(out, row, "stories")
+    _structure(session, team_id, spans, out)
     return out
+
+
+def _structure(session: Session, team_id: str, spans: Sequence[Days], out: list[WeekFigures]) -> None:
+    """Agenda points, action items and planned meetings (see the definitions): one query per table."""
+    start, end = min(s.start for s in spans), max(s.end for s in spans)
+    first_day, end_day = min(s.first_day for s in spans), max(s.end_day for s in spans)
+
+    def within(column, s: Days):
+        return and_(column >= s.start, column < s.end)
+
+    added, covered = AgendaPoint.created_at, AgendaPoint.covered_at
+    row = session.execute(
+        select(*[_count(within(added, s)) for s in spans], *[_count(within(covered, s)) for s in spans])
+        .where(AgendaPoint.team_id == team_id,
+               or_(and_(added >= start, added < end), and_(covered >= start, covered < end)))
+    ).one()
+    _spread(out, row, "agenda_points", "agenda_points_covered")
+
+    created, done, due = ActionItem.created_at, ActionItem.done_at, ActionItem.due_on
+
+    def due_in(s: Days):
+        return and_(due >= s.first_day, due < s.end_day)
+
+    row = session.execute(
+        select(*[_count(within(created, s)) for s in spans], *[_count(within(done, s)) for s in spans],
+               *[_count(due_in(s)) for s in spans], *[_count(and_(due_in(s), done < s.end)) for s in spans])
+        .where(ActionItem.team_id == team_id,
+               or_(and_(created >= start, created < end), and_(done >= start, done < end),
+                   and_(due >= first_day, due < end_day)))
+    ).one()
+    _spread(out, row, "action_items", "action_items_done", "action_items_due", "action_items_due_done")
+
+    starts, status = PlannedMeeting.starts_at, PlannedMeeting.status
+    not_held = or_(status == MeetingPlanStatus.MISSED, and_(status == MeetingPlanStatus.PLANNED, starts < clock.now()))
+    row = session.execute(
+        select(*[_count(and_(within(starts, s), status == MeetingPlanStatus.HELD)) for s in spans],
+               *[_count(and_(within(starts, s), not_held)) for s in spans])
+        .where(PlannedMeeting.team_id == team_id, starts >= start, starts < end)
+    ).one()
+    _spread(out, row, "plans_held", "plans_not_held")
 
 
 def skill_gaps(session: Session, team_id: str, end: datetime, limit: int = MAX_SKILLS) -> list[SkillGap]:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.db import rowcount
-from bot.services import clock, keys, outbox, partnerships, program
+from bot.services import boundaries, clock, keys, outbox, partnerships, program
 from bot.services.errors import Conflict, NotAllowed
 from bot.services.lookup import by_hint
 from bot.services.matching import load
@@ -84,11 +84,18 @@ def send_many(session: Session, intros: list[Introduction], settings: Settings, 
     if not intros:
         return [], []
     places = free_places(session, list({i.giver_id: i.giver for i in intros}.values()))
+    blocked = boundaries.pairs_among(session, intros[0].team_id,
+                                     list({p.id: p for i in intros for p in (i.giver, i.taker)}.values()))
+    apart = boundaries.separate_departments(session, intros[0].team_id)
     sent, skipped = [], []
     for intro in intros:
         idle = next((p for p in (intro.giver, intro.taker) if p.status != PersonStatus.ACTIVE), None)
         if intro.status != IntroductionStatus.PROPOSED:
             skipped.append((intro, f"This introduction was already {intro.status}."))
+        elif ((min(intro.giver_id, intro.taker_id), max(intro.giver_id, intro.taker_id)) in blocked
+              or (apart and intro.kind != IntroductionKind.BUDDY and intro.giver.department_key == intro.taker.department_key)):
+            skipped.append((intro, "These two can't be matched: a matching boundary (reporting line, private list or "
+                                   "program rule) stands between them."))
         elif idle is not None:
             skipped.append((intro, f"{idle.display_name or 'Someone in this pair'} isn't active in the program right now."))
         elif places[intro.giver_id] <= 0:

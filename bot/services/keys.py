@@ -14,16 +14,17 @@ from datetime import date, datetime
 
 # Every prefix a key can start with, in one list (a new builder adds its prefix here).
 PREFIXES = (
-    "agreement-acknowledged", "agreement-confirmed", "agreement-draft", "at-risk", "buddy-has", "buddy-none",
-    "buddy-plan", "buddy-welcome", "cadence-nudge", "checkin", "checkin-help", "checkin-reminder",
-    "closing-suggestions", "digest", "digest-chart", "end-prompt", "export", "extended", "home", "intro",
-    "intro-accepted", "intro-declined", "kickoff", "meeting-logged", "meeting-reminder", "notice", "pair-fine", "pair-paused",
-    "partner-left", "partner-paused", "partner-resumed", "partnership-ended", "pause-ended", "paused", "request",
-    "request-accepted", "request-cancelled", "request-declined", "request-expired", "request-expired-update",
-    "stats-csv", "story-consent", "story-consent-answered", "story-outcome", "story-partner-agreed",
-    "story-partner-declined", "story-post", "story-prompt", "story-review", "story-reviewed", "succession-ask",
-    "succession-closed", "succession-item", "succession-named", "supervisor-ack", "testimonial-consent",
-    "topic-cancelled", "topic-reminder", "undelivered", "update", "welcome",
+    "agenda-point", "agreement-acknowledged", "agreement-confirmed", "agreement-draft", "at-risk", "buddy-has",
+    "buddy-none", "buddy-plan", "buddy-welcome", "cadence-nudge", "checkin", "checkin-help", "checkin-reminder",
+    "closing-suggestions", "did-you-meet", "digest", "digest-chart", "end-prompt", "export", "extended", "fit-ask",
+    "fit-closed", "home", "intro", "intro-accepted", "intro-declined", "kickoff", "left-out", "meeting-logged",
+    "meeting-reminder", "notice", "pair-fine", "pair-paused", "partner-left", "partner-paused", "partner-resumed",
+    "partnership-ended", "pause-ended", "paused", "plan-cancelled", "plan-confirmed", "plan-invite", "plan-other-times",
+    "plan-proposed", "recognition-post", "request", "request-accepted", "request-cancelled", "request-declined",
+    "request-expired", "request-expired-update", "requests-missed", "stats-csv", "story-consent", "story-consent-answered",
+    "story-outcome", "story-partner-agreed", "story-partner-declined", "story-post", "story-prompt", "story-review",
+    "story-reviewed", "succession-ask", "succession-closed", "succession-item", "succession-named", "supervisor-ack",
+    "testimonial-consent", "testimonial-thanks", "topic-cancelled", "topic-reminder", "undelivered", "update", "welcome",
 )
 
 MAX_KEY = 200
@@ -95,12 +96,46 @@ def meeting_logged(meeting_id: int, at: datetime) -> str:
     return _key("meeting-logged", meeting_id, stamp(at))
 
 
+def agenda_point(point_id: int) -> str:
+    """The partner's notice that a point was added to the agenda of their planned meeting (one per point)."""
+    return _key("agenda-point", point_id)
+
+
 def meeting_reminder(partnership_id: int, day: date, person_id: int) -> str:
     return _key("meeting-reminder", partnership_id, day, person_id)
 
 
 def cadence_nudge(partnership_id: int, last: date | None, interval: int, person_id: int) -> str:
     return _key("cadence-nudge", partnership_id, last, interval, person_id)
+
+
+# -- planning a meeting ------------------------------------------------------------------------------------
+def plan_proposed(plan_id: int, proposal: int, person_id: int) -> str:
+    """The times one partner proposed (one set of them: a proposal), to the other."""
+    return _key("plan-proposed", plan_id, proposal, person_id)
+
+
+def plan_other_times(plan_id: int, proposal: int, person_id: int) -> str:
+    """"Ask for other times" about one proposal, to the partner who proposed it."""
+    return _key("plan-other-times", plan_id, proposal, person_id)
+
+
+def plan_confirmed(plan_id: int, sequence: int, person_id: int) -> str:
+    """The meeting is planned (or moved: a higher sequence), to each partner."""
+    return _key("plan-confirmed", plan_id, sequence, person_id)
+
+
+def plan_cancelled(plan_id: int, sequence: int, person_id: int) -> str:
+    return _key("plan-cancelled", plan_id, sequence, person_id)
+
+
+def plan_invite(plan_id: int, sequence: int, person_id: int) -> str:
+    """The calendar file of one version of the event (a request, or the cancellation), to each partner."""
+    return _key("plan-invite", plan_id, sequence, person_id)
+
+
+def did_you_meet(plan_id: int, sequence: int, person_id: int) -> str:
+    return _key("did-you-meet", plan_id, sequence, person_id)
 
 
 # -- check-ins ---------------------------------------------------------------------------------------------
@@ -304,6 +339,39 @@ def succession_closed(plan_id: int, user_id: str) -> str:
 def notice(user_id: str, at: datetime) -> str:
     """An answer to the acting person in their DM (no response_url to answer through): one per action."""
     return _key("notice", user_id, stamp(at))
+
+
+# -- the early fit check and recognition ------------------------------------------------------------------
+def fit_ask(answer_id: int) -> str:
+    """"Is this a good fit?" to one person, one partnership, one round (the fit_answers row it was written with)."""
+    return _key("fit-ask", answer_id)
+
+
+def fit_closed(partnership_id: int, person_id: int) -> str:
+    """"Your partnership was closed" after "End kindly and find someone new", to each partner once."""
+    return _key("fit-closed", partnership_id, person_id)
+
+
+def testimonial_thanks(testimonial_id: int) -> str:
+    """The partner is told once that someone thanked them (writing it again changes the text, not the news)."""
+    return _key("testimonial-thanks", testimonial_id)
+
+
+def recognition_post(team_id: str, period: str) -> str:
+    """The monthly thank-you post of a team, for the three months ending before `period` (YYYY-MM)."""
+    return _key("recognition-post", team_id, period)
+
+
+# -- nobody silently left out ----------------------------------------------------------------------------------
+def left_out(round_id: int, person_id: int) -> str:
+    """"This round found you no partner, because...": to one pool member, once per round."""
+    return _key("left-out", round_id, person_id)
+
+
+def requests_missed(person_id: int, first_request_id: int) -> str:
+    """People with room, after several requests in a row were declined or expired: once per streak (named by its
+    first request)."""
+    return _key("requests-missed", person_id, first_request_id)
 
 
 # -- delivery's own --------------------------------------------------------------------------------------

@@ -17,10 +17,12 @@ from sqlalchemy import String, cast, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.db import rowcount
-from bot.services import clock, keys, profiles
+from bot.services import boundaries, clock, fit, keys, profiles, recognition
 from bot.services.errors import Conflict, FormProblems
 from bot.services.partnerships import move
 from models import (
+    ActionItem,
+    AgendaPoint,
     Agreement,
     CheckIn,
     Introduction,
@@ -31,6 +33,7 @@ from models import (
     PartnershipClosing,
     PartnershipRequest,
     Person,
+    PlannedMeeting,
     Story,
     TopicAttendee,
     TopicSession,
@@ -178,14 +181,20 @@ def erase(session: Session, person: Person) -> None:
     pid, slack_id, name = person.id, person.slack_user_id, (person.display_name or "").strip()
     person.skills.clear()
     session.flush()
+    boundaries.forget(session, pid, slack_id)  # my manager and list, and every line, list or rule naming me
     person.slack_user_id = f"deleted-{pid}"
     person.display_name = person.title = person.goals_note = ""
     person.tz, person.tz_offset, person.goals, person.self_assessment = None, None, [], {}
     person.department, person.department_key = "(removed)", "(removed)"
-    person.leadership_interest = person.mentor_trained = False
+    person.leadership_interest = person.mentor_trained = person.recognition_opt_in = False
     session.execute(delete(JournalNote).where(JournalNote.person_id == pid))
     session.execute(update(Meeting).where(Meeting.logged_by_id == pid).values(topics="", action_items="")
                     .execution_options(synchronize_session=False))
+    # action items and agenda points they wrote or own: the words go, the rows stay (the figures count them)
+    session.execute(update(ActionItem).where(or_(ActionItem.created_by_id == pid, ActionItem.owner_id == pid))
+                    .values(text="").execution_options(synchronize_session=False))
+    session.execute(update(AgendaPoint).where(or_(AgendaPoint.added_by_id == pid, AgendaPoint.owner_id == pid))
+                    .values(text="").execution_options(synchronize_session=False))
     session.execute(update(Agreement).where(Agreement.drafted_by_id == pid).values(goals="", boundaries="")
                     .execution_options(synchronize_session=False))
     session.execute(update(PartnershipRequest).where(PartnershipRequest.from_person_id == pid).values(note="")
@@ -208,6 +217,8 @@ def erase(session: Session, person: Person) -> None:
     session.execute(update(Introduction).where(or_(Introduction.giver_id == pid, Introduction.taker_id == pid))
                     .values(reason="").execution_options(synchronize_session=False))
     session.execute(delete(TopicAttendee).where(TopicAttendee.person_id == pid))
+    fit.erase_answers(session, pid)  # my private fit answers (closed months keep their counts)
+    recognition.erase_testimonials(session, pid)  # those I wrote and those about me
     session.execute(update(TopicSession).where(TopicSession.host_id == pid, TopicSession.status == TopicStatus.OPEN)
                     .values(status=TopicStatus.CANCELLED).execution_options(synchronize_session=False))
     session.execute(update(TopicSession).where(TopicSession.host_id == pid).values(title="(removed)", description="")
@@ -280,6 +291,19 @@ def export(session: Session, team_id: str, slack_user_id: str, now: datetime | N
             "meetings": [{"held_on": _iso(m.held_on), "minutes": m.minutes, "topics": m.topics,
                           "action_items": m.action_items, "next_meeting_on": _iso(m.next_meeting_on),
                           "logged_by_me": m.logged_by_id == me.id} for m in meetings],
+            "action_items": [{"text": i.text, "mine": i.owner_id == me.id, "due_on": _iso(i.due_on),
+                              "added_at": _iso(i.created_at), "added_by_me": i.created_by_id == me.id,
+                              "done_at": _iso(i.done_at), "done_by_me": i.done_by_id == me.id if i.done_at else None}
+                             for i in session.scalars(select(ActionItem).where(ActionItem.partnership_id == p.id)
+                                                      .order_by(ActionItem.created_at, ActionItem.id))],
+            "agenda_points": [{"text": a.text, "led_by_me": a.owner_id == me.id, "added_by_me": a.added_by_id == me.id,
+                               "added_at": _iso(a.created_at), "covered_at": _iso(a.covered_at)}
+                              for a in session.scalars(select(AgendaPoint).where(AgendaPoint.partnership_id == p.id)
+                                                       .order_by(AgendaPoint.created_at, AgendaPoint.id))],
+            "planned_meetings": [{"status": m.status, "starts_at": _iso(m.starts_at), "minutes": m.minutes,
+                                  "proposed_by_me": m.proposed_by_id == me.id, "calendar_uid": m.uid}
+                                 for m in session.scalars(select(PlannedMeeting).where(PlannedMeeting.partnership_id == p.id)
+                                                          .order_by(PlannedMeeting.id))],
             "my_closing": {"learned": mine.learned, "would_recommend": mine.would_recommend,
                            "testimonial_for_partner": mine.testimonial,
                            "testimonial_status": mine.testimonial_status} if mine else None,
@@ -297,6 +321,8 @@ def export(session: Session, team_id: str, slack_user_id: str, now: datetime | N
             "other_departments_welcome": me.cross_department, "open_to_reverse_mentoring": me.reverse_mentoring,
             "can_share": me.skill_names(SkillKind.OFFER), "wants_to_learn": me.skill_names(SkillKind.WANT),
             "goals": list(me.goals), "goals_note": me.goals_note, "leadership_interest": me.leadership_interest,
+            "working_hours": {"from_minute": me.work_start_minutes, "until_minute": me.work_end_minutes,
+                              "weekdays": me.work_days},
             "mentor_trained": me.mentor_trained, "self_assessment": dict(me.self_assessment or {}),
             "status": me.status, "paused_until": _iso(me.paused_until), "joined_at": _iso(me.joined_at),
         },
@@ -304,5 +330,9 @@ def export(session: Session, team_id: str, slack_user_id: str, now: datetime | N
         "journal": [{"written_at": _iso(n.created_at), "text": n.body} for n in journal],
         "stories": [{"title": s.title, "text": s.body, "status": s.status, "written_at": _iso(s.created_at),
                      "posted_at": _iso(s.posted_at)} for s in stories],
+        "matching_boundaries": boundaries.export(session, me),
         "checkins": "Not included: check-in answers are anonymous.",
+        "fit_answers": fit.export_answers(session, me),  # my own answers to "Is this a good fit?"
+        "testimonials": recognition.export_testimonials(session, me),
+        "thank_you_post": {"include_me": me.recognition_opt_in},
     }

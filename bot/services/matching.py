@@ -11,9 +11,9 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, or_, select, union_all
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
-from bot.services import clock, match_index, program, skills
+from bot.services import boundaries, clock, match_index, program, skills
 from bot.services.match_index import REVERSE_MIN_GAP
 from models import Partnership, PartnershipRequest, Person
 from models.status import LIVE_PARTNERSHIP, OPEN_PARTNERSHIP, PartnershipStatus, PersonStatus, SkillKind
@@ -164,6 +164,13 @@ def _live_load(among: list[int] | None = None):
     return select(sides.c.pid, func.count().label("n")).group_by(sides.c.pid).subquery()
 
 
+def searcher(session: Session, team_id: str, slack_user_id: str) -> Person | None:
+    """The person searching, with their skills, in one round trip (None before joining or after leaving)."""
+    me = session.scalars(select(Person).options(joinedload(Person.skills))
+                         .where(Person.team_id == team_id, Person.slack_user_id == slack_user_id)).unique().one_or_none()
+    return None if me is None or me.status == PersonStatus.LEFT else me
+
+
 def load(session: Session, person_ids: list[int]) -> dict[int, int]:
     """How many active or paused partnerships each of these people has."""
     if not person_ids:
@@ -188,12 +195,14 @@ def find(session: Session, me: Person, words: list[str] | None = None, page: int
             return FindResult([], page, False, 0, [f"Nobody in the program lists a skill like “{' '.join(words)}” yet. "
                                                    "Try other words, or `/mentor find` alone."])
     looking_for = my_wants | word_skills
-    excluded = _partners_and_rejections(session, me, now)
+    # (the department rule goes to the index as a flag: as ids it would be everyone in my department, read each time)
+    excluded = _partners_and_rejections(session, me, now) | boundaries.never_with(session, me, departments=False)
+    separate = boundaries.separate_departments(session, me.team_id)
     reverse = reverse_on(session, me)
     start = page * PAGE_SIZE
     query = match_index.Query(me.id, me.department_key, me.level, me.tz_offset, me.cross_department,
                               frozenset(looking_for), frozenset(my_offers), frozenset(word_skills), frozenset(excluded),
-                              reverse)
+                              reverse, separate=separate)
     ranking = match_index.rank(session, me.team_id, query, start, PAGE_SIZE)
     rows = _candidates(session, ranking.people)
     if len(rows) < len(ranking.people):  # someone deleted themselves since the index last looked

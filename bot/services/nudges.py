@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import Agreement, Meeting, Partnership
+from bot.services import clock, planning
+from models import Agreement, Meeting, Partnership, PlannedMeeting
 from models.status import PartnershipStatus
 
 CADENCE_DAYS = {"weekly": 7, "fortnightly": 14, "monthly": 31}
@@ -25,9 +26,15 @@ class Quiet:
     interval: int  # how many agreed intervals have passed: one nudge each
 
 
-def meeting_tomorrow(session: Session, team_id: str, today: date) -> list[tuple[Partnership, date]]:
-    """Active pairs whose latest logged meeting planned the next one for tomorrow."""
+def meeting_tomorrow(session: Session, team_id: str, today: date, zone: tzinfo | None = None,
+                     now: datetime | None = None) -> list[tuple[Partnership, date, PlannedMeeting | None]]:
+    """Active pairs who meet tomorrow (in the program's time zone `zone`): a planned meeting then, or, for pairs with
+    no planned meeting ahead, the next date their latest logged meeting named."""
     tomorrow = today + timedelta(days=1)
+    found: list[tuple[Partnership, date, PlannedMeeting | None]] = []
+    if zone is not None:
+        found = [(plan.partnership, tomorrow, plan) for plan in planning.planned_on(session, team_id, tomorrow, zone)]
+    planned = planning.with_plans(session, team_id, now or clock.now())
     latest = (select(Meeting.partnership_id, func.max(Meeting.held_on).label("held_on"))
               .where(Meeting.team_id == team_id).group_by(Meeting.partnership_id).subquery())
     rows = session.scalars(
@@ -36,7 +43,7 @@ def meeting_tomorrow(session: Session, team_id: str, today: date) -> list[tuple[
         .where(Partnership.team_id == team_id, Partnership.status == PartnershipStatus.ACTIVE,
                Meeting.next_meeting_on == tomorrow)
     ).unique().all()
-    return [(p, tomorrow) for p in rows]
+    return found + [(p, tomorrow, None) for p in rows if p.id not in planned]
 
 
 def gone_quiet(session: Session, team_id: str, today: date) -> list[Quiet]:
@@ -54,7 +61,10 @@ def gone_quiet(session: Session, team_id: str, today: date) -> list[Quiet]:
         .where(Partnership.team_id == team_id, Partnership.status == PartnershipStatus.ACTIVE)
     ).unique().all()
     quiet = []
+    planned = planning.with_plans(session, team_id, clock.now())  # a meeting in the calendar is not gone quiet
     for partnership, last, frequency in rows:
+        if partnership.id in planned:
+            continue
         frequency = frequency if frequency in CADENCE_DAYS else DEFAULT_CADENCE
         since = last or partnership.started_at.date()
         days = (today - since).days

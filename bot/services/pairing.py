@@ -82,9 +82,10 @@ def _codes(values: list[str]) -> np.ndarray:
 
 
 def score_matrix(mentors: list[Candidate], mentees: list[Candidate],
-                 previous: set[tuple[int, int]] | None = None) -> np.ndarray:
+                 previous: set[tuple[int, int]] | None = None, *, separate: bool = False) -> np.ndarray:
     """Mentors x mentees scores; 0 where a pair is not acceptable (no shared skill or goal, mentor junior,
-    a department rule, or the two were paired before: `previous` holds (person id, person id) in any order)."""
+    a department rule, or the two were paired before or must never be: `previous` holds (person id, person id)
+    in any order; `separate`: the program's "not within the same department" rule)."""
     m, n = len(mentors), len(mentees)
     if not m or not n:
         return np.zeros((m, n), dtype=np.float32)
@@ -106,6 +107,8 @@ def score_matrix(mentors: list[Candidate], mentees: list[Candidate],
     score = (SKILL_POINTS * np.minimum(skills, MAX_SKILLS_COUNTED) + GOAL_POINTS * goals
              + SAME_DEPARTMENT * same_dept + level + TIME_ZONE_POINTS * shared).astype(np.float32)
     acceptable = ((skills > 0) | (goals > 0)) & (gap >= 0) & (same_dept | cross)
+    if separate:
+        acceptable &= ~same_dept
     if previous:
         row = {c.person_id: i for i, c in enumerate(mentors)}
         col = {c.person_id: j for j, c in enumerate(mentees)}
@@ -151,9 +154,9 @@ def greedy(scores: np.ndarray, capacities: list[int]) -> list[tuple[int, int, fl
 
 
 def solve(mentors: list[Candidate], mentees: list[Candidate], capacities: list[int],
-          previous: set[tuple[int, int]] | None = None) -> Solution:
+          previous: set[tuple[int, int]] | None = None, *, separate: bool = False) -> Solution:
     started = time.perf_counter()
-    scores = score_matrix(mentors, mentees, previous)
+    scores = score_matrix(mentors, mentees, previous, separate=separate)
     scored = time.perf_counter()
     pairs = sorted(optimal(scores, capacities), key=lambda p: -p[2])
     solved = time.perf_counter()

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.db import rowcount
-from bot.services import clock, keys, outbox, profiles
+from bot.services import boundaries, clock, keys, outbox, profiles
 from bot.services.errors import Conflict, NotAllowed
 from bot.services.lookup import by_hint
 from bot.services.matching import DECLINE_MEMORY, load, pair_kind
@@ -70,6 +70,7 @@ def request(session: Session, me: Person, target_id: object, note: str = "", now
     target = profiles.participant(session, me.team_id, target_id)
     if target.id == me.id:
         raise Conflict("You can't partner with yourself.")
+    boundaries.require_allowed(session, me, target)  # a boundary: the same neutral words whatever it is
     if target.status != PersonStatus.ACTIVE:
         raise Conflict(f"{target.display_name or 'They'} has paused their participation for now.")
     expire_due(session, now, pair=_pair(me, target))
@@ -171,6 +172,7 @@ def accept(session: Session, team_id: str, slack_user_id: str, partnership_id: o
     now = now or clock.now()
     partnership = _decide(session, team_id, slack_user_id, partnership_id, now)
     me = partnership.person_a if partnership.person_a.slack_user_id == slack_user_id else partnership.person_b
+    boundaries.require_allowed(session, me, partnership.other(me.id), "This request can't go ahead.")
     _check_capacity(session, partnership.person_a, partnership.person_b, asking=me)
     _claim(session, partnership, status=PartnershipStatus.ACTIVE, decided_at=now, started_at=now,
            planned_end=clock.add_months(now.astimezone(tz).date(), DEFAULT_MONTHS))
@@ -191,8 +193,9 @@ def start_introduced(session: Session, giver: Person, taker: Person, kind: str, 
     if session.scalars(select(Partnership.id).where(Partnership.person_a_id == a, Partnership.person_b_id == b,
                                                     Partnership.status.in_(OPEN_PARTNERSHIP))).first() is not None:
         raise Conflict(f"You and {taker.display_name or 'they'} already have a partnership or an open request.")
-    _check_capacity(session, giver, taker)
     buddy = kind == PartnershipKind.BUDDY
+    boundaries.require_allowed(session, giver, taker, "This introduction can't go ahead.", departments=not buddy)
+    _check_capacity(session, giver, taker)
     start = now.astimezone(tz).date()
     end = start + timedelta(days=BUDDY_DAYS) if buddy else clock.add_months(start, length_months)
     partnership = Partnership(team_id=giver.team_id, person_a_id=a, person_b_id=b, status=PartnershipStatus.ACTIVE, kind=kind,

@@ -61,6 +61,28 @@ class ProfileForm(BaseModel):
     reverse_mentoring: bool = False
     leadership_interest: bool = False
     self_assessment: dict[str, int] = Field(default_factory=dict)
+    recognition_opt_in: bool = False  # "Include me in the monthly thank-you post"
+    # working hours in the person's own time zone (planning suggests meeting times inside them)
+    work_start: int = Field(default=9 * 60, ge=0, le=24 * 60 - 30)
+    work_end: int = Field(default=17 * 60, ge=30, le=24 * 60)
+    work_days: str = Field(default="01234", validate_default=True)
+
+    @field_validator("work_days", mode="before")
+    @classmethod
+    def _days(cls, value: object) -> str:
+        days = sorted({str(d) for d in (value if isinstance(value, (list, tuple, set)) else str(value or ""))})
+        if not days:
+            raise ValueError("Pick at least one working day.")
+        if any(d not in "0123456" for d in days):
+            raise ValueError("Pick days from the list.")
+        return "".join(days)
+
+    @field_validator("work_end")
+    @classmethod
+    def _end_after_start(cls, value: int, info: ValidationInfo) -> int:
+        if value <= info.data.get("work_start", 0):
+            raise ValueError("Your working day ends after it starts: pick a later time.")
+        return value
 
     @field_validator("self_assessment")
     @classmethod
@@ -152,6 +174,8 @@ def save(session: Session, team_id: str, slack_user_id: str, form: ProfileForm,
     person.cross_department = form.cross_department
     person.reverse_mentoring = form.reverse_mentoring
     person.leadership_interest = form.leadership_interest
+    person.recognition_opt_in = form.recognition_opt_in
+    person.work_start_minutes, person.work_end_minutes, person.work_days = form.work_start, form.work_end, form.work_days
     person.self_assessment = dict(form.self_assessment)
     person.goals = list(form.goals)
     person.goals_note = form.goals_note
@@ -197,6 +221,10 @@ def to_form(person: Person) -> ProfileForm:
         reverse_mentoring=person.reverse_mentoring,
         leadership_interest=person.leadership_interest,
         self_assessment=dict(person.self_assessment or {}),
+        recognition_opt_in=person.recognition_opt_in,
+        work_start=person.work_start_minutes,
+        work_end=person.work_end_minutes,
+        work_days=person.work_days,
     )
 
 

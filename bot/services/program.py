@@ -36,12 +36,16 @@ class Program:
     default_capacity: int
     types: frozenset[str]
     schedules: dict[str, str] = field(default_factory=dict)
+    agenda_template: tuple[str, ...] = ()  # the points every meeting's agenda starts with
 
     def on(self, program_type: str) -> bool:
         return program_type in self.types
 
 
 DEFAULT_LENGTH_MONTHS = 6
+DEFAULT_AGENDA = ("Since last time", "What I want to learn today", "Next steps")
+AGENDA_MAX_POINTS = 10
+AGENDA_POINT_MAX = 150
 DEFAULT_CAPACITY = 2
 
 
@@ -64,6 +68,7 @@ def current(session: Session, team_id: str, settings: Settings) -> Program:
         default_capacity=pick("default_capacity", DEFAULT_CAPACITY),
         types=frozenset(pick("program_types", ["peer"])),
         schedules=dict(pick("schedules", {})),
+        agenda_template=tuple(pick("agenda_template", DEFAULT_AGENDA)),
     )
 
 
@@ -150,6 +155,20 @@ def _user_ids(value: object) -> object:
     return list(dict.fromkeys(users))
 
 
+def _agenda_lines(value: object) -> object:
+    """The admin's "one point per line" text as points: blank lines dropped, spaces tidied."""
+    if isinstance(value, str):
+        points = [" ".join(line.split()) for line in value.splitlines()]
+        value = [p for p in points if p]
+    if isinstance(value, (list, tuple)):
+        if len(value) > AGENDA_MAX_POINTS:
+            raise ValueError(f"Keep the template to {AGENDA_MAX_POINTS} points, one per line.")
+        if any(not isinstance(p, str) or len(p) > AGENDA_POINT_MAX for p in value):
+            raise ValueError(f"Keep each point to {AGENDA_POINT_MAX} characters, one point per line.")
+        return tuple(value)
+    return value
+
+
 Channel = Annotated[str | None, BeforeValidator(_channel)]
 Crontab = Annotated[str, AfterValidator(_crontab)]
 
@@ -168,6 +187,7 @@ class ProgramForm(BaseModel):
     default_capacity: int = Field(ge=1, le=5)
     program_types: list[str] = Field(default_factory=list)
     admins: Annotated[list[str], BeforeValidator(_user_ids)] = Field(min_length=1)
+    agenda_template: Annotated[tuple[str, ...] | None, BeforeValidator(_agenda_lines)] = None  # None: unchanged
 
     @field_validator("name", mode="before")
     @classmethod
@@ -213,6 +233,8 @@ def _shown(value: object) -> object:
     """A value as the audit log keeps it (JSON)."""
     if isinstance(value, frozenset):
         return [t for t in PROGRAM_TYPES if t in value]
+    if isinstance(value, tuple):
+        return list(value)
     return value
 
 
@@ -230,6 +252,8 @@ def update(session: Session, team_id: str, actor: str, settings: Settings, form:
             setattr(row, name, getattr(form, name))  # a cleared channel (None) falls back to the environment
     if frozenset(form.program_types) != before.types:
         row.program_types = list(form.program_types)
+    if form.agenda_template is not None and form.agenda_template != before.agenda_template:
+        row.agenda_template = list(form.agenda_template)
     lines = dict(row.schedules or {})
     for job_name in job_names:
         wanted = form.schedules.get(job_name)
@@ -243,7 +267,7 @@ def update(session: Session, team_id: str, actor: str, settings: Settings, form:
     row.updated_by = actor
     after = current(session, team_id, settings)
     entries = []
-    for name in (*SIMPLE_FIELDS, "types"):
+    for name in (*SIMPLE_FIELDS, "types", "agenda_template"):
         old, new = getattr(before, name), getattr(after, name)
         if old != new:
             entries.append(audit(session, team_id, actor, f"program.{name}", old=_shown(old), new=_shown(new)))

@@ -5,7 +5,7 @@ Every step is admin-only and audited."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from pydantic import BaseModel, Field, field_validator
@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, lazyload
 
 from bot.db import rowcount
-from bot.services import clock, introductions, pairing, program
+from bot.services import boundaries, clock, introductions, left_out, pairing, program
 from bot.services.errors import Conflict, NotAllowed, NotFound
 from bot.services.lookup import by_hint
 from bot.services.profiles import GOALS
@@ -176,8 +176,11 @@ def _previous_pairs(session: Session, team_id: str) -> set[tuple[int, int]]:
 def _propose(session: Session, pairing_round: PairingRound, mentors: list[Person], mentees: list[Person],
              capacities: list[int], now: datetime) -> None:
     candidates, names = _candidates(session, mentors + mentees)
-    solution = pairing.solve([candidates[p.id] for p in mentors], [candidates[p.id] for p in mentees], capacities,
-                             _previous_pairs(session, pairing_round.team_id))
+    previous = _previous_pairs(session, pairing_round.team_id)
+    blocked = boundaries.pairs_among(session, pairing_round.team_id, mentors + mentees)
+    apart = boundaries.separate_departments(session, pairing_round.team_id)
+    mentor_rows, mentee_rows = [candidates[p.id] for p in mentors], [candidates[p.id] for p in mentees]
+    solution = pairing.solve(mentor_rows, mentee_rows, capacities, previous | blocked, separate=apart)
     rows = []
     for i, j, score in solution.pairs:
         mentor, mentee = mentors[i], mentees[j]
@@ -188,7 +191,9 @@ def _propose(session: Session, pairing_round: PairingRound, mentors: list[Person
                                                mentee.display_name or "the mentee")))
     _insert(session, Introduction, rows)
     pairing_round.summary = solution.summary() | {"mentors": len(mentors), "mentees": len(mentees),
-                                                  "capacity": int(sum(capacities))}
+                                                  "capacity": int(sum(capacities)),
+                                                  "left_out": left_out.round_reasons(mentor_rows, mentee_rows, solution,
+                                                                                     previous, blocked, apart)}
     pairing_round.status, pairing_round.proposed_at = RoundStatus.PROPOSED, now
 
 
@@ -222,6 +227,7 @@ class Page:
     kept: int
     dropped: int
     admin_view: dict[int, dict]  # person id -> self-assessment (admins only)
+    left_out: dict[str, int] = field(default_factory=dict)  # reason -> how many are (or were) left without a pair
 
 
 def page(session: Session, team_id: str, user_id: str, settings: Settings, round_id: object = None, number: object = 0) -> Page:
@@ -242,7 +248,8 @@ def page(session: Session, team_id: str, user_id: str, settings: Settings, round
     ).unique())
     assessments = {p.id: dict(p.self_assessment or {}) | {"leadership": p.leadership_interest, "trained": p.mentor_trained}
                    for intro in pairs for p in (intro.giver,)}
-    return Page(pairing_round, pairs, shown, pages, kept, counts.get(IntroductionStatus.DROPPED, 0), assessments)
+    return Page(pairing_round, pairs, shown, pages, kept, counts.get(IntroductionStatus.DROPPED, 0), assessments,
+                left_out.counts(session, pairing_round))
 
 
 def _editable(session: Session, team_id: str, user_id: str, settings: Settings, intro_id: object) -> Introduction:
@@ -281,12 +288,14 @@ def swap(session: Session, team_id: str, user_id: str, settings: Settings, first
         raise Conflict("Both pairs have the same mentor: swapping their mentees changes nothing.")
     people = [a.giver, a.taker, b.giver, b.taker]
     candidates, names = _candidates(session, people)
-    previous = _previous_pairs(session, team_id)
+    previous = _previous_pairs(session, team_id) | boundaries.pairs_among(session, team_id, people)
+    apart = boundaries.separate_departments(session, team_id)
     for mentor, mentee in ((a.giver, b.taker), (b.giver, a.taker)):
-        score = pairing.score_matrix([candidates[mentor.id]], [candidates[mentee.id]], previous)[0, 0]
+        score = pairing.score_matrix([candidates[mentor.id]], [candidates[mentee.id]], previous, separate=apart)[0, 0]
         if score <= 0:
             raise Conflict(f"{mentor.display_name or 'That mentor'} and {mentee.display_name or 'that mentee'} "
-                           "are not a possible pair (nothing in common, a level or department rule, or paired before).")
+                           "are not a possible pair (nothing in common, a level or department rule, paired before, "
+                           "or a matching boundary).")
     a_taker, b_taker = a.taker, b.taker
     for intro, mentee in ((a, b_taker), (b, a_taker)):
         intro.taker_id = mentee.id

@@ -31,6 +31,12 @@ SCHEDULED: tuple[Scheduled, ...] = (
               "reached their planned end"),
     Scheduled("buddy-plan", "Send onboarding buddies and newcomers their 45-day plan (days 1, 7, 14, 30, 45), "
               "a missed day late, once"),
+    Scheduled("fit-check", "Ask each partner privately whether it's a good fit after the pair's first logged meeting "
+              "(or 21 days in), once more after the next meeting if still deciding; count each ended month once"),
+    Scheduled("meeting-followups", "Ask both partners \"Did you meet?\" after a planned meeting's time; count a "
+              "planned meeting nobody logged within 7 days as missed"),
+    Scheduled("recognition-post", "Thank, in the stories channel, the people who opted in and kept their agreed "
+              "cadence for the last three months"),
 )
 
 NAMES: tuple[str, ...] = tuple(job.name for job in SCHEDULED)

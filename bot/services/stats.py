@@ -14,7 +14,9 @@ Definitions, beyond the digest's (bot/services/digest.py, read "week" as "period
   in the period. Sessions completed: meetings held in the period, plus topic sessions marked held that
   started in the period.
 * Goals logged: agreement versions written in the period with goals (a new version counts again).
-  Action items logged: meetings held in the period whose log lists action items.
+  Action items logged: action items added in the period (the digest's), plus meetings held in the period whose log
+  lists action items as free text (logs written before action items were items). Done, the completion rate over
+  the items due in the period, agenda points and planned meetings held or not: as in the digest.
 * Partnerships started: accepted in the period. Ended: ended in the period, for whatever reason.
   Completed: of those, the ones that ran to their planned end date (the agreement's end date) or past it.
 * Check-ins: only closed months (their figures were fixed once when they closed), the months that overlap
@@ -158,6 +160,11 @@ class Row:
     @property
     def sessions_booked(self) -> int:
         return self.extra.next_meetings_planned + self.extra.topic_sessions_created
+
+    @property
+    def action_items_logged(self) -> int:
+        """Action items added, plus older meetings whose log lists action items as text."""
+        return (self.figures.action_items if self.figures else 0) + self.extra.action_items_logged
 
     @property
     def sessions_completed(self) -> int:
@@ -311,6 +318,8 @@ CSV_COLUMNS = [
     "topic_sessions_held", "meeting_hours", "action_items_logged", "pairs_met", "stories_posted",
     "checkin_month_closed", "checkins_asked", "checkins_answered", "checkins_met_percent",
     "average_effectiveness", "got_expected_percent",
+    "agenda_points_added", "agenda_points_covered", "action_items_done", "action_items_due",
+    "action_items_due_done", "planned_meetings_held", "planned_meetings_not_held",
 ]
 
 
@@ -335,11 +344,13 @@ def csv_bytes(rep: Report) -> bytes:
             f.active_partnerships, f.new_partnerships, e.partnerships_ended, e.partnerships_completed, f.at_risk,
             f.agreements_signed, f.acknowledged, e.goals_logged,
             row.sessions_booked, e.next_meetings_planned, e.topic_sessions_created, row.sessions_completed,
-            f.meetings, e.topic_sessions_held, f"{f.hours:.1f}", e.action_items_logged, f.pairs_met, f.stories,
+            f.meetings, e.topic_sessions_held, f"{f.hours:.1f}", row.action_items_logged, f.pairs_met, f.stories,
             "yes" if month else "no", month.asked if month else "", month.answered if month else "",
             _percent(month.met_share if month else None),
             "" if effectiveness is None else f"{effectiveness:.1f}",
             _percent(shown.expected_share if shown else None),
+            f.agenda_points, f.agenda_points_covered, f.action_items_done, f.action_items_due,
+            f.action_items_due_done, f.plans_held, f.plans_not_held,
         ])
     return out.getvalue().encode("utf-8")
 

@@ -24,6 +24,8 @@ NOT_PROGRAM_DATA = frozenset({"tenants", "slack_installations", "slack_bots"})
 # Rows that two workspaces may both have under the same natural key, and that mean the same thing (a skill
 # called "python"): moved onto the target's row instead of conflicting with it.
 SAME_THING = {"skills": ("key",)}
+# Caches of program rows (find's saved index): never moved, dropped on both sides of a move and rebuilt.
+CACHES = frozenset({"find_snapshots"})
 
 
 def tenant_key(team_id: str | None, enterprise_id: str | None, is_enterprise_install: bool) -> str:
@@ -176,7 +178,7 @@ def move(session: Session, source: str, target: str) -> dict[str, int]:
     if source == target or not source or not target:
         raise Conflict("Name two different tenants: the workspace's team id and the org's enterprise id.")
     problems = []
-    for table in program_tables():
+    for table in _moved_tables():
         for columns in _keys_with_team(table):
             if table.name in SAME_THING and columns == SAME_THING[table.name]:
                 continue
@@ -190,13 +192,20 @@ def move(session: Session, source: str, target: str) -> dict[str, int]:
     for name, columns in SAME_THING.items():
         if name in Base.metadata.tables:
             _merge_same_thing(session, Base.metadata.tables[name], columns, source, target)
+    for name in CACHES:
+        cache = Base.metadata.tables[name]
+        session.execute(delete(cache).where(cache.c.team_id.in_([source, target])))
     moved = {}
-    for table in program_tables():
+    for table in _moved_tables():
         kept = {c.name: c for c in table.c if c.onupdate is not None}  # a move is not an edit: no "updated at"
         n = rowcount(session.execute(update(table).where(table.c.team_id == source).values(team_id=target, **kept)))
         if n:
             moved[table.name] = n
     return moved
+
+
+def _moved_tables() -> Iterator[Table]:
+    return (table for table in program_tables() if table.name not in CACHES)
 
 
 def delete_all(session: Session, key: str) -> dict[str, int]:

@@ -37,6 +37,7 @@ class Call:
     at: float
     status: int = 200
     injected: bool = False  # failure produced by fail_next / set_rate_limit / revoke_token
+    token: str | None = None  # the token the call came with (OAuth tests: which install's, rotated or not)
 
     def __repr__(self) -> str:
         state = "ok" if self.ok else f"error={self.error}"

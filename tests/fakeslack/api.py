@@ -113,11 +113,9 @@ def check_message(args: dict, *, current: dict | None = None) -> tuple[str, list
 # -- auth / users -------------------------------------------------------------------------------
 @method("auth.test")
 def auth_test(fake, a: dict) -> dict:
-    return {
-        "url": f"https://{fake.team_domain}.slack.com/", "team": fake.team_domain, "user": "mentor-bot",
-        "team_id": fake.team_id, "user_id": fake.bot_user_id, "bot_id": fake.bot_id,
-        "is_enterprise_install": False,
-    }
+    from .oauth import auth_test_body  # the calling token's install: a workspace, an org, or the classic token
+
+    return auth_test_body(fake)
 
 
 @method("users.info")
@@ -127,6 +125,17 @@ def users_info(fake, a: dict) -> dict:
     if user is None:
         raise ApiError("user_not_found")
     return {"user": user_object(fake, user)}
+
+
+@method("users.profile.get")
+def users_profile_get(fake, a: dict) -> dict:
+    """The profile with its custom fields ({field id: {"value", "alt"}}), as set by `FakeSlack.set_profile_field`."""
+    user = fake._users.get(a.get("user") or "")
+    if user is None:
+        raise ApiError("user_not_found")
+    profile = dict(user_object(fake, user)["profile"])
+    profile["fields"] = {k: {"value": v, "alt": ""} for k, v in (user.get("fields") or {}).items()}
+    return {"profile": profile}
 
 
 @method("users.list")

@@ -64,6 +64,20 @@ class SlackDriver:
         self.timeout = timeout
         self.ack_timeout = ack_timeout  # Slack gives up on commands/interactions after 3 s
         self._seq = itertools.count(1)
+        self.enterprise_id: str | None = None  # Enterprise Grid: the org the workspaces belong to
+        self.enterprise_name = "Acme Org"
+        self.org_wide = False  # the app is installed org-wide (is_enterprise_install)
+
+    def grid(self, enterprise_id: str, *, org_wide: bool = True, name: str = "Acme Org") -> SlackDriver:
+        """Send Grid-shaped payloads from now on: each person's own workspace (their `team_id` in the fake), the
+        org's `enterprise`, and `is_enterprise_install` for an org-wide install."""
+        self.enterprise_id, self.enterprise_name, self.org_wide = enterprise_id, name, org_wide
+        return self
+
+    def _team_id_of(self, user_id: str | None) -> str:
+        """The workspace a person belongs to (the fake's `team_id` of the user; the driver's team otherwise)."""
+        info = self.fake._users.get(user_id) if (self.fake and user_id) else None
+        return (info or {}).get("team_id") or self.team_id
 
     # -- transport --------------------------------------------------------------------------------
     def sign(self, body: bytes, timestamp: str) -> str:
@@ -115,10 +129,16 @@ class SlackDriver:
             info = self.fake._users.get(user_id)
             if info:
                 name = info["real_name"].lower().replace(" ", ".") or name
-        return {"id": user_id, "username": name, "name": name, "team_id": self.team_id}
+        return {"id": user_id, "username": name, "name": name, "team_id": self._team_id_of(user_id)}
 
-    def _team(self) -> dict:
-        return {"id": self.team_id, "domain": self.team_domain}
+    def _team(self, user_id: str | None = None) -> dict:
+        team = {"id": self._team_id_of(user_id), "domain": self.team_domain}
+        if self.enterprise_id:
+            team["enterprise_id"] = self.enterprise_id
+        return team
+
+    def _enterprise(self) -> dict | None:
+        return {"id": self.enterprise_id, "name": self.enterprise_name} if self.enterprise_id else None
 
     def _channel_name(self, channel_id: str) -> str:
         chan = self.fake._channels.get(channel_id) if self.fake else None
@@ -130,9 +150,9 @@ class SlackDriver:
         return self.fake.new_trigger_id(user_id) if self.fake else f"{next(self._seq)}.fake.trigger"
 
     def _base_payload(self, kind: str, user_id: str) -> dict:
-        return {"type": kind, "team": self._team(), "user": self._user(user_id), "api_app_id": self.api_app_id,
-                "token": VERIFICATION_TOKEN, "trigger_id": self._trigger(user_id), "enterprise": None,
-                "is_enterprise_install": False}
+        return {"type": kind, "team": self._team(user_id), "user": self._user(user_id), "api_app_id": self.api_app_id,
+                "token": VERIFICATION_TOKEN, "trigger_id": self._trigger(user_id), "enterprise": self._enterprise(),
+                "is_enterprise_install": self.org_wide}
 
     def _action_ts(self) -> str:
         return f"{int(time.time())}.{next(self._seq):06d}"
@@ -143,12 +163,14 @@ class SlackDriver:
         response_url = (self.fake.new_response_url(user_id, channel_id) if self.fake
                         else "http://127.0.0.1:9/respond/none")
         fields = {
-            "token": VERIFICATION_TOKEN, "team_id": self.team_id, "team_domain": self.team_domain,
+            "token": VERIFICATION_TOKEN, "team_id": self._team_id_of(user_id), "team_domain": self.team_domain,
             "channel_id": channel_id, "channel_name": channel_name or self._channel_name(channel_id),
             "user_id": user_id, "user_name": self._user(user_id)["name"], "command": command, "text": text,
-            "api_app_id": self.api_app_id, "is_enterprise_install": "false", "response_url": response_url,
-            "trigger_id": self._trigger(user_id),
+            "api_app_id": self.api_app_id, "is_enterprise_install": "true" if self.org_wide else "false",
+            "response_url": response_url, "trigger_id": self._trigger(user_id),
         }
+        if self.enterprise_id:
+            fields.update(enterprise_id=self.enterprise_id, enterprise_name=self.enterprise_name)
         resp = self._form(fields)
         resp.payload, resp.user_id, resp.channel_id, resp.response_url = fields, user_id, channel_id, response_url
         if self._in_time("command_ack", user_id, resp) and self.fake and resp.status == 200:
@@ -268,15 +290,18 @@ class SlackDriver:
               retry_reason: str | None = None) -> Response:
         ev = copy.deepcopy(event)
         ev.setdefault("event_ts", self._action_ts())
+        team_id = self._team_id_of(ev.get("user") if isinstance(ev.get("user"), str) else None)
         body = {
-            "token": VERIFICATION_TOKEN, "team_id": self.team_id, "api_app_id": self.api_app_id, "event": ev,
+            "token": VERIFICATION_TOKEN, "team_id": team_id, "api_app_id": self.api_app_id, "event": ev,
             "type": "event_callback", "event_id": event_id or f"Ev{next(self._seq):08d}",
             "event_time": int(time.time()), "event_context": "4-fake",
-            "authorizations": [{"enterprise_id": None, "team_id": self.team_id,
+            "authorizations": [{"enterprise_id": self.enterprise_id, "team_id": None if self.org_wide else team_id,
                                 "user_id": self.fake.bot_user_id if self.fake else "UBOT", "is_bot": True,
-                                "is_enterprise_install": False}],
+                                "is_enterprise_install": self.org_wide}],
             "is_ext_shared_channel": False,
         }
+        if self.enterprise_id:
+            body["enterprise_id"] = self.enterprise_id
         headers = {}
         if retry_num is not None:
             headers["X-Slack-Retry-Num"] = str(retry_num)
@@ -300,3 +325,14 @@ class SlackDriver:
         ts = self._action_ts()
         return self.event({"type": "message", "channel_type": "im", "channel": channel, "user": user_id,
                            "text": text, "ts": ts, "event_ts": ts})
+
+    # -- install lifecycle events -----------------------------------------------------------------
+    def app_uninstalled(self) -> Response:
+        """Slack tells the app it was uninstalled (from the workspace, or from the org when installed org-wide)."""
+        return self.event({"type": "app_uninstalled"})
+
+    def tokens_revoked(self, *, bot: list[str] | None = None, oauth: list[str] | None = None) -> Response:
+        """Slack tells the app tokens were revoked: `bot` user ids (the bot's token), `oauth` user ids (user tokens)."""
+        bot_ids = [self.fake.bot_user_id if self.fake else "UBOT"] if bot is None else bot
+        return self.event({"type": "tokens_revoked", "tokens": {"oauth": oauth or [], "bot": bot_ids}})
+

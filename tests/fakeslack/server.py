@@ -26,6 +26,7 @@ from . import views as _views  # importing it registers the views.* methods
 from ._core import ApiError, Call, parse_request
 from ._inspect import Inspection
 from .api import METHODS
+from .oauth import OAuthSide
 from .responses import handle_response_url, handle_upload, record_ack
 
 
@@ -55,7 +56,7 @@ class _Handler(BaseHTTPRequestHandler):
     do_GET = do_POST
 
 
-class FakeSlack(Inspection):
+class FakeSlack(Inspection, OAuthSide):
     """A fake Slack workspace. See the package docstring for an overview."""
 
     RESPONSE_URL_MAX_POSTS = 5
@@ -129,6 +130,7 @@ class FakeSlack(Inspection):
             self._hangs: dict[str, dict] = {}
             self._latency: dict[str, float] = {}
             self._token_error: str | None = None
+            self._oauth_reset()
             self.add_user(self.bot_user_id, "mentor-bot", is_bot=True)
             if self.general_channel:
                 self.add_channel(self.general_channel, "general", members=None, bot_member=False)
@@ -144,6 +146,11 @@ class FakeSlack(Inspection):
                     "display_name": display_name if display_name is not None else real_name.split(" ")[0]}
             self._users[user_id] = user
             return dict(user)
+
+    def set_profile_field(self, user_id: str, field_id: str, value: str) -> None:
+        """A custom profile field (users.profile.get shows it), e.g. the workspace's manager field."""
+        with self._lock:
+            self._users[user_id].setdefault("fields", {})[field_id] = value
 
     def deactivate_user(self, user_id: str) -> None:
         with self._lock:
@@ -297,25 +304,21 @@ class FakeSlack(Inspection):
         return 404, {"Content-Type": "text/plain"}, b"not found"
 
     def _api(self, name: str, query: str, headers: Any, body: bytes) -> tuple[int, dict, bytes]:
-        status, extra_headers, injected, args = 200, {}, False, {}
+        status, extra_headers, injected, args, token = 200, {}, False, {}, None
         with self._lock:
             try:
                 parsed = parse_request(query, headers, body)
-                args = parsed.args
+                args, token = parsed.args, parsed.token
                 if name not in METHODS:
                     raise ApiError("unknown_method")
-                if not parsed.token:
-                    raise ApiError("not_authed")
-                if parsed.token != self.bot_token:
-                    raise ApiError("invalid_auth")
-                if self._token_error:
-                    raise ApiError(self._token_error, injected=True)
+                self._authenticate(name, parsed.token, headers, args)  # the classic token, an install's, or the app
+                self._check_reach(args)
                 self._check_injected(name)
                 response, error = {"ok": True, **METHODS[name](self, args)}, None
             except ApiError as exc:
                 response, error = exc.body(), exc.error
                 status, extra_headers, injected = exc.status, exc.headers, exc.injected
-            self._record(Call(name, args, error is None, error, response, time.time(), status, injected))
+            self._record(Call(name, args, error is None, error, response, time.time(), status, injected, token))
             hang = self._hangs.get(name) if error is None else None
             if hang is not None:
                 hang["left"] -= 1

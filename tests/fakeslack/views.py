@@ -60,15 +60,17 @@ def make_view(fake, view: dict, *, view_id: str | None = None, root: str | None 
     old = fake._views.get(vid)
     if old and old.get("external_id"):
         fake._external.pop(old["external_id"], None)
+    # the calling install's workspace (OAuth mode), else the fake's; an updated view keeps the one it had
+    installed_in = old["app_installed_team_id"] if old else fake._installed_team()
     full = {
-        "id": vid, "team_id": fake.team_id, "type": view["type"],
+        "id": vid, "team_id": installed_in, "type": view["type"],
         "blocks": copy.deepcopy(view.get("blocks", [])),
         "private_metadata": view.get("private_metadata", ""), "callback_id": view.get("callback_id", ""),
         "state": {"values": {}}, "hash": fake._new_hash(), "title": copy.deepcopy(view.get("title")),
         "clear_on_close": view.get("clear_on_close", False), "notify_on_close": view.get("notify_on_close", False),
         "close": copy.deepcopy(view.get("close")), "submit": copy.deepcopy(view.get("submit")),
         "previous_view_id": previous, "root_view_id": root or vid, "app_id": fake.app_id,
-        "external_id": view.get("external_id", ""), "app_installed_team_id": fake.team_id, "bot_id": fake.bot_id,
+        "external_id": view.get("external_id", ""), "app_installed_team_id": installed_in, "bot_id": fake.bot_id,
     }
     if view["type"] == "modal":
         full["submit_disabled"] = view.get("submit_disabled", False)
