@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     program_name: str = "Peer Mentoring"
     web_threads: int = Field(default=16, ge=1, le=256)
     web_concurrency: int = Field(default=1, ge=1, le=64)  # worker processes of `serve` (issue 13): one per core
+    # How long `/mentor stats` waits for its figures before it answers "working out the figures" (they follow)
+    stats_ack_ms: int = Field(default=250, ge=0, le=2500)
     log_level: str = "INFO"
     log_format: Literal["json", "text"] | None = None  # None: json for serve/socket/scheduler, text otherwise
     # The id of the Slack profile custom field that names a person's manager (e.g. Xf012ABCDEF); unset: not read

@@ -20,9 +20,8 @@ from messages import ids
 from messages import stats as blocks
 from messages.common import note
 
-# The report over a long period of a big program reads a lot: Slack hears from us within ACK_WITHIN seconds
-# either way, with the figures when they are ready by then, else with a note, and the figures follow.
-ACK_WITHIN = 0.25
+# The report over a long period of a big program reads a lot: Slack hears from us within the `stats_ack_ms`
+# setting either way, with the figures when they are ready by then, else with a note, and the figures follow.
 WORKING = "Working out the figures: they will appear here in a moment."
 _reports = ThreadPoolExecutor(max_workers=2, thread_name_prefix="stats-report")
 
@@ -67,7 +66,7 @@ def cmd_stats(deps: Deps, ack, body, client, rest) -> None:
     flow.check_export(deps, team_id, user_id, command.period)  # a non-admin or a bad period: refused in the ack
     report = _reports.submit(flow.report, deps, team_id, user_id, command.period)
     try:
-        ack(response_type="ephemeral", **report.result(timeout=ACK_WITHIN))
+        ack(response_type="ephemeral", **report.result(timeout=deps.settings.stats_ack_ms / 1000))
         return
     except StillWorking:
         ack(response_type="ephemeral", **note(WORKING))

@@ -76,7 +76,7 @@ def test_stats_that_take_a_while_answer_at_once_and_follow_in_place(world, slack
     monkeypatch.setattr(bot.settings, "program_admins", ["UADMIN"])
     fake.add_user("UADMIN", "Ada Admin")
     world.join("U1", "Bea", offers=["Python"], wants=["Go"])
-    monkeypatch.setattr(stats_handler, "ACK_WITHIN", 0.0)  # as if the figures took longer than Slack should wait
+    monkeypatch.setattr(bot.settings, "stats_ack_ms", 0)  # as if the figures took longer than Slack should wait
     r = slack.command("UADMIN", "stats")
     assert r.status == 200 and stats_handler.WORKING in r.text  # Slack hears back at once
     world.idle()
