@@ -8,7 +8,7 @@ Enterprise Grid install (one program across all the org's workspaces), the works
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Table, and_, delete, func, select, tuple_, update
 from sqlalchemy.orm import Session
@@ -98,9 +98,22 @@ def hold_outbox(session: Session, key: str) -> int:
         .execution_options(synchronize_session=False)))
 
 
+# A message held longer than this (written while the bot was uninstalled, or before) is not sent on reinstall:
+# a reminder of a meeting long past or a check-in for a month gone would confuse more than it helps. What it
+# was about is still in the database, on Home and in the next job's messages.
+STALE_AFTER = timedelta(days=7)
+STALE = "not sent: written more than 7 days before the bot was installed again"
+
+
 def resume_outbox(session: Session, key: str, now: datetime | None = None) -> int:
-    """Send the tenant's held messages now, each as it was when held."""
+    """Send the tenant's held messages now, each as it was when held; those older than STALE_AFTER are
+    cancelled instead (with the reason in `last_error`). Returns how many will be sent."""
     now = now or utcnow()
+    session.execute(
+        update(OutboxMessage).where(OutboxMessage.team_id == key, OutboxMessage.status == OutboxStatus.HELD,
+                                    OutboxMessage.created_at < now - STALE_AFTER)
+        .values(status=OutboxStatus.CANCELLED.value, held_from=None, last_error=STALE)
+        .execution_options(synchronize_session=False))
     held = and_(OutboxMessage.team_id == key, OutboxMessage.status == OutboxStatus.HELD)
     count = rowcount(session.execute(
         update(OutboxMessage).where(held, OutboxMessage.held_from == OutboxStatus.SENDING)

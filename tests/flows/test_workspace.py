@@ -52,3 +52,18 @@ def test_held_messages_go_back_as_they_were_and_a_retried_uninstall_does_nothing
         assert session.get(Tenant, TEAM).status == "installed"
         assert [a.action for a in session.scalars(select(AuditEntry).order_by(AuditEntry.id))] == ["uninstalled",
                                                                                                     "installed"]
+
+
+def test_messages_held_for_more_than_a_week_are_not_sent_on_reinstall(ctx):
+    with ctx.db.uow() as session:
+        outbox.enqueue(session, TEAM, f"notice:{TEAM}:U1:old", "notice", "U1", {"text": "meeting tomorrow"})
+        outbox.enqueue(session, TEAM, f"notice:{TEAM}:U2:new", "notice", "U2", {"text": "meeting tomorrow"})
+        session.execute(update(OutboxMessage).where(OutboxMessage.recipient == "U1")
+                        .values(created_at=utcnow() - timedelta(days=8)))
+    workspace.uninstalled(ctx, TEAM, event_id="Ev-week")
+
+    assert workspace.installed(ctx, team_id=TEAM, enterprise_id=None, is_enterprise_install=False).resumed == 1
+    assert _rows(ctx) == {"U1": ("cancelled", None), "U2": ("pending", None)}
+    with ctx.db.uow() as session:
+        old = session.scalars(select(OutboxMessage).where(OutboxMessage.recipient == "U1")).one()
+        assert "more than 7 days" in (old.last_error or "")
