@@ -9,8 +9,8 @@ from datetime import date, datetime
 
 from messages import ids
 from messages.common import (
-    SECTION_MAX,
     actions,
+    bullet_sections,
     button,
     context,
     cut,
@@ -49,32 +49,21 @@ class AgendaShown:
     closed_why: str = ""
 
 
-def _listed(title: str, lines: list[str]) -> list[dict]:
-    """A bold title and bullets, in as many sections as Slack's 3,000 characters per section need."""
-    out, text = [], f"*{title}*"
-    for line in lines:
-        bullet = f"\n• {line}"
-        if len(text) + len(bullet) > SECTION_MAX:
-            out.append(section(text))
-            text = f"*{title} (continued)*"
-        text += bullet
-    return [*out, section(text)]
-
-
 def agenda_text(agenda: AgendaShown) -> list[dict]:
     """The agenda as sections (each within Slack's 3,000 characters)."""
     head = f"*Agenda of your meeting with {esc(agenda.partner_name)}*"
     head += f"\n{when(agenda.starts_at)}" if agenda.starts_at else "\n_No time picked yet._"
     blocks = [section(head)]
     if agenda.template:
-        blocks += _listed("Every session", [esc(p) for p in agenda.template])
+        blocks += bullet_sections("Every session", [esc(p) for p in agenda.template])
     if agenda.points:
-        blocks += _listed("Points you added", [esc(cut(p.text, 300)) + (f" — led by {esc(p.who)}" if p.who else "")
+        blocks += bullet_sections("Points you added", [esc(cut(p.text, 300)) + (f" — led by {esc(p.who)}" if p.who else "")
                                                for p in agenda.points])
     else:
         blocks.append(context("Neither of you has added a point yet."))
     if agenda.items:
-        blocks += _listed("Open action items, carried over", [item_line(i.text, i.who, i.due_on) for i in agenda.items[:20]])
+        carried = [item_line(i.text, i.who, i.due_on) for i in agenda.items[:20]]
+        blocks += bullet_sections("Open action items, carried over", carried)
         if len(agenda.items) > 20:
             blocks.append(context(f"And {len(agenda.items) - 20} more open items."))
     return blocks

@@ -152,3 +152,15 @@ def mention(slack_user_id: str) -> str:
 def who(name: str | None, slack_user_id: str) -> str:
     """A person as text: their name in bold (readable anywhere) and a mention (a link to their Slack profile)."""
     return f"*{esc(name)}* ({mention(slack_user_id)})" if name else mention(slack_user_id)
+
+
+def bullet_sections(title: str, lines: list[str]) -> list[dict]:
+    """Bulleted lines under a bold title, in as many sections as Slack's 3,000 characters per section need."""
+    out, text = [], f"*{title}*"
+    for line in lines:
+        bullet = f"\n• {line}"
+        if len(text) + len(bullet) > SECTION_MAX:
+            out.append(section(text))
+            text = f"*{title} (continued)*"
+        text += bullet
+    return [*out, section(text)]

@@ -6,7 +6,7 @@ from datetime import date
 
 from bot.services.stats import CheckInMonth, Report, Row
 from messages import ids
-from messages.common import SECTION_MAX, actions, button, context, divider, esc, header, section
+from messages.common import actions, bullet_sections, button, context, divider, esc, header
 from messages.digest import NOT_ENOUGH, month_name
 
 MAX_BLOCKS = 50
@@ -32,18 +32,6 @@ DEFINITIONS_2 = (
 
 def _day(d: date) -> str:
     return f"{d.day} {d:%B %Y}"
-
-
-def _bullet_sections(title: str, lines: list[str]) -> list[dict]:
-    """Bulleted lines under a bold title, in as many sections as Slack's 3000 characters per section need."""
-    out, text = [], f"*{title}*"
-    for line in lines:
-        bullet = f"\n• {line}"
-        if len(text) + len(bullet) > SECTION_MAX:
-            out.append(section(text))
-            text = f"*{title} (continued)*"
-        text += bullet
-    return [*out, section(text)]
 
 
 def _month_label(row: Row) -> str:
@@ -93,26 +81,26 @@ def stats_message(rep: Report) -> dict:
     blocks = [
         header(f"{program_name}: stats"),
         context(f"{_day(p.first_day)} to {_day(p.last_day)} ({esc(rep.tz_name)}), both days included."),
-        *_bullet_sections("People", [
+        *bullet_sections("People", [
             f"Opted in at the end: {f.people}",
             f"Signed up: {e.signups} ({e.can_mentor} can mentor, {e.wants_mentor} want a mentor)",
         ]),
-        *_bullet_sections("Sign-ups per month: can mentor against want a mentor", [_signup_line(r) for r in rep.months]),
-        *_bullet_sections("Skills wanted with too few people offering them", [
+        *bullet_sections("Sign-ups per month: can mentor against want a mentor", [_signup_line(r) for r in rep.months]),
+        *bullet_sections("Skills wanted with too few people offering them", [
             f"{esc(s.name)}: {s.wanted} want it, {s.offered} offer it" for s in rep.skills
         ] or ["None: every skill people want has enough people offering it"]),
-        *_bullet_sections("Partnerships", [
+        *bullet_sections("Partnerships", [
             f"Active at the end: {f.active_partnerships}",
             f"Started: {f.new_partnerships}",
             f"Ended: {e.partnerships_ended}, of which completed (ran to their planned end): {e.partnerships_completed}",
             f"At risk at the end: {f.at_risk}",
         ]),
-        *_bullet_sections("Agreements and goals", [
+        *bullet_sections("Agreements and goals", [
             f"Agreements signed: {f.agreements_signed}",
             f"Acknowledged by supervisors: {f.acknowledged}",
             f"Goals logged: {e.goals_logged}",
         ]),
-        *_bullet_sections("Sessions", [
+        *bullet_sections("Sessions", [
             f"Booked: {total.sessions_booked} ({e.next_meetings_planned} next meetings planned, "
             f"{e.topic_sessions_created} topic sessions created)",
             f"Completed: {total.sessions_completed} ({f.meetings} meetings held, {e.topic_sessions_held} topic sessions held)",
@@ -120,10 +108,10 @@ def stats_message(rep: Report) -> dict:
             f"Action items logged: {total.action_items_logged}",
             f"Pairs that met: {f.pairs_met} of {f.active_partnerships} active at the end",
         ]),
-        *_bullet_sections("Session structure", structure_lines(f)),
-        *_bullet_sections("Check-ins (closed months)", [checkin_line(m) for m in rep.checkins]
+        *bullet_sections("Session structure", structure_lines(f)),
+        *bullet_sections("Check-ins (closed months)", [checkin_line(m) for m in rep.checkins]
                           or ["No check-in month of this period has closed yet"]),
-        *_bullet_sections("Stories", [f"Stories posted: {f.stories}"]),
+        *bullet_sections("Stories", [f"Stories posted: {f.stories}"]),
     ]
     tail = [
         actions(button("Export CSV", ids.STATS_EXPORT, p.text, style="primary")),
