@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default="1k,10k,100k", help="org sizes: 1k, 10k, 100k, 500k (default 1k,10k,100k)")
     parser.add_argument("--db", default="sqlite,postgresql",
                         help="backends (PostgreSQL at BENCH_DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/bench)")
-    parser.add_argument("--only", default="sizes,fanout,pairing", help="which parts: sizes, flood, fanout, pairing")
+    parser.add_argument("--only", default="sizes,fanout,pairing", help="which parts: sizes, flood, fanout, pairing, circles")
     parser.add_argument("--fanout-people", type=int, default=10_000, help="people asked in the fan-out (default 10000)")
     parser.add_argument("--samples", type=int, default=300, help="find and no-op commands timed per size")
     parser.add_argument("--rounds", type=int, default=6, help="bursts of 50 commands at once, per app and worker count")
@@ -72,8 +72,14 @@ def main(argv: list[str] | None = None) -> None:
         else:
             for backend in backends:
                 rows.append(bench_pairing(backend, log=log))
+    circles = ""
+    if "circles" in parts:  # pure, in memory: no backend
+        from benchmarks.circles import bench_circles
+
+        circles = bench_circles(log)
     print(f"\n{now_utc()} on {machine()}\n")
     print(table(rows))
+    print(circles)
 
 
 if __name__ == "__main__":
