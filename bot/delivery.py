@@ -323,6 +323,11 @@ class Sender(TenantRouting):
             from bot.flows.requests import remember_group_chat
 
             remember_group_chat(Context(self.settings, self.db), int(row.payload[outbox.GROUP_CHAT_OF]))
+        if (row.payload or {}).get(outbox.CIRCLE_CHAT_OF):  # a peer circle's (new) group chat exists now
+            from bot.flows.circles import remember_chat
+            from bot.flows.context import Context
+
+            remember_chat(Context(self.settings, self.db), int(row.payload[outbox.CIRCLE_CHAT_OF]))
 
     def _retry_later(self, row: OutboxMessage, mine: datetime, error: str, report: DrainReport, *, in_doubt: bool) -> None:
         attempts = row.attempts  # the claim counted this attempt already

@@ -6,6 +6,7 @@ from handlers import (
     boundaries,
     buddy,
     checkin,
+    circles,
     commands,
     events,
     find,
@@ -28,5 +29,5 @@ from handlers.common import Deps
 def register(app, deps: Deps) -> None:
     for module in (events, commands, profile, find, partnership, agreement, meeting, home, checkin, story,
                    admin, stats, lifecycle, rounds, buddy, topics, succession, fit, planning,
-                   boundaries):
+                   boundaries, circles):
         module.register(app, deps)

@@ -16,6 +16,7 @@ from handlers import (
     agreement,
     boundaries,
     buddy,
+    circles,
     find,
     lifecycle,
     meeting,
@@ -64,6 +65,10 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("journal", meeting.cmd_journal, "Your private learning journal: only you can read it.", Who.PARTICIPANTS),
     Subcommand("story", story.cmd_story, "Share a success story from your partnership (your partner agrees first if it "
                "names them).", Who.PARTICIPANTS),
+    Subcommand("circle", circles.cmd_circle, "Start a peer circle: 3 to 8 colleagues learning one thing together, "
+               "with its own group chat.", Who.PARTICIPANTS),
+    Subcommand("circles", circles.cmd_circles, "Your peer circles (Leave circle), and the open ones that fit you "
+               "(Join circle).", Who.PARTICIPANTS),
     Subcommand("topic", topics.cmd_topic, "Host a topic session: “come learn about…” at a time, for a number of seats.",
                Who.PARTICIPANTS),
     Subcommand("topics", topics.cmd_topics, "Upcoming topic sessions: take a seat or give it up."),

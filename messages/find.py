@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 
+from bot.services.circles import Listed
 from bot.services.matching import FindResult, Suggestion
 from bot.services.recognition import CardFacts
 from messages import ids
+from messages.circles import find_circle
 from messages.common import actions, button, context, divider, esc, mention, modal, section, text_input, who
 from messages.recognition import card_lines
 
@@ -34,7 +36,8 @@ def _suggestion_block(s: Suggestion, facts: CardFacts | None = None) -> dict:
                    accessory=button("Ask to partner", ids.unique(ids.ASK, p.id), p.id, style="primary"))
 
 
-def results(result: FindResult, words: list[str], facts: dict[int, CardFacts] | None = None) -> dict:
+def results(result: FindResult, words: list[str], facts: dict[int, CardFacts] | None = None, *,
+            circle: Listed | None = None) -> dict:
     about = f" for “{esc(' '.join(words))}”" if words else ""
     blocks = []
     if result.suggestions:
@@ -53,6 +56,8 @@ def results(result: FindResult, words: list[str], facts: dict[int, CardFacts] | 
         buttons.append(button("Edit my profile", ids.OPEN_PROFILE))
     if buttons:
         blocks.append(actions(*buttons, block_id="find_more"))
+    if circle is not None:  # an open peer circle that fits, after the people
+        blocks += find_circle(circle)
     n = len(result.suggestions)
     text = (f"{n} peer{'s' if n != 1 else ''} who suit{'s' if n == 1 else ''} you" if n else "No good match right now")
     return {"text": text, "blocks": blocks}

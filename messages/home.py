@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from messages import circles as circle_blocks
 from messages import ids, planning
 from messages.agenda import home_items
 from messages.common import actions, button, context, divider, esc, header, section, who
@@ -43,7 +44,7 @@ def plan_buttons(line: PartnershipLine) -> list[dict]:
 
 def home_view(program_name: str, person, lines: list[PartnershipLine], incoming: list, outgoing: list, *,
               objective: str = "", testimonials: list[tuple[str, str]] = (), action_items: list = (),
-              today: date | None = None) -> dict:
+              today: date | None = None, circles: list = ()) -> dict:
     blocks: list[dict] = [header(program_name), *([context(f"_{esc(objective[:500])}_")] if objective else [])]
     if person is None:
         blocks += [
@@ -95,6 +96,8 @@ def home_view(program_name: str, person, lines: list[PartnershipLine], incoming:
             button("End partnership", ids.unique(ids.END_OPEN, line.partnership_id), line.partnership_id),
             block_id=f"home_partnership_{line.partnership_id}",
         ))
+    if circles:  # the peer circles the person is in (bot.services.circles.Listed)
+        blocks += [divider(), *circle_blocks.home_lines(list(circles))]
     if action_items:  # the person's own open action items (OwnedItem), each with "Done"
         blocks += [divider(), *home_items(list(action_items), today or date.today())]
     if testimonials:  # (author, text) the person agreed to show

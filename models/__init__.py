@@ -5,6 +5,7 @@ from models.agreements import FREQUENCIES, Agreement, SupervisorAck
 from models.base import Base, utcnow
 from models.boundaries import DontSuggest, MatchingRule, ReportingLine
 from models.checkins import CheckIn, CheckInAnswer, CheckInPeriod
+from models.circles import Circle, CircleInvite, CircleMember, CircleSkill
 from models.closings import PartnershipClosing
 from models.events import ProcessedEvent
 from models.find_snapshot import FindSnapshot
@@ -32,4 +33,5 @@ __all__ = [
     "TopicAttendee", "TopicSession", "DontSuggest", "MatchingRule", "ReportingLine",
     "PersonSkill", "ProcessedEvent", "Skill", "SupervisorAck", "utcnow",
     "SlackBot", "SlackInstallation", "SlackOAuthState", "Tenant",
+    "Circle", "CircleInvite", "CircleMember", "CircleSkill",
 ]

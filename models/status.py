@@ -144,3 +144,28 @@ class SlotStatus(StrEnum):
     OFFERED = "offered"
     WITHDRAWN = "withdrawn"
     PICKED = "picked"
+
+
+class CircleStatus(StrEnum):
+    """A peer circle: open (seats left, not started), full (every seat taken), active (meeting: it reached three
+    members, or its invited people accepted), ended."""
+
+    OPEN = "open"
+    FULL = "full"
+    ACTIVE = "active"
+    ENDED = "ended"
+
+
+OPEN_CIRCLE = (CircleStatus.OPEN, CircleStatus.FULL, CircleStatus.ACTIVE)  # a member of one of these is busy with it
+
+
+class CircleRole(StrEnum):
+    ORGANISER = "organiser"  # started it
+    FACILITATOR = "facilitator"  # offers the skill and leads
+    MEMBER = "member"
+
+
+class CircleInviteStatus(StrEnum):
+    INVITED = "invited"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.flows.context import Context
-from bot.services import match_index, matching, recognition
+from bot.services import circles, match_index, matching, recognition
 from messages import find as blocks
 
 MAX_WORDS = 5  # words searched for, at most
@@ -17,7 +17,9 @@ def find_message(ctx: Context, team_id: str, user_id: str, words: list[str], pag
             return blocks.not_joined()
         result = matching.find(session, me, words[:MAX_WORDS], page)
         facts = recognition.card_facts(session, [s.person.id for s in result.suggestions])  # the shown cards only
-        return blocks.results(result, words[:MAX_WORDS], facts)
+        # one open peer circle that learns a skill I want, after the people (no read when I want nothing)
+        circle = circles.open_for(session, me, limit=1, wanted_only=True) if page == 0 and not words else []
+        return blocks.results(result, words[:MAX_WORDS], facts, circle=circle[0] if circle else None)
 
 
 def load_index(ctx: Context) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.flows.context import Context
 from bot.services import actions, agenda, agreements, clock, closings, events, meetings, outbox, partnerships, profiles, program
+from bot.services.circles import mine as my_circles
 from bot.services.planning import offered, open_plan
 from bot.services.suggestions import zone_of
 from messages import planning as planning_blocks
@@ -36,7 +37,8 @@ def render_home(ctx: Context, team_id: str, user_id: str) -> dict:
             ))
         return home_view(prog.name, person, lines, ov.incoming, ov.outgoing, objective=prog.objective,
                          testimonials=closings.testimonials_about(session, person),
-                         action_items=actions.open_for_owner(session, person), today=today)
+                         action_items=actions.open_for_owner(session, person), today=today,
+                         circles=my_circles(session, person))
 
 
 def home_opened(ctx: Context, team_id: str, user_id: str, event_id: str | None) -> bool:

@@ -15,7 +15,8 @@ from datetime import date, datetime
 # Every prefix a key can start with, in one list (a new builder adds its prefix here).
 PREFIXES = (
     "agenda-point", "agreement-acknowledged", "agreement-confirmed", "agreement-draft", "at-risk", "buddy-has",
-    "buddy-none", "buddy-plan", "buddy-welcome", "cadence-nudge", "checkin", "checkin-help", "checkin-reminder",
+    "buddy-none", "buddy-plan", "buddy-welcome", "cadence-nudge",
+    "circle-chat", "circle-invite", "circle-left", "circle-moved", "checkin", "checkin-help", "checkin-reminder",
     "closing-suggestions", "did-you-meet", "digest", "digest-chart", "end-prompt", "export", "extended", "fit-ask",
     "fit-closed", "home", "intro", "intro-accepted", "intro-declined", "kickoff", "left-out", "meeting-logged",
     "meeting-reminder", "notice", "pair-fine", "pair-paused", "partner-left", "partner-paused", "partner-resumed",
@@ -372,6 +373,28 @@ def requests_missed(person_id: int, first_request_id: int) -> str:
     """People with room, after several requests in a row were declined or expired: once per streak (named by its
     first request)."""
     return _key("requests-missed", person_id, first_request_id)
+
+
+# -- peer circles ------------------------------------------------------------------------------------------------
+def circle_chat(circle_id: int, at: datetime) -> str:
+    """The message that opens a circle's group chat: the kickoff when its third member arrives, or the welcome of a
+    later member in a new chat with everyone (a Slack group chat can't take new people). `at`: that arrival."""
+    return _key("circle-chat", circle_id, stamp(at))
+
+
+def circle_moved(circle_id: int, at: datetime) -> str:
+    """"We continue in a new group chat", in the circle's old chat, once per later arrival."""
+    return _key("circle-moved", circle_id, stamp(at))
+
+
+def circle_left(circle_id: int, person_id: int, at: datetime) -> str:
+    """"Someone left the circle", in its chat, once per leaving."""
+    return _key("circle-left", circle_id, person_id, stamp(at))
+
+
+def circle_invite(circle_id: int, person_id: int) -> str:
+    """The invitation DM of an invite-only circle, with "Join circle" / "No thanks", once per person."""
+    return _key("circle-invite", circle_id, person_id)
 
 
 # -- delivery's own --------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from sqlalchemy import String, cast, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.db import rowcount
-from bot.services import boundaries, clock, fit, keys, profiles, recognition
+from bot.services import boundaries, circles, clock, fit, keys, profiles, recognition
 from bot.services.errors import Conflict, FormProblems
 from bot.services.partnerships import move
 from models import (
@@ -170,6 +170,7 @@ def leave(session: Session, team_id: str, slack_user_id: str, delete_data: bool,
             if other.status != PersonStatus.LEFT:
                 out.ended.append((p.id, other.slack_user_id, other.display_name,
                                   p.started_at.date() if p.started_at else None))
+    circles.leave_all(session, me.id, now)  # their places in peer circles open again
     if delete_data:
         erase(session, me)
     return out
@@ -217,6 +218,7 @@ def erase(session: Session, person: Person) -> None:
     session.execute(update(Introduction).where(or_(Introduction.giver_id == pid, Introduction.taker_id == pid))
                     .values(reason="").execution_options(synchronize_session=False))
     session.execute(delete(TopicAttendee).where(TopicAttendee.person_id == pid))
+    circles.forget(session, pid)  # circle memberships and invitations
     fit.erase_answers(session, pid)  # my private fit answers (closed months keep their counts)
     recognition.erase_testimonials(session, pid)  # those I wrote and those about me
     session.execute(update(TopicSession).where(TopicSession.host_id == pid, TopicSession.status == TopicStatus.OPEN)
@@ -331,6 +333,7 @@ def export(session: Session, team_id: str, slack_user_id: str, now: datetime | N
         "stories": [{"title": s.title, "text": s.body, "status": s.status, "written_at": _iso(s.created_at),
                      "posted_at": _iso(s.posted_at)} for s in stories],
         "matching_boundaries": boundaries.export(session, me),
+        "circles": circles.export(session, me),
         "checkins": "Not included: check-in answers are anonymous.",
         "fit_answers": fit.export_answers(session, me),  # my own answers to "Is this a good fit?"
         "testimonials": recognition.export_testimonials(session, me),

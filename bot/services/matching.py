@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session, joinedload
 
 from bot.services import boundaries, clock, match_index, program, skills
 from bot.services.match_index import REVERSE_MIN_GAP
-from models import Partnership, PartnershipRequest, Person
-from models.status import LIVE_PARTNERSHIP, OPEN_PARTNERSHIP, PartnershipStatus, PersonStatus, SkillKind
+from models import Circle, CircleMember, Partnership, PartnershipRequest, Person
+from models.status import LIVE_PARTNERSHIP, OPEN_CIRCLE, OPEN_PARTNERSHIP, PartnershipStatus, PersonStatus, SkillKind
 
 PAGE_SIZE = 5
 DECLINE_MEMORY = timedelta(days=90)
@@ -180,6 +180,13 @@ def load(session: Session, person_ids: list[int]) -> dict[int, int]:
         load_q = _live_load(person_ids[start : start + 5000])
         rows = session.execute(select(load_q.c.pid, load_q.c.n)).all()
         counts.update({pid: n for pid, n in rows})
+        # a peer circle counts as one partnership toward its member's capacity
+        circles = session.execute(
+            select(CircleMember.person_id, func.count()).join(Circle, Circle.id == CircleMember.circle_id)
+            .where(CircleMember.person_id.in_(person_ids[start : start + 5000]), CircleMember.left_at.is_(None),
+                   Circle.status.in_(OPEN_CIRCLE)).group_by(CircleMember.person_id)).all()
+        for pid, n in circles:
+            counts[pid] = counts.get(pid, 0) + n
     return counts
 
 

@@ -70,6 +70,9 @@ def sent(session: Session, key: str) -> OutboxMessage | None:
 GROUP_CHAT_OF = "group_chat_of"  # payload key: this message opens the pair's group chat (a partnership id) ...
 # ... the sender then keeps the chat's channel on the partnership, for the pair's later messages
 
+CIRCLE_CHAT_OF = "circle_chat_of"  # payload key: this message opens a peer circle's group chat (a circle id) ...
+# ... the sender then keeps the chat's channel on the circle
+
 HOME = "home"  # payload key: publish the recipient's App Home, rendered when it is sent
 
 

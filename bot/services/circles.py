@@ -1,0 +1,481 @@
+"""Peer circles: 3 to 8 people learning around one goal together, with a cadence and a length like an agreement.
+No Slack here: bot/flows/circles.py writes the messages.
+
+A circle is `open` while it gathers people; when its third member arrives it starts (`active`: its group chat
+opens with the kickoff), `full` when every seat is taken, `ended` when its last member leaves. A circle counts as
+one partnership toward each member's capacity (bot/services/matching.py `load`). Seats are taken after the
+circle's row is locked (PostgreSQL) or the write lock is held (SQLite), and one row per circle and person is a
+unique constraint: of two people racing for the last seat, one gets it and the other is told it is full.
+Matching boundaries hold: nobody joins (or is shown, or invited to) a circle with someone they must never be
+matched with.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field, field_validator
+from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.services import boundaries, clock, profiles, skills
+from bot.services.errors import Conflict, DomainError, NotAllowed
+from bot.services.lookup import by_hint
+from bot.services.matching import load, shared_hours
+from bot.services.text import OneLine
+from models import FREQUENCIES, Person
+from models.circles import MAX_SIZE, MIN_SIZE, Circle, CircleInvite, CircleMember, CircleSkill
+from models.status import OPEN_CIRCLE, CircleInviteStatus, CircleRole, CircleStatus, PersonStatus, SkillKind
+
+MAX_GOAL = 300
+MAX_SKILLS = 5
+LENGTHS = (30, 45, 60, 90)  # meeting minutes offered in the form
+MONTHS = (1, 2, 3, 4, 6)  # how long a circle runs
+CADENCE_WORDS = {"weekly": "every week", "fortnightly": "every two weeks", "monthly": "once a month"}
+STARTS_AT = MIN_SIZE  # members a circle needs before its group chat opens
+NOT_FOR_YOU = "This circle isn't open to you."  # a boundary, said the same way whatever it is
+JOINABLE = (CircleStatus.OPEN, CircleStatus.ACTIVE)
+
+
+class CircleForm(BaseModel):
+    """The "Start a peer circle" modal."""
+
+    goal: OneLine = Field(min_length=1, max_length=MAX_GOAL)
+    skills: list[str] = Field(default_factory=list)
+    size: int = Field(ge=MIN_SIZE, le=MAX_SIZE)
+    frequency: Literal["weekly", "fortnightly", "monthly"]
+    minutes: int = Field(ge=15, le=480)
+    months: int = Field(ge=1, le=12)
+    invite_only: bool = False
+    invitees: list[str] = Field(default_factory=list)
+
+    @field_validator("skills", mode="before")
+    @classmethod
+    def _skills(cls, value: object) -> list[str]:
+        text = value if isinstance(value, str) else ", ".join(str(v) for v in value) if isinstance(value, list) else ""
+        names = skills.split_skills(text)
+        for name in names:
+            if len(name) > skills.MAX_SKILL_LENGTH:
+                raise ValueError(f'"{name[:20]}…" is too long: keep each skill to {skills.MAX_SKILL_LENGTH} characters.')
+        if not names:
+            raise ValueError("Name at least one skill the circle learns.")
+        if len(names) > MAX_SKILLS:
+            raise ValueError(f"Name at most {MAX_SKILLS} skills.")
+        return names
+
+    @field_validator("size", mode="before")
+    @classmethod
+    def _size(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit() and not MIN_SIZE <= int(value) <= MAX_SIZE:
+            raise ValueError(f"A circle is {MIN_SIZE} to {MAX_SIZE} people, you included.")
+        if isinstance(value, int) and not MIN_SIZE <= value <= MAX_SIZE:
+            raise ValueError(f"A circle is {MIN_SIZE} to {MAX_SIZE} people, you included.")
+        return value
+
+    @field_validator("frequency", mode="before")
+    @classmethod
+    def _frequency(cls, value: object) -> object:
+        if value not in FREQUENCIES:
+            raise ValueError("Pick how often the circle meets: weekly, fortnightly or monthly.")
+        return value
+
+    @field_validator("invitees", mode="before")
+    @classmethod
+    def _invitees(cls, value: object) -> list[str]:
+        users = value if isinstance(value, list) else []
+        if not all(isinstance(u, str) and u[:1] in ("U", "W") and u.isalnum() and len(u) <= 32 for u in users):
+            raise ValueError("Pick people from the list.")
+        return list(dict.fromkeys(users))
+
+
+# -- reading ---------------------------------------------------------------------------------------------------
+def _circle(session: Session, team_id: str, circle_id: object) -> Circle:
+    circle = by_hint(session, Circle, circle_id)
+    if circle is None or circle.team_id != team_id:
+        raise NotAllowed("That circle doesn't exist in this workspace.")
+    return circle
+
+
+def members(session: Session, circle_id: int) -> list[Person]:
+    """The circle's current members, in the order they joined."""
+    return list(session.scalars(
+        select(Person).join(CircleMember, CircleMember.person_id == Person.id)
+        .where(CircleMember.circle_id == circle_id, CircleMember.left_at.is_(None), Person.status != PersonStatus.LEFT)
+        .order_by(CircleMember.joined_at, CircleMember.id)))
+
+
+def _members_of(session: Session, circle_ids: list[int]) -> dict[int, list[Person]]:
+    """The current members of these circles, in one read."""
+    out: dict[int, list[Person]] = {}
+    for circle_id, person in session.execute(
+        select(CircleMember.circle_id, Person).join(Person, Person.id == CircleMember.person_id)
+        .where(CircleMember.circle_id.in_(circle_ids), CircleMember.left_at.is_(None), Person.status != PersonStatus.LEFT)
+        .order_by(CircleMember.joined_at, CircleMember.id)):
+        out.setdefault(circle_id, []).append(person)
+    return out
+
+
+def _count(session: Session, circle_id: int) -> int:
+    return int(session.scalar(select(func.count()).select_from(CircleMember)
+                              .where(CircleMember.circle_id == circle_id, CircleMember.left_at.is_(None))) or 0)
+
+
+def _membership(session: Session, circle_id: int, person_id: int) -> CircleMember | None:
+    return session.scalars(select(CircleMember).where(CircleMember.circle_id == circle_id,
+                                                      CircleMember.person_id == person_id)).first()
+
+
+def facilitator(session: Session, circle: Circle) -> Person | None:
+    return session.get(Person, circle.facilitator_id) if circle.facilitator_id else None
+
+
+@dataclass
+class Listed:
+    """A circle as a list shows it to one person: its members, seats left, and why it fits them."""
+
+    circle: Circle
+    members: list[Person]
+    reasons: list[str]
+    score: float = 0.0
+
+    @property
+    def left(self) -> int:
+        return max(self.circle.size - len(self.members), 0)
+
+
+def _names(names: list[str]) -> str:
+    return ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + (names[-1] if names else "")
+
+
+def _fit(me: Person, circle: Circle, people: list[Person]) -> tuple[float, list[str]]:
+    """How well an open circle suits `me`: the skills it learns that I want (most), the skills I could help with,
+    and the working hours I share with its members."""
+    wants = {ps.skill_id for ps in me.skills if ps.kind == SkillKind.WANT}
+    offers = {ps.skill_id for ps in me.skills if ps.kind == SkillKind.OFFER}
+    learn = sorted((cs.skill.name for cs in circle.skills if cs.skill_id in wants), key=str.lower)
+    teach = sorted((cs.skill.name for cs in circle.skills if cs.skill_id in offers), key=str.lower)
+    hours = [h for h in (shared_hours(me.tz_offset, p.tz_offset) for p in people) if h is not None]
+    average = sum(hours) / len(hours) if hours else None
+    reasons = []
+    if learn:
+        reasons.append(f"It learns {_names(learn)}, which you want to learn.")
+    if teach:
+        reasons.append(f"You could help with {_names(teach)}.")
+    if average is not None:
+        shown = f"{average:.0f}" if average == int(average) else f"{average:.1f}"
+        reasons.append(f"On average {shown} hours of shared working day with its members." if average
+                       else "No shared working hours with its members: different time zones.")
+    return 10.0 * len(learn) + 2.0 * len(teach) + (average or 0.0), reasons
+
+
+def open_for(session: Session, me: Person, *, limit: int = 5, wanted_only: bool = False) -> list[Listed]:
+    """Open circles `me` could join, best first: not invite-only, seats left, not mine, and nobody in them I must
+    never be matched with. `wanted_only`: only circles that learn a skill I want (what `/mentor find` shows)."""
+    query = select(Circle).where(Circle.team_id == me.team_id, Circle.status.in_(JOINABLE), Circle.invite_only.is_(False),
+                                 ~exists().where(CircleMember.circle_id == Circle.id, CircleMember.person_id == me.id,
+                                                 CircleMember.left_at.is_(None)))
+    if wanted_only:
+        wants = [ps.skill_id for ps in me.skills if ps.kind == SkillKind.WANT]
+        if not wants:
+            return []
+        query = query.where(exists().where(CircleSkill.circle_id == Circle.id, CircleSkill.skill_id.in_(wants)))
+    circles = list(session.scalars(query.order_by(Circle.created_at.desc(), Circle.id.desc()).limit(200)))
+    if not circles:
+        return []
+    never = boundaries.never_with(session, me, departments=False)
+    by_circle = _members_of(session, [c.id for c in circles])
+    listed = []
+    for circle in circles:
+        people = by_circle.get(circle.id, [])
+        if len(people) >= circle.size or any(p.id in never for p in people):
+            continue
+        score, reasons = _fit(me, circle, people)
+        listed.append(Listed(circle, people, reasons, score))
+    listed.sort(key=lambda item: (-item.score, -item.circle.id))
+    return listed[:limit]
+
+
+def mine(session: Session, me: Person) -> list[Listed]:
+    """The circles I'm in (not ended), newest first."""
+    circles = session.scalars(
+        select(Circle).join(CircleMember, CircleMember.circle_id == Circle.id)
+        .where(CircleMember.person_id == me.id, CircleMember.left_at.is_(None), Circle.status.in_(OPEN_CIRCLE))
+        .order_by(Circle.id.desc()))
+    return [Listed(c, members(session, c.id), []) for c in circles]
+
+
+def invited(session: Session, me: Person) -> list[Circle]:
+    """Invite-only circles waiting for my answer."""
+    return list(session.scalars(
+        select(Circle).join(CircleInvite, CircleInvite.circle_id == Circle.id)
+        .where(CircleInvite.person_id == me.id, CircleInvite.status == CircleInviteStatus.INVITED,
+               Circle.status.in_(JOINABLE)).order_by(Circle.id)))
+
+
+# -- changing ----------------------------------------------------------------------------------------------------
+def _lock(session: Session, circle: Circle) -> None:
+    """Hold the circle's row until the transaction ends, so two people taking its last seat take turns."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(Circle.id).where(Circle.id == circle.id).with_for_update())
+    else:  # SQLite: the first write takes the database's one write lock
+        session.execute(update(Circle).where(Circle.id == circle.id).values(status=Circle.status)
+                        .execution_options(synchronize_session=False))
+
+
+def _check_capacity(session: Session, me: Person) -> None:
+    from bot.services.partnerships import lock_people
+
+    lock_people(session, [me.id])
+    if load(session, [me.id]).get(me.id, 0) >= me.capacity:
+        raise Conflict(f"You already have {me.capacity} partnership{'s' if me.capacity != 1 else ''} (a circle counts as "
+                       "one), the most your profile allows. Raise your limit in your profile first.")
+
+
+def _offers_any(person: Person, circle: Circle) -> bool:
+    offers = {ps.skill_id for ps in person.skills if ps.kind == SkillKind.OFFER}
+    return any(cs.skill_id in offers for cs in circle.skills)
+
+
+def create(session: Session, team_id: str, user_id: str, form: CircleForm, now: datetime | None = None
+           ) -> tuple[Circle, list[Person]]:
+    """Start a circle with its organiser as the first member; returns it and the people invited (invite-only)."""
+    now = now or clock.now()
+    me = profiles.require(session, team_id, user_id)
+    if me.status != PersonStatus.ACTIVE:
+        raise Conflict("Resume your participation first (`/mentor resume`), then start a circle.")
+    if form.invite_only and len(form.invitees) < STARTS_AT - 1:
+        raise DomainError(f"Pick the people you invite: at least {STARTS_AT - 1}, as a circle starts with {STARTS_AT} "
+                          "(or make the circle open to everyone).", field="invitees")
+    if len(form.invitees) > form.size - 1:
+        raise DomainError(f"A circle of {form.size} has room for {form.size - 1} people besides you.", field="invitees")
+    guests: list[Person] = []
+    if form.invitees:
+        found = {p.slack_user_id: p for p in session.scalars(
+            select(Person).where(Person.team_id == team_id, Person.slack_user_id.in_(form.invitees)))}
+        never = boundaries.never_with(session, me, departments=False)
+        for uid in form.invitees:
+            person = found.get(uid)
+            if uid == user_id:
+                raise DomainError("You're in the circle already: pick the others.", field="invitees")
+            if person is None or person.status != PersonStatus.ACTIVE:
+                raise DomainError("Someone you picked isn't taking part in the program right now.", field="invitees")
+            if person.id in never:
+                raise DomainError("Someone you picked can't be invited to your circle.", field="invitees")
+            guests.append(person)
+    _check_capacity(session, me)
+    today = clock.local_today(me.tz, me.tz_offset)
+    circle = Circle(team_id=team_id, goal=form.goal, size=form.size, frequency=form.frequency,
+                    meeting_minutes=form.minutes, starts_on=today, ends_on=_months_after(today, form.months),
+                    invite_only=form.invite_only, status=CircleStatus.OPEN, organiser_id=me.id,
+                    facilitator_id=None, created_at=now)
+    circle.skills = [CircleSkill(skill_id=s.id) for s in skills.get_or_create(session, team_id, form.skills)]
+    session.add(circle)
+    session.flush()
+    session.refresh(circle)
+    if _offers_any(me, circle):
+        circle.facilitator_id = me.id
+    session.add(CircleMember(circle_id=circle.id, person_id=me.id, joined_at=now,
+                             role=CircleRole.FACILITATOR if circle.facilitator_id == me.id else CircleRole.ORGANISER))
+    for guest in guests:
+        session.add(CircleInvite(circle_id=circle.id, person_id=guest.id, created_at=now))
+    session.flush()
+    return circle, guests
+
+
+def _months_after(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+@dataclass
+class Joined:
+    circle: Circle
+    person: Person
+    members: list[Person]  # everyone in it now, the new member included
+    started: bool  # this arrival started the circle: its group chat opens with the kickoff
+    late: bool  # the circle had started before: its chat moves to a new one with everyone
+    at: datetime  # when they joined
+
+
+def join(session: Session, team_id: str, user_id: str, circle_id: object, now: datetime | None = None) -> Joined:
+    """Take a seat in a circle (an invite-only one only with an invitation). Boundaries and capacity hold; the last
+    seat goes to one person only."""
+    now = now or clock.now()
+    me = profiles.require(session, team_id, user_id)
+    circle = _circle(session, team_id, circle_id)
+    if me.status != PersonStatus.ACTIVE:
+        raise Conflict("Resume your participation first (`/mentor resume`), then join a circle.")
+    invite = session.scalars(select(CircleInvite).where(CircleInvite.circle_id == circle.id,
+                                                        CircleInvite.person_id == me.id)).first()
+    if circle.invite_only and (invite is None or invite.status == CircleInviteStatus.DECLINED):
+        raise NotAllowed("This circle is by invitation only.")
+    _lock(session, circle)
+    session.refresh(circle)
+    mine_now = _membership(session, circle.id, me.id)
+    if mine_now is not None and mine_now.left_at is None:
+        raise Conflict("You're already in this circle.")
+    if circle.status == CircleStatus.ENDED:
+        raise Conflict("This circle has ended.")
+    people = members(session, circle.id)
+    if circle.status == CircleStatus.FULL or len(people) >= circle.size:
+        raise Conflict(f"Sorry, this circle is full: all {circle.size} places are taken. "
+                       "`/mentor circles` shows others, or start your own with `/mentor circle`.")
+    never = boundaries.never_with(session, me, departments=False)
+    if any(p.id in never for p in people):
+        raise NotAllowed(NOT_FOR_YOU)
+    _check_capacity(session, me)
+    facilitates = circle.facilitator_id is None and _offers_any(me, circle)
+    role = CircleRole.FACILITATOR if facilitates else CircleRole.MEMBER
+    if mine_now is not None:  # coming back after leaving
+        mine_now.left_at, mine_now.joined_at, mine_now.role = None, now, role
+    else:
+        try:
+            with session.begin_nested():
+                session.add(CircleMember(circle_id=circle.id, person_id=me.id, joined_at=now, role=role))
+                session.flush()
+        except IntegrityError:
+            raise Conflict("You're already in this circle.") from None
+    if facilitates:
+        circle.facilitator_id = me.id
+    if invite is not None:
+        invite.status, invite.answered_at = CircleInviteStatus.ACCEPTED, now
+    count = _count(session, circle.id)
+    started = circle.started_at is None and count >= STARTS_AT
+    late = circle.started_at is not None
+    if started:
+        circle.started_at = now
+    if count >= circle.size:
+        circle.status = CircleStatus.FULL
+    elif circle.started_at is not None:
+        circle.status = CircleStatus.ACTIVE
+    session.flush()
+    return Joined(circle, me, members(session, circle.id), started, late, now)
+
+
+def decline_invite(session: Session, team_id: str, user_id: str, circle_id: object,
+                   now: datetime | None = None) -> tuple[Circle, Person]:
+    """"No thanks" to an invitation (only the invited person can answer; the organiser is not told)."""
+    now = now or clock.now()
+    me = profiles.require(session, team_id, user_id)
+    circle = _circle(session, team_id, circle_id)
+    invite = session.scalars(select(CircleInvite).where(CircleInvite.circle_id == circle.id,
+                                                        CircleInvite.person_id == me.id)).first()
+    if invite is None:
+        raise NotAllowed("This invitation isn't yours.")
+    if invite.status != CircleInviteStatus.INVITED:
+        raise Conflict("You already answered this invitation.")
+    invite.status, invite.answered_at = CircleInviteStatus.DECLINED, now
+    return circle, me
+
+
+@dataclass
+class Left:
+    circle: Circle
+    person: Person
+    members: list[Person]  # who is still in it
+    at: datetime  # when they left
+
+
+def leave(session: Session, team_id: str, user_id: str, circle_id: object, now: datetime | None = None) -> Left:
+    """Leave a circle: its seat opens again; the last one out ends it."""
+    now = now or clock.now()
+    me = profiles.require(session, team_id, user_id)
+    circle = _circle(session, team_id, circle_id)
+    _lock(session, circle)
+    session.refresh(circle)
+    membership = _membership(session, circle.id, me.id)
+    if membership is None or membership.left_at is not None:
+        raise Conflict("You're not in this circle.")
+    membership.left_at = now
+    if circle.facilitator_id == me.id:
+        circle.facilitator_id = None
+    session.flush()
+    _settle(session, [circle.id], now)
+    session.flush()
+    return Left(circle, me, members(session, circle.id), now)
+
+
+def group_chat(session: Session, circle: Circle, people: list[Person]) -> str:
+    """Where the circle's group chat is, as an outbox recipient: its channel once known (read from the message
+    that opened it, then kept), else its members' user ids for the sender to open the chat."""
+    if circle.channel_id:
+        return circle.channel_id
+    if circle.chat_key:
+        from bot.services import outbox
+
+        sent = outbox.sent(session, circle.chat_key)
+        if sent is not None and sent.slack_channel:
+            circle.channel_id = sent.slack_channel
+            return sent.slack_channel
+    return ",".join(p.slack_user_id for p in people)
+
+
+def skill_ids(session: Session, circle: Circle) -> list[int]:
+    return [cs.skill_id for cs in circle.skills]
+
+
+def export(session: Session, me: Person) -> list[dict]:
+    """My circle memberships for my data export (the circle's goal and my part in it; no one else's data)."""
+    rows = session.execute(
+        select(Circle, CircleMember).join(CircleMember, CircleMember.circle_id == Circle.id)
+        .where(CircleMember.person_id == me.id).order_by(CircleMember.joined_at, CircleMember.id)).all()
+    return [{"goal": c.goal, "skills": c.skill_names(), "frequency": c.frequency, "meeting_minutes": c.meeting_minutes,
+             "starts_on": c.starts_on.isoformat(), "ends_on": c.ends_on.isoformat(), "status": c.status,
+             "my_role": m.role, "joined_at": m.joined_at.isoformat(),
+             "left_at": m.left_at.isoformat() if m.left_at else None, "started_it": c.organiser_id == me.id}
+            for c, m in rows]
+
+
+def _settle(session: Session, circle_ids: list[int], now: datetime) -> None:
+    """After people went: a circle left empty ends; a full one has a place again."""
+    for circle_id in circle_ids:
+        circle = session.get(Circle, circle_id)
+        if circle is None or circle.status == CircleStatus.ENDED:
+            continue
+        if _count(session, circle_id) == 0:
+            circle.status, circle.ended_at = CircleStatus.ENDED, now
+        elif circle.status == CircleStatus.FULL:
+            circle.status = CircleStatus.ACTIVE if circle.started_at is not None else CircleStatus.OPEN
+
+
+def _current_circles(session: Session, person_id: int) -> list[int]:
+    return list(session.scalars(select(CircleMember.circle_id).where(CircleMember.person_id == person_id,
+                                                                     CircleMember.left_at.is_(None))))
+
+
+def leave_all(session: Session, person_id: int, now: datetime | None = None) -> None:
+    """Leaving the program: the person leaves every circle they are in."""
+    now = now or clock.now()
+    circle_ids = _current_circles(session, person_id)
+    session.execute(update(CircleMember).where(CircleMember.person_id == person_id, CircleMember.left_at.is_(None))
+                    .values(left_at=now).execution_options(synchronize_session=False))
+    session.execute(update(Circle).where(Circle.facilitator_id == person_id).values(facilitator_id=None)
+                    .execution_options(synchronize_session=False))
+    _settle(session, circle_ids, now)
+
+
+def forget(session: Session, person_id: int, now: datetime | None = None) -> None:
+    """Delete-my-data: the person's memberships and invitations go, and circles no longer name them."""
+    now = now or clock.now()
+    circle_ids = _current_circles(session, person_id)
+    session.execute(delete(CircleMember).where(CircleMember.person_id == person_id))
+    session.execute(delete(CircleInvite).where(CircleInvite.person_id == person_id))
+    session.execute(update(Circle).where(Circle.facilitator_id == person_id).values(facilitator_id=None)
+                    .execution_options(synchronize_session=False))
+    session.execute(update(Circle).where(Circle.organiser_id == person_id).values(organiser_id=None)
+                    .execution_options(synchronize_session=False))
+    _settle(session, circle_ids, now)
+
+
+def cadence(circle: Circle) -> str:
+    return f"{CADENCE_WORDS.get(circle.frequency, circle.frequency)}, {circle.meeting_minutes} minutes"
+

@@ -1,0 +1,105 @@
+"""Peer circles: 3 to 8 people learning around one goal, with a cadence and a length like an agreement, and the
+people in them (bot/services/circles.py)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.agreements import FREQUENCIES
+from models.base import Base, UTCDateTime, utcnow
+from models.people import Skill
+from models.status import CircleInviteStatus, CircleRole, CircleStatus, values
+
+CIRCLE_STATUSES = values(CircleStatus)
+CIRCLE_ROLES = values(CircleRole)
+INVITE_STATUSES = values(CircleInviteStatus)
+MIN_SIZE, MAX_SIZE = 3, 8
+
+
+class Circle(Base):
+    """One circle. `size` is how many people it takes (its organiser included); `channel_id` is its group chat
+    with the bot once Slack has opened it, and `chat_key` the outbox key of the message that opens its current chat
+    (a Slack group chat can't take new people, so a later member means a new chat)."""
+
+    __tablename__ = "circles"
+    __table_args__ = (
+        CheckConstraint(f"size BETWEEN {MIN_SIZE} AND {MAX_SIZE}", name="size_range"),
+        CheckConstraint(f"frequency IN {FREQUENCIES}", name="frequency_known"),
+        CheckConstraint("meeting_minutes BETWEEN 15 AND 480", name="minutes_range"),
+        CheckConstraint(f"status IN {CIRCLE_STATUSES}", name="status_known"),
+        CheckConstraint("ends_on > starts_on", name="ends_after_start"),
+        Index("ix_circles_team_status", "team_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    goal: Mapped[str] = mapped_column(String(300))
+    size: Mapped[int] = mapped_column(Integer)
+    frequency: Mapped[str] = mapped_column(String(16))
+    meeting_minutes: Mapped[int] = mapped_column(Integer)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    invite_only: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(16), default=CircleStatus.OPEN.value)
+    organiser_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    facilitator_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    chat_key: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # its group chat opened with the kickoff
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    skills: Mapped[list[CircleSkill]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+    def skill_names(self) -> list[str]:
+        return sorted((cs.skill.name for cs in self.skills), key=str.lower)
+
+
+class CircleSkill(Base):
+    """A skill the circle learns (the team's skills table, as people's skills are)."""
+
+    __tablename__ = "circle_skills"
+    __table_args__ = (Index("ix_circle_skills_skill", "skill_id"),)
+
+    circle_id: Mapped[int] = mapped_column(ForeignKey("circles.id", ondelete="CASCADE"), primary_key=True)
+    skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True)
+
+    skill: Mapped[Skill] = relationship(lazy="joined")
+
+
+class CircleMember(Base):
+    """A person in a circle: one row per circle and person (leaving sets `left_at`; coming back clears it)."""
+
+    __tablename__ = "circle_members"
+    __table_args__ = (
+        UniqueConstraint("circle_id", "person_id"),
+        CheckConstraint(f"role IN {CIRCLE_ROLES}", name="role_known"),
+        Index("ix_circle_members_person", "person_id", "left_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    circle_id: Mapped[int] = mapped_column(ForeignKey("circles.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(16), default=CircleRole.MEMBER.value)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CircleInvite(Base):
+    """Someone the organiser of an invite-only circle picked: they answer "Join circle" or "No thanks"."""
+
+    __tablename__ = "circle_invites"
+    __table_args__ = (
+        UniqueConstraint("circle_id", "person_id"),
+        CheckConstraint(f"status IN {INVITE_STATUSES}", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    circle_id: Mapped[int] = mapped_column(ForeignKey("circles.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16), default=CircleInviteStatus.INVITED.value)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
