@@ -318,16 +318,18 @@ class Sender(TenantRouting):
         # a file's bytes (someone's data export, a CSV) are not kept once Slack has them
         self._finish(row_id, mine, status=OutboxStatus.SENT, sent_at=utcnow(), slack_channel=channel, slack_ts=ts,
                      lease_until=None, last_error=None, attachment=None)
-        if (row.payload or {}).get(outbox.GROUP_CHAT_OF):  # the pair's group chat exists now: keep where it is
-            from bot.flows.context import Context
-            from bot.flows.requests import remember_group_chat
+        self._remember_chat(row.payload or {})
 
-            remember_group_chat(Context(self.settings, self.db), int(row.payload[outbox.GROUP_CHAT_OF]))
-        if (row.payload or {}).get(outbox.CIRCLE_CHAT_OF):  # a peer circle's (new) group chat exists now
-            from bot.flows.circles import remember_chat
-            from bot.flows.context import Context
+    def _remember_chat(self, payload: dict) -> None:
+        """A message that opened a group chat (a pair's kickoff, a peer circle's): the chat exists now, so keep
+        its channel on the partnership or the circle, for their later messages."""
+        from bot.flows import circles, requests
+        from bot.flows.context import Context
 
-            remember_chat(Context(self.settings, self.db), int(row.payload[outbox.CIRCLE_CHAT_OF]))
+        owners = {outbox.GROUP_CHAT_OF: requests.remember_group_chat, outbox.CIRCLE_CHAT_OF: circles.remember_chat}
+        for key, remember in owners.items():
+            if payload.get(key):
+                remember(Context(self.settings, self.db), int(payload[key]))
 
     def _retry_later(self, row: OutboxMessage, mine: datetime, error: str, report: DrainReport, *, in_doubt: bool) -> None:
         attempts = row.attempts  # the claim counted this attempt already

@@ -2,11 +2,8 @@
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -15,6 +12,7 @@ from sqlalchemy import inspect
 from app.manifest import build_manifest
 from bot.db import Database
 from tests.conftest import SECRET, TOKEN
+from tests.serving import free_port, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -82,34 +80,19 @@ def test_db_upgrade_and_jobs(tmp_path):
     assert r.returncode == 2 and "no job named 'nope'" in r.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.parametrize("flags", [[], ["--no-scheduler"]])
 def test_serve_migrates_and_answers_slack(tmp_path, fake, flags):
     from tests.fakeslack import SlackDriver
 
     fake.reset()
-    port = _free_port()
+    port = free_port()
     env = {"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.api_url,
            "DATABASE_URL": f"sqlite:///{tmp_path}/serve.db", "PORT": str(port), "PROGRAM_NAME": "Pairs"}
     full_env = {**os.environ, **env}
     proc = subprocess.Popen([sys.executable, "-m", "app", "serve", "--host", "127.0.0.1", *flags], env=full_env, cwd=tmp_path,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as resp:
-                    assert resp.status == 200
-                    break
-            except OSError:
-                assert proc.poll() is None, proc.stdout.read()
-                assert time.monotonic() < deadline, "serve did not come up"
-                time.sleep(0.2)
+        wait_until_healthy(proc, port)
         slack = SlackDriver(f"http://127.0.0.1:{port}", signing_secret=SECRET, fake=fake, team_id="T0TEST")
         r = slack.command("U1", "help")
         assert r.status == 200 and "*Pairs* is our peer mentoring program" in r.text

@@ -6,23 +6,16 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from handlers import stats as stats_handler
 from tests.conftest import SECRET, TOKEN
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.serving import free_port, wait_until_healthy
 
 
 def _children(pid: int) -> list[int]:
@@ -34,23 +27,14 @@ def test_serve_with_two_workers_answers_on_one_port_and_stops_on_sigterm(tmp_pat
     from tests.fakeslack import SlackDriver
 
     fake.reset()
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.api_url,
            "DATABASE_URL": f"sqlite:///{tmp_path}/serve.db", "PORT": str(port), "PROGRAM_NAME": "Pairs",
            "WEB_CONCURRENCY": "2", "SCHEDULER_ENABLED": "false"}
     proc = subprocess.Popen([sys.executable, "-m", "app", "serve", "--host", "127.0.0.1"], env=env, cwd=tmp_path,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as resp:
-                    assert resp.status == 200
-                    break
-            except OSError:
-                assert proc.poll() is None, proc.stdout.read()
-                assert time.monotonic() < deadline, "serve did not come up"
-                time.sleep(0.2)
+        wait_until_healthy(proc, port)
         workers = _children(proc.pid)
         assert len(workers) == 2
         slack = SlackDriver(f"http://127.0.0.1:{port}", signing_secret=SECRET, fake=fake, team_id="T0TEST")
