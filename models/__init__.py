@@ -4,8 +4,8 @@ from models.agenda import ActionItem, AgendaPoint
 from models.agreements import FREQUENCIES, Agreement, SupervisorAck
 from models.base import Base, utcnow
 from models.boundaries import DontSuggest, MatchingRule, ReportingLine
-from models.checkins import CheckIn, CheckInAnswer, CheckInPeriod
-from models.circles import Circle, CircleInvite, CircleMember, CircleSkill
+from models.checkins import CheckIn, CheckInAnswer, CheckInPeriod, CircleCheckIn
+from models.circles import Circle, CircleAttendance, CircleInvite, CircleMember, CircleSession, CircleSkill
 from models.closings import PartnershipClosing
 from models.events import ProcessedEvent
 from models.find_snapshot import FindSnapshot
@@ -18,7 +18,7 @@ from models.partnerships import OPEN_STATUSES, Partnership, PartnershipRequest
 from models.people import Person, PersonSkill, Skill
 from models.planning import PlannedMeeting, PlanSlot
 from models.program import PROGRAM_TYPES, AuditEntry, ProgramAdmin, ProgramConfig
-from models.rounds import Introduction, PairingRound, RoundMember
+from models.rounds import Introduction, PairingRound, RoundCircle, RoundCircleMember, RoundMember
 from models.stories import Story
 from models.succession import KnowledgeItem, SuccessionPlan, Successor
 from models.topics import TopicAttendee, TopicSession
@@ -34,4 +34,5 @@ __all__ = [
     "PersonSkill", "ProcessedEvent", "Skill", "SupervisorAck", "utcnow",
     "SlackBot", "SlackInstallation", "SlackOAuthState", "Tenant",
     "Circle", "CircleInvite", "CircleMember", "CircleSkill",
+    "CircleAttendance", "CircleSession", "CircleCheckIn", "RoundCircle", "RoundCircleMember",
 ]

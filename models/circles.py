@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.agreements import FREQUENCIES
 from models.base import Base, UTCDateTime, utcnow
 from models.people import Skill
-from models.status import CircleInviteStatus, CircleRole, CircleStatus, values
+from models.status import CircleInviteStatus, CircleRole, CircleSessionStatus, CircleStatus, values
 
 CIRCLE_STATUSES = values(CircleStatus)
 CIRCLE_ROLES = values(CircleRole)
 INVITE_STATUSES = values(CircleInviteStatus)
+SESSION_STATUSES = values(CircleSessionStatus)
 MIN_SIZE, MAX_SIZE = 3, 8
 
 
@@ -51,6 +52,9 @@ class Circle(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # its group chat opened with the kickoff
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    end_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # its chat was asked "renew or end?"
+    renewals: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("pairing_rounds.id", ondelete="SET NULL"))  # formed by a round
 
     skills: Mapped[list[CircleSkill]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
@@ -103,3 +107,45 @@ class CircleInvite(Base):
     status: Mapped[str] = mapped_column(String(16), default=CircleInviteStatus.INVITED.value)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CircleSession(Base):
+    """One session of a circle: planned by any member at a time inside the members' working days (`starts_at`, UTC;
+    `uid` names its calendar event for its whole life, `sequence` rises with each change), then logged by any member
+    (`held_on`, `minutes`, `topics`, who came in `circle_attendance`). A session logged without a plan has no
+    `starts_at`."""
+
+    __tablename__ = "circle_sessions"
+    __table_args__ = (
+        CheckConstraint(f"status IN {SESSION_STATUSES}", name="status_known"),
+        CheckConstraint("minutes BETWEEN 1 AND 480", name="minutes_range"),
+        Index("ix_circle_sessions_circle", "circle_id", "status"),
+        Index("ix_circle_sessions_team_starts", "team_id", "status", "starts_at"),
+        Index("ix_circle_sessions_team_held_on", "team_id", "held_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    circle_id: Mapped[int] = mapped_column(ForeignKey("circles.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(String(16), default=CircleSessionStatus.PLANNED.value)
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    minutes: Mapped[int] = mapped_column(Integer, default=60)
+    uid: Mapped[str] = mapped_column(String(128), unique=True)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    planned_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    held_on: Mapped[date | None] = mapped_column(Date)
+    topics: Mapped[str] = mapped_column(Text, default="")
+    logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    followed_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the chat was asked "did you meet?"
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class CircleAttendance(Base):
+    """A member who came to a logged session (one row per session and person; absent members have none)."""
+
+    __tablename__ = "circle_attendance"
+    __table_args__ = (Index("ix_circle_attendance_person", "person_id"),)
+
+    session_id: Mapped[int] = mapped_column(ForeignKey("circle_sessions.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)

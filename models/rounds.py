@@ -9,19 +9,23 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, utcnow
 from models.people import Person
-from models.status import IntroductionKind, IntroductionStatus, RoundStatus, values
+from models.status import IntroductionKind, IntroductionStatus, RoundCircleStatus, RoundKind, RoundStatus, values
 
 ROUND_STATUSES = values(RoundStatus)
 ROUND_ROLES = ("mentor", "mentee")
 INTRO_KINDS = values(IntroductionKind)
 INTRO_STATUSES = values(IntroductionStatus)
 ANSWERS = ("yes", "no")
+ROUND_KINDS = values(RoundKind)
+ROUND_CIRCLE_STATUSES = values(RoundCircleStatus)
 
 
 class PairingRound(Base):
     __tablename__ = "pairing_rounds"
     __table_args__ = (
         CheckConstraint(f"status IN {ROUND_STATUSES}", name="status_known"),
+        CheckConstraint(f"kind IN {ROUND_KINDS}", name="kind_known"),
+        CheckConstraint("circle_size IS NULL OR circle_size BETWEEN 3 AND 8", name="circle_size_range"),
         Index("ix_pairing_rounds_team_status", "team_id", "status"),
     )
 
@@ -34,6 +38,8 @@ class PairingRound(Base):
     proposed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     summary: Mapped[dict] = mapped_column(JSON, default=dict)  # total score, optimum, timings, unmatched
+    kind: Mapped[str] = mapped_column(String(8), default=RoundKind.PAIRS.value, server_default="pairs")
+    circle_size: Mapped[int | None] = mapped_column(Integer)  # the size of the circles a circles round forms
 
 
 class RoundMember(Base):
@@ -85,3 +91,33 @@ class Introduction(Base):
 
     giver: Mapped[Person] = relationship(foreign_keys=[giver_id], lazy="joined")
     taker: Mapped[Person] = relationship(foreign_keys=[taker_id], lazy="joined")
+
+
+class RoundCircle(Base):
+    """A circle a circles round proposes: the skill it gathers around, a one-line reason, its facilitator (someone
+    who offers the skill, where the pool has one), and on confirm the circle it became."""
+
+    __tablename__ = "round_circles"
+    __table_args__ = (
+        CheckConstraint(f"status IN {ROUND_CIRCLE_STATUSES}", name="status_known"),
+        Index("ix_round_circles_round", "round_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("pairing_rounds.id", ondelete="CASCADE"))
+    skill_id: Mapped[int | None] = mapped_column(ForeignKey("skills.id", ondelete="SET NULL"))
+    facilitator_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    score: Mapped[float] = mapped_column(Float, default=0.0)
+    status: Mapped[str] = mapped_column(String(16), default=RoundCircleStatus.PROPOSED.value)
+    circle_id: Mapped[int | None] = mapped_column(ForeignKey("circles.id", ondelete="SET NULL"))
+
+
+class RoundCircleMember(Base):
+    """A person a round put in a proposed circle."""
+
+    __tablename__ = "round_circle_members"
+    __table_args__ = (Index("ix_round_circle_members_person", "person_id"),)
+
+    round_circle_id: Mapped[int] = mapped_column(ForeignKey("round_circles.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)

@@ -169,3 +169,28 @@ class CircleInviteStatus(StrEnum):
     INVITED = "invited"
     ACCEPTED = "accepted"
     DECLINED = "declined"
+
+
+class CircleSessionStatus(StrEnum):
+    """A circle's session: planned (a time is set), held (a member logged it), missed (they said it didn't happen,
+    or nobody logged it in time), cancelled."""
+
+    PLANNED = "planned"
+    HELD = "held"
+    MISSED = "missed"
+    CANCELLED = "cancelled"
+
+
+class RoundKind(StrEnum):
+    """What a formal round forms: mentoring pairs, or peer circles."""
+
+    PAIRS = "pairs"
+    CIRCLES = "circles"
+
+
+class RoundCircleStatus(StrEnum):
+    """A circle a round proposes: proposed (in review), dropped by the admin, formed on confirm."""
+
+    PROPOSED = "proposed"
+    DROPPED = "dropped"
+    FORMED = "formed"
