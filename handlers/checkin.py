@@ -1,5 +1,6 @@
-"""Answering the monthly check-in, the choices of a partnership at risk, and resuming participation. Each listener
-calls one use case (bot/flows/checkins.py, or lifecycle's and closings' for resuming and ending)."""
+"""Answering the monthly check-in (a partnership's, and a peer circle's), the choices of a partnership at risk, and
+resuming participation. Each listener calls one use case (bot/flows/checkins.py, or lifecycle's and closings' for
+resuming and ending)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from bot.flows import checkins as flow
 from bot.flows import closings as closing_flow
 from bot.flows import lifecycle as lifecycle_flow
 from bot.services.checkins import CheckInForm
+from bot.services.circle_checkins import CircleCheckInForm
 from handlers.common import Deps, action_value, deliver_now, guarded, notice_view, open_view, reply, submit_form, team_of, user_of
 from handlers.forms import metadata
 from messages import ids
@@ -15,6 +17,10 @@ from messages import ids
 def _form(values: dict) -> CheckInForm:
     values = dict(values, next_not_planned=bool(values.get("next_not_planned")))
     return CheckInForm(**{k: v for k, v in values.items() if v not in (None, "")})
+
+
+def _circle_form(values: dict) -> CircleCheckInForm:
+    return CircleCheckInForm(**{k: v for k, v in values.items() if v not in (None, "")})
 
 
 def register(app, deps: Deps) -> None:
@@ -48,6 +54,31 @@ def register(app, deps: Deps) -> None:
             return
         ack(response_action="update", view=notice_view("Thank you", notice))
         deliver_now(deps)  # the DMs that asked become a thank-you with "Change my answer"
+
+    def open_circle_modal(body, client):
+        open_view(client, body, flow.circle_checkin_form(deps, team_of(body), user_of(body), action_value(body)))
+
+    @app.action(ids.matcher(ids.CIRCLE_CHECKIN_ANSWER))
+    @guarded
+    def answer_circle(ack, body, client):
+        ack()
+        open_circle_modal(body, client)
+
+    @app.action(ids.matcher(ids.CIRCLE_CHECKIN_CHANGE))
+    @guarded
+    def change_circle(ack, body, client):
+        ack()
+        open_circle_modal(body, client)
+
+    @app.view(ids.CIRCLE_CHECKIN_MODAL)
+    @guarded
+    def submit_circle(ack, body, view):
+        notice = submit_form(ack, view, _circle_form, lambda form: flow.answer_circle_checkin(
+            deps, team_of(body), user_of(body), metadata(view).get("circle_checkin_id"), form), title="Check-in")
+        if notice is None:
+            return
+        ack(response_action="update", view=notice_view("Thank you", notice))
+        deliver_now(deps)  # my circle check-in DMs say my answer is saved, with "Change my answer"
 
     def settle(body, respond, client, choice: str):
         settled = flow.settle_at_risk(deps, team_of(body), user_of(body), action_value(body), choice)

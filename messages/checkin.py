@@ -154,20 +154,109 @@ def paused_message(program: str) -> dict:
         section(text), actions(button("Resume", ids.RESUME, style="primary"), block_id="resume")]}
 
 
-def help_texts_message(program: str, month: str, answered: int, texts: list[str]) -> dict:
-    blocks = [section(f"*{esc(program)}*: what would help, in participants' own words ({month}). "
-                      f"{len(texts)} comments from {answered} anonymous answers, in random order, without names.")]
+def _quoted(texts: list[str], room: int) -> list[dict]:
+    """The comments as quotes, in sections of at most 3000 characters, at most `room` sections."""
+    out: list[dict] = []
     chunk = ""
     for text in texts:
         line = "> " + esc(cut(" ".join(text.split()), 900)) + "\n"
         if len(chunk) + len(line) > 2900:
-            blocks.append(section(chunk))
+            out.append(section(chunk))
             chunk = ""
-            if len(blocks) >= 48:
-                break
+            if len(out) >= room:
+                return out
         chunk += line
-    if chunk and len(blocks) < 49:
-        blocks.append(section(chunk))
+    if chunk and len(out) < room:
+        out.append(section(chunk))
+    return out
+
+
+def help_texts_message(program: str, month: str, answered: int, texts: list[str], circle_answered: int = 0,
+                       circle_texts: list[str] | None = None) -> dict:
+    """The month's "what would help" comments, pairs' and circles' apart (each part only over k answers)."""
+    circle_texts = circle_texts or []
+    blocks = []
+    if texts:
+        blocks.append(section(f"*{esc(program)}*: what would help, in participants' own words ({month}). "
+                              f"{len(texts)} comments from {answered} anonymous answers, in random order, without names."))
+        blocks += _quoted(texts, 47 - (2 if circle_texts else 0) - len(blocks))
+    if circle_texts:
+        blocks.append(section(f"*{esc(program)}*: what would help peer circles, in members' own words ({month}). "
+                              f"{len(circle_texts)} comments from {circle_answered} anonymous answers, in random "
+                              "order, without names."))
+        blocks += _quoted(circle_texts, 48 - len(blocks))
     blocks.append(context("Only program admins get this. Please don't try to work out who wrote what."))
     return {"text": f"{program}: what would help ({month}, anonymous)", "blocks": blocks}
 
+
+
+# -- peer circles: one DM a month per member, a part per circle ------------------------------------
+MAX_CIRCLE_PARTS = 20
+
+
+def _circle_anonymous(k: int) -> str:
+    return (f"Your answers are anonymous: nobody else sees them, not the other members of your circle, not the "
+            f"program team. Reports show only totals over at least {k} people.")
+
+
+def circle_checkin_message(program: str, month: str, parts: list, k: int, reminder: int = 0) -> dict:
+    """A member's circle check-in DM: `parts` are bot.services.circle_checkins.Part (checkin_id, goal, answered),
+    each with "Answer the check-in", or "Change my answer" once answered (shown to the member only)."""
+    opener = {0: f"*{esc(program)}*: your peer circle check-in for *{month}*.",
+              1: f"A gentle reminder from *{esc(program)}*: your peer circle check-in for *{month}* is still open.",
+              2: f"Last reminder from *{esc(program)}*: your peer circle check-in for *{month}* closes at the end of "
+                 "the month."}
+    done = all(p.answered for p in parts)
+    intro = (f"Thank you! Your *{month}* peer circle check-in is saved. You can change it until the end of {month}."
+             if done and not reminder else
+             f"{opener.get(reminder, opener[2])} How is your circle going? Five quick questions per circle, a minute "
+             "or two.")
+    blocks = [section(intro)]
+    for part in parts[:MAX_CIRCLE_PARTS]:
+        goal = esc(cut(part.goal, 200))
+        if part.answered:
+            blocks.append(section(f"*{goal}*: thank you, your answer is saved."))
+            blocks.append(actions(button("Change my answer", ids.unique(ids.CIRCLE_CHECKIN_CHANGE, part.checkin_id),
+                                         part.checkin_id), block_id=f"circle_checkin_{part.checkin_id}"))
+        else:
+            blocks.append(section(f"*{goal}*: did the circle meet, how many sessions you went to, how it's going."))
+            blocks.append(actions(button("Answer the check-in", ids.unique(ids.CIRCLE_CHECKIN_ANSWER, part.checkin_id),
+                                         part.checkin_id, style="primary"), block_id=f"circle_checkin_{part.checkin_id}"))
+    blocks.append(context(_circle_anonymous(k) + f" Open until the end of {month}."))
+    text = (f"{program}: thank you, your {month} peer circle check-in is saved (anonymous)" if done and not reminder
+            else f"{program}: your {month} peer circle check-in")
+    return {"text": text, "blocks": blocks}
+
+
+def circle_saved_notice(month: str, goal: str, k: int) -> str:
+    """What the circle check-in modal says once an answer is saved."""
+    return (f"Your {month} check-in about “{cut(goal, 100)}” is saved. It is anonymous: nobody else sees your answer, "
+            f"not the other members, and reports only show totals over at least {k} people. You can change it until "
+            f"the end of {month}.")
+
+
+def circle_checkin_modal(checkin_id: int, month: str, goal: str, k: int, current: dict | None = None) -> dict:
+    """`current` is the member's own saved answer (only ever shown to them)."""
+    current = current or {}
+    met = "yes" if current.get("met") else ("no" if current.get("met") is False else None)
+    sessions = current.get("sessions")
+    blocks = [
+        section(f"About your peer circle *{esc(cut(goal, 200))}* in *{month}*."),
+        input_block("met", "Did the circle meet this month?",
+                    _radio([("yes", "Yes, the circle met"), ("no", "No, not this month")], met)),
+        text_input("sessions", "How many of its sessions did you go to?", max_length=2, optional=True,
+                   initial=str(sessions) if current.get("answered") and met == "yes" and sessions is not None else "",
+                   hint="A number, 0 if you missed them all. Leave empty if the circle didn't meet."),
+        input_block("effectiveness", "How effective were the sessions?",
+                    select([option(label, value) for value, label in EFFECTIVENESS],
+                           initial=current.get("effectiveness"), placeholder="1 to 5"),
+                    optional=True, hint="Only if you went to at least one."),
+        input_block("expectations", "Are you getting what you expected from the circle?",
+                    _radio(EXPECTATIONS, current.get("expectations"))),
+        text_input("help", "Anything that would help?", multiline=True, max_length=1000, optional=True,
+                   initial=current.get("help") or "",
+                   hint="Shared with the program team without your name, and only once enough people answered."),
+        context(_circle_anonymous(k)),
+    ]
+    return modal("Circle check-in", ids.CIRCLE_CHECKIN_MODAL, blocks, submit="Send",
+                 private_metadata=json.dumps({"circle_checkin_id": checkin_id}))

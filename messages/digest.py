@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.services.digest import ClosedMonth, Digest, WeekFigures
+from bot.services.digest import CircleMonth, ClosedMonth, Digest, WeekFigures
 from bot.services.fit import FitShare
 from messages.common import context, cut, divider, esc, header, section
 
@@ -27,6 +27,15 @@ SMALL_PRINT_STRUCTURE = (
     "within the week. Completion rate: action items due within the week that were done by its end. Planned meetings: "
     "those whose time fell within the week; not held: the partners said they didn't meet, or nobody logged it "
     "(cancelled ones are left out)."
+)
+
+
+SMALL_PRINT_CIRCLES = (
+    "Active circles: peer circles that had started (their group chat opened) and had not ended at the week's end; "
+    "members: people in them at the week's end who had not left (someone in two circles counts twice). Circle "
+    "sessions held: sessions members logged as held, dated within the week. Circle check-ins: circle members' "
+    "answers of the last closed month, counted apart from the pairs' and shown only when at least {k} circle members "
+    "answered."
 )
 
 
@@ -112,6 +121,36 @@ def _closed_lines(now: ClosedMonth | None, before: ClosedMonth | None) -> list[s
     ]
 
 
+def circle_checkin_line(label: str, circles: CircleMonth | None, k: int) -> str:
+    """"Circle check-ins (January 2027): 3 of 3 answered; circle met: 100%; average effectiveness: 4.0 of 5; got what
+    they expected: 67%", or "...; fewer than 5 answers, not shown" (the k-rule, counted over circle answers only)."""
+    if circles is None or circles.asked == 0:
+        return f"{label}: no circle member was asked"
+    head = f"{label}: {circles.answered} of {circles.asked} answered"
+    if not circles.reportable:
+        return f"{head}; fewer than {k} answers, not shown"
+
+    def share(value: float | None) -> str:
+        return f"{round(100 * value)}%" if value is not None else f"fewer than {k} answers, not shown"
+
+    eff = f"{circles.effectiveness:.1f} of 5" if circles.effectiveness is not None else f"fewer than {k} answers, not shown"
+    return (f"{head}; circle met: {share(circles.met_share)}; average effectiveness: {eff}; "
+            f"got what they expected: {share(circles.expected_share)}")
+
+
+def circle_lines(digest: Digest) -> list[str]:
+    """Active circles, their members and sessions held, this week against the last; the last closed month's circle
+    check-ins under the k-rule."""
+    this, last, closed = digest.this, digest.last, digest.closed_this
+    return [
+        count_line("Active circles at the week's end", this.circles_active, last.circles_active),
+        count_line("Members in active circles", this.circle_members, last.circle_members),
+        count_line("Circle sessions held", this.circle_sessions, last.circle_sessions),
+        circle_checkin_line(f"Circle check-ins ({month_name(closed.period)})", closed.circles, digest.k) if closed
+        else "Circle check-ins: no check-in month has closed yet",
+    ]
+
+
 def fit_line(now: FitShare | None, before: FitShare | None) -> str:
     """"Good fits (November 2028): 75% of 12 answers (last week: October 2028, 80%)", k-rule applied."""
     if now is None:
@@ -187,12 +226,14 @@ def digest_message(digest: Digest, program_name: str, tz_name: str, *, objective
                        last.checkins_answered, last.checkins_asked, of="answered", none="none asked"),
             *_closed_lines(digest.closed_this, digest.closed_last),
         ]),
+        _bullets("Peer circles", circle_lines(digest)),
         _bullets("Early fit check", [fit_line(digest.fit_this, digest.fit_last)]),
         _bullets("Stories", [count_line("Stories posted", this.stories, last.stories)]),
         *([_bullets("Succession plans (as of today)", succession_lines(digest))] if digest.succession else []),
         divider(),
         context(SMALL_PRINT.format(tz=esc(tz_name), k=digest.k)),
         context(SMALL_PRINT_STRUCTURE),
+        context(SMALL_PRINT_CIRCLES.format(k=digest.k)),
     ]
     return {"text": summary(digest, program_name), "blocks": blocks[:50]}
 

@@ -7,7 +7,7 @@ from datetime import date
 from bot.services.stats import CheckInMonth, Report, Row
 from messages import ids
 from messages.common import actions, bullet_sections, button, context, divider, esc, header
-from messages.digest import NOT_ENOUGH, month_name
+from messages.digest import NOT_ENOUGH, circle_checkin_line, month_name
 
 MAX_BLOCKS = 50
 DEFINITIONS = (
@@ -27,6 +27,15 @@ DEFINITIONS_2 = (
     "of those, the ones that ran to their planned end date or past it. *Pairs that met*: partnerships active at "
     "the end with a meeting in the period. *Check-ins*: closed months only (figures fixed when the month closed); "
     "whether pairs met, effectiveness and expectations only when at least {k} people answered."
+)
+
+
+DEFINITIONS_3 = (
+    "*Active circles*: peer circles that had started (their group chat opened) and had not ended at the end; "
+    "*members*: people in them at the end who had not left (someone in two circles counts twice). *Circle sessions "
+    "held*: sessions members logged as held, dated in the period; *attendances*: members marked present at them. "
+    "*Circle check-ins*: circle members' answers of closed months, counted apart from the pairs' and shown only "
+    "when at least {k} circle members answered."
 )
 
 
@@ -58,6 +67,16 @@ def checkin_line(month: CheckInMonth) -> str:
     effectiveness = f"{eff:.1f} of 5" if eff is not None else NOT_ENOUGH
     return (f"{head}; met: {_share(month.met_share)}; average effectiveness: {effectiveness}; "
             f"got what they expected: {_share(month.shown.expected_share)}")
+
+
+def circle_lines(rep: Report) -> list[str]:
+    """Active circles and members at the end, sessions held, and each closed month's circle check-ins (k-rule)."""
+    f = rep.total.figures
+    lines = [f"Active circles at the end: {f.circles_active}", f"Members in active circles at the end: {f.circle_members}",
+             f"Circle sessions held: {f.circle_sessions} ({f.circle_attendances} attendances)"] if f else []
+    months = [m for m in rep.checkins if m.circles is not None and m.circles.asked]
+    return lines + ([circle_checkin_line(month_name(m.period), m.circles, rep.k) for m in months]
+                    or ["No circle check-in month of this period has closed yet"])
 
 
 def _rate(part: int, whole: int, none: str) -> str:
@@ -111,6 +130,7 @@ def stats_message(rep: Report) -> dict:
         *bullet_sections("Session structure", structure_lines(f)),
         *bullet_sections("Check-ins (closed months)", [checkin_line(m) for m in rep.checkins]
                           or ["No check-in month of this period has closed yet"]),
+        *bullet_sections("Peer circles", circle_lines(rep)),
         *bullet_sections("Stories", [f"Stories posted: {f.stories}"]),
     ]
     tail = [
@@ -118,6 +138,7 @@ def stats_message(rep: Report) -> dict:
         divider(),
         context(DEFINITIONS.format(tz=esc(rep.tz_name))),
         context(DEFINITIONS_2.format(k=rep.k)),
+        context(DEFINITIONS_3.format(k=rep.k)),
     ]
     blocks = blocks[:MAX_BLOCKS - len(tail)] + tail
     text = (f"{program_name} stats, {_day(p.first_day)} to {_day(p.last_day)}: {e.signups} sign-ups, "

@@ -11,7 +11,22 @@ import time_machine
 
 from bot.services import digest as figures
 from messages.digest import digest_message
-from models import Agreement, CheckIn, CheckInPeriod, Meeting, Partnership, Person, PersonSkill, Skill, Story, SupervisorAck
+from models import (
+    Agreement,
+    CheckIn,
+    CheckInPeriod,
+    Circle,
+    CircleAttendance,
+    CircleMember,
+    CircleSession,
+    Meeting,
+    Partnership,
+    Person,
+    PersonSkill,
+    Skill,
+    Story,
+    SupervisorAck,
+)
 from tests.conftest import TEAM
 from tests.fakeslack import message_errors
 
@@ -82,11 +97,32 @@ class Builder:
                                  effectiveness=effectiveness, expectations="yes" if effectiveness else None))
 
     def closed_month(self, period: str, closed: datetime | None, answered: int, eff_sum: int, eff_n: int,
-                     yes: int, partly: int, no: int) -> None:
+                     yes: int, partly: int, no: int, **circles: int) -> None:
+        """`circles`: the month's circle_* aggregates (circle_asked=..., circle_answered=..., ...)."""
         self.session.add(CheckInPeriod(team_id=TEAM, period=period, opened_at=at(1, 1), closed_at=closed,
                                        asked=answered + 2, answered=answered, met=answered, minutes=0,
                                        effectiveness_sum=eff_sum, effectiveness_n=eff_n, expected_yes=yes,
-                                       expected_partly=partly, expected_no=no))
+                                       expected_partly=partly, expected_no=no, **circles))
+
+    def circle(self, status: str, started: datetime | None, members: dict[str, tuple[datetime, datetime | None]],
+               ended: datetime | None = None) -> Circle:
+        """A peer circle with its members: name -> (joined, left)."""
+        c = Circle(team_id=TEAM, goal="Speak up", size=5, frequency="weekly", meeting_minutes=60,
+                   starts_on=date(2025, 1, 1), ends_on=date(2025, 12, 31), status=status, started_at=started,
+                   ended_at=ended)
+        self.session.add(c)
+        self.session.flush()
+        for name, (joined, left) in members.items():
+            self.session.add(CircleMember(circle_id=c.id, person_id=self.people[name].id, joined_at=joined, left_at=left))
+        return c
+
+    def circle_session(self, circle: Circle, held_on: date, status: str = "held", present: tuple[str, ...] = ()) -> None:
+        row = CircleSession(team_id=TEAM, circle_id=circle.id, status=status, minutes=60, held_on=held_on,
+                            uid=f"circle-session-{circle.id}-{held_on}-{status}", topics="practice")
+        self.session.add(row)
+        self.session.flush()
+        for name in present:
+            self.session.add(CircleAttendance(session_id=row.id, person_id=self.people[name].id))
 
     def story(self, author: str, status: str, posted: datetime | None) -> None:
         self.session.add(Story(team_id=TEAM, author_id=self.people[author].id, title="Our story", body="...",
@@ -155,7 +191,25 @@ def build_known_weeks(bot) -> dict:
 
         # Closed months: February closed on 1 March, March on 1 April (this week). April is open.
         w.closed_month("2025-02", at(3, 1, 10), answered=6, eff_sum=24, eff_n=6, yes=3, partly=2, no=1)
-        w.closed_month("2025-03", at(4, 1, 10), answered=8, eff_sum=30, eff_n=7, yes=6, partly=1, no=1)
+        w.closed_month("2025-03", at(4, 1, 10), answered=8, eff_sum=30, eff_n=7, yes=6, partly=1, no=1,
+                       circle_asked=6, circle_answered=5, circle_met=4, circle_sessions=9, circle_effectiveness_sum=18,
+                       circle_effectiveness_n=5, circle_expected_yes=3, circle_expected_partly=1, circle_expected_no=1)
+
+        # Peer circles. At this week's end: C1 (4 members) and C5 (3); at last week's end: C1 (3) and C2 (3).
+        c1 = w.circle("active", at(3, 20), {"P1": (at(3, 20), None), "P2": (at(3, 20), None), "P3": (at(3, 20), None),
+                                            "P4": (at(4, 2), None),  # joined this week
+                                            "P9": (at(3, 25, 11), at(3, 29))})  # left last week
+        w.circle("ended", at(3, 26), {n: (at(3, 26), at(4, 3)) for n in ("P5", "P6", "P7")}, ended=at(4, 3))
+        w.circle("open", None, {"P8": (at(3, 1), None)})  # not started: never counted
+        c4 = w.circle("active", at(4, 7, 0, 30), {n: (at(4, 7, 0, 30), None) for n in ("P1", "P5", "P6")})  # after
+        w.circle("full", at(4, 1), {n: (at(4, 1), None) for n in ("P10", "P11", "P12")})
+        # Circle sessions held: 2 this week (5 attendances), 1 last week; planned, missed and later ones don't count.
+        w.circle_session(c1, date(2025, 4, 2), present=("P1", "P2", "P3"))
+        w.circle_session(c1, date(2025, 4, 6), present=("P1", "P4"))
+        w.circle_session(c1, date(2025, 3, 25), present=("P1",))
+        w.circle_session(c1, date(2025, 4, 3), status="missed")
+        w.circle_session(c1, date(2025, 4, 5), status="planned")
+        w.circle_session(c4, date(2025, 4, 7), present=("P1",))
         w.closed_month("2025-04", None, answered=9, eff_sum=9, eff_n=9, yes=0, partly=0, no=9)  # open: never shown
 
         # Stories: 1 posted this week, 2 last week.
@@ -216,10 +270,16 @@ def test_the_digest_reports_every_figure_of_the_week_against_the_week_before(wor
         "Response rate (April 2025): 25%, 1 of 4 answered (last week 50%, -25 points)",
         "Average effectiveness (March 2025): 4.3 of 5 (last week 4.0 for February 2025, +0.3)",
         "Got what they expected (March 2025): 75% (last week 50% for February 2025, +25 points)",
+        "Active circles at the week's end: 2 (last week 2, ±0)",
+        "Members in active circles: 7 (last week 6, +1)",
+        "Circle sessions held: 2 (last week 1, +1)",
+        "Circle check-ins (March 2025): 5 of 6 answered; circle met: 80%; average effectiveness: 3.6 of 5; "
+        "got what they expected: 60%",
         "Good fits: no month of fit answers has ended yet",
         "Stories posted: 1 (last week 2, -1)",
     ]
     assert "at least 5 people answered" in shown  # the k-rule in small print
+    assert "at least 5 circle members answered" in shown  # for circles too, counted apart
     assert "P1" not in shown and "U0001" not in shown  # no names anywhere, at-risk pairs included
 
     # The chart follows as its own post: a real PNG of the last 12 weeks.
@@ -297,6 +357,9 @@ def test_check_in_results_follow_the_k_rule_and_open_months_change_nothing(world
     shown = str(fake.messages(CHANNEL)[0]["blocks"])
     assert "not enough answers to report" in shown and "4.3" not in shown and "75%" not in shown
     assert "at least 9 people answered" in shown
+    # Circle members' answers follow their own k: 5 answered March, so nothing of them is shown either.
+    assert "Circle check-ins (March 2025): 5 of 6 answered; fewer than 9 answers, not shown" in shown
+    assert "3.6" not in shown and "80%" not in shown and "60%" not in shown
 
 
 def test_no_channel_set_posts_nothing(world, fake, bot):

@@ -81,11 +81,11 @@ class Quarter(Builder):
                                       starts_at=starts, created_at=created, status=status))
 
     def month(self, period: str, closed: datetime | None, asked: int, answered: int, met: int, eff_sum: int,
-              eff_n: int, yes: int, partly: int, no: int) -> None:
+              eff_n: int, yes: int, partly: int, no: int, **circles: int) -> None:
         self.session.add(CheckInPeriod(team_id=TEAM, period=period, opened_at=at(2025, 12, 1), closed_at=closed,
                                        asked=asked, answered=answered, met=met, minutes=0, effectiveness_sum=eff_sum,
                                        effectiveness_n=eff_n, expected_yes=yes, expected_partly=partly,
-                                       expected_no=no))
+                                       expected_no=no, **circles))
 
 
 def build_quarter(bot) -> None:
@@ -126,10 +126,27 @@ def build_quarter(bot) -> None:
         q.topic("A1", at(2025, 12, 1), at(2026, 1, 10), "held")
 
         q.month("2025-12", at(2026, 1, 1, 10), 9, 9, 9, 45, 9, 9, 0, 0)  # before the quarter: never shown
-        q.month("2026-01", at(2026, 2, 1, 10), 10, 8, 6, 32, 8, 4, 2, 2)
-        q.month("2026-02", at(2026, 3, 1, 10), 6, 3, 3, 15, 3, 3, 0, 0)  # 3 answers: below k
+        q.month("2026-01", at(2026, 2, 1, 10), 10, 8, 6, 32, 8, 4, 2, 2,
+                circle_asked=3, circle_answered=3, circle_met=3, circle_effectiveness_sum=15,
+                circle_effectiveness_n=3, circle_expected_yes=3)  # 3 circle answers: below k
+        q.month("2026-02", at(2026, 3, 1, 10), 6, 3, 3, 15, 3, 3, 0, 0,  # 3 answers: below k
+                circle_asked=7, circle_answered=6, circle_met=5, circle_sessions=8, circle_effectiveness_sum=24,
+                circle_effectiveness_n=6, circle_expected_yes=4, circle_expected_partly=2)  # 6 circle answers
         q.month("2026-03", at(2026, 4, 1, 10), 10, 6, 3, 20, 4, 3, 2, 1)  # 4 rated effectiveness: below k
-        q.month("2026-04", None, 10, 10, 10, 50, 10, 10, 0, 0)  # open: never shown
+        q.month("2026-04", None, 10, 10, 10, 50, 10, 10, 0, 0, circle_asked=5, circle_answered=5)  # open: never shown
+
+        # Peer circles: Q1 from January (J3 in it from 5 February to 10 March); Q2 from February to 20 March.
+        c1 = q.circle("active", at(2026, 1, 10), {"A1": (at(2026, 1, 10), None), "J1": (at(2026, 1, 10), None),
+                                                  "J2": (at(2026, 1, 10), None),
+                                                  "J3": (at(2026, 2, 5), at(2026, 3, 10))})
+        c2 = q.circle("ended", at(2026, 2, 1, 0, 30), {n: (at(2026, 2, 1, 0, 30), at(2026, 3, 20)) for n in ("F1", "F2", "M2")},
+                      ended=at(2026, 3, 20))
+        q.circle_session(c1, date(2026, 1, 20), present=("A1", "J1"))
+        q.circle_session(c1, date(2026, 2, 10), present=("A1", "J1", "J2", "J3"))
+        q.circle_session(c2, date(2026, 2, 15), present=("F1",))
+        q.circle_session(c1, date(2026, 3, 31), present=("J1",))
+        q.circle_session(c1, date(2026, 3, 12), status="cancelled")
+        q.circle_session(c1, date(2026, 4, 2), present=("A1",))  # after the quarter
 
         session.add(Story(team_id=TEAM, author_id=q.people["J1"].id, title="Ours", body="...", status="posted",
                           posted_at=at(2026, 3, 10)))
@@ -177,11 +194,17 @@ def test_an_admin_sees_every_figure_of_the_quarter(world, slack, fake, bot, admi
         "February 2026: 3 of 6 answered; not enough answers to report",
         "March 2026: 6 of 10 answered; met: 50%; average effectiveness: not enough answers to report; "
         "got what they expected: 50%",
+        "Active circles at the end: 1",
+        "Members in active circles at the end: 3",
+        "Circle sessions held: 4 (8 attendances)",
+        "January 2026: 3 of 3 answered; fewer than 5 answers, not shown",
+        "February 2026: 6 of 7 answered; circle met: 83%; average effectiveness: 4.0 of 5; got what they expected: 67%",
         "Stories posted: 1",
     ]
-    small_print = str(shown["blocks"][-2:])
+    small_print = str(shown["blocks"][-3:])
     assert "wants a mentor* wants at least one" in small_print and "counts in both" in small_print
     assert "ran to their planned end date" in small_print and "at least 5 people answered" in small_print
+    assert "at least 5 circle members answered" in small_print and "counted apart from the pairs'" in small_print
     assert "J1" not in str(shown["blocks"]) and "U0002" not in str(shown["blocks"])  # no one is named
 
 
@@ -230,6 +253,15 @@ def test_the_csv_has_one_row_per_month_with_every_figure(world, slack, fake, bot
         "average_effectiveness": ["4.0", "", ""],
         "got_expected_percent": ["50", "", "50"],
         # agenda points, action items and planned meetings (none in this quarter: tests/test_agenda.py counts them)
+        "circles_active_at_end": ["1", "2", "1"],
+        "circle_members_at_end": ["3", "7", "3"],
+        "circle_sessions_held": ["1", "2", "1"],
+        "circle_attendances": ["2", "5", "1"],
+        "circle_checkins_asked": ["3", "7", "0"],
+        "circle_checkins_answered": ["3", "6", "0"],
+        "circle_met_percent": ["", "83", ""],
+        "circle_average_effectiveness": ["", "4.0", ""],
+        "circle_got_expected_percent": ["", "67", ""],
         **{name: ["0", "0", "0"] for name in ("agenda_points_added", "agenda_points_covered", "action_items_done",
                                               "action_items_due", "action_items_due_done", "planned_meetings_held",
                                               "planned_meetings_not_held")},
@@ -272,12 +304,17 @@ def test_the_k_rule_hides_months_with_too_few_answers(world, slack, fake, bot, a
     checkins = [line for line in lines_of(r.ephemeral) if " answered" in line]
     assert checkins == ["January 2026: 8 of 10 answered; not enough answers to report",
                         "February 2026: 3 of 6 answered; not enough answers to report",
-                        "March 2026: 6 of 10 answered; not enough answers to report"]
+                        "March 2026: 6 of 10 answered; not enough answers to report",
+                        # circle members' answers, with their own count against the same k
+                        "January 2026: 3 of 3 answered; fewer than 9 answers, not shown",
+                        "February 2026: 6 of 7 answered; fewer than 9 answers, not shown"]
     assert "75%" not in str(r.ephemeral["blocks"]) and "4.0 of 5" not in str(r.ephemeral["blocks"])
     slack.command(ADMIN, "stats csv 2026-Q1")
     world.idle()
     rows = list(csv.DictReader(io.StringIO(fake.files()[-1]["data"].decode("utf-8"))))
-    for name in ("checkins_met_percent", "average_effectiveness", "got_expected_percent"):
+    assert "83%" not in str(r.ephemeral["blocks"])
+    for name in ("checkins_met_percent", "average_effectiveness", "got_expected_percent", "circle_met_percent",
+                 "circle_average_effectiveness", "circle_got_expected_percent"):
         assert [r[name] for r in rows] == ["", "", ""]
 
 

@@ -1,19 +1,22 @@
 """The monthly check-in: answering it (anonymous: an answer is only ever shown to its author), the choices of a
-partnership at risk, and the two jobs (close last month and ask about this one; remind after 3 and 7 days)."""
+partnership at risk, and the two jobs (close last month and ask about this one; remind after 3 and 7 days).
+Peer circles have their own part: one DM per member and month, a section per circle (bot/services/circle_checkins.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.flows.context import Context
-from bot.services import checkins, clock, keys, outbox, partnerships, profiles, program
+from bot.services import checkins, circle_checkins, clock, keys, outbox, partnerships, profiles, program
 from bot.services.checkins import CheckInForm
+from bot.services.circle_checkins import CircleCheckInForm
 from bot.services.errors import FormProblems
 from messages import checkin as blocks
-from models import CheckIn, Partnership, Person
+from models import CheckIn, OutboxMessage, Partnership, Person
 
 
 # -- answering --------------------------------------------------------------------------------------------------
@@ -59,6 +62,53 @@ def answer_checkin(ctx: Context, team_id: str, user_id: str, checkin_hint: objec
         return blocks.saved_notice(month, prog.anonymity_min_group)
 
 
+# -- answering about a peer circle ------------------------------------------------------------------------------
+def circle_checkin_form(ctx: Context, team_id: str, user_id: str, checkin_hint: object) -> dict:
+    """The answer modal of my own check-in about one of my circles, in an open month, filled with my answer so far
+    (shown to me only)."""
+    now = clock.now()
+    with ctx.db.uow() as session:
+        k = program.current(session, team_id, ctx.settings).anonymity_min_group
+        checkin, _person = circle_checkins.for_author(session, team_id, user_id, checkin_hint, now, ctx.settings.tz)
+        current = {"answered": checkin.answered_at is not None, "met": checkin.met, "sessions": checkin.sessions,
+                   "effectiveness": checkin.effectiveness, "expectations": checkin.expectations, "help": checkin.help}
+        return blocks.circle_checkin_modal(checkin.id, checkins.month_name(checkin.period),
+                                           circle_checkins.goal_of(session, checkin), k, current)
+
+
+def _circle_message(prog: program.Program, inv: circle_checkins.Invitation, reminder: int = 0) -> dict:
+    return blocks.circle_checkin_message(prog.name, checkins.month_name(inv.period), inv.parts, prog.anonymity_min_group,
+                                         reminder)
+
+
+def _refresh_circle_dms(session: Session, team_id: str, prog: program.Program, person_id: int, period: str) -> None:
+    """Every DM that asked me about my circles this month (the invitation and its reminders) shows where each of my
+    circles stands: one coalesced edit per message, to me only."""
+    [inv] = circle_checkins.invitations(session, team_id, period, [person_id])
+    message = _circle_message(prog, inv)
+    for key in keys.circle_checkin_messages(person_id, period):
+        row = outbox.sent(session, key)
+        if row is not None and row.slack_channel and row.slack_ts:
+            outbox.update_message(session, team_id, row.slack_channel, row.slack_ts, message)
+
+
+def answer_circle_checkin(ctx: Context, team_id: str, user_id: str, checkin_hint: object,
+                          form: CircleCheckInForm) -> str:
+    """Save (or change) my answer about one of my circles. My circle check-in DMs then say it is saved, with
+    "Change my answer". Returns the modal's notice; a missing figure is refused field by field."""
+    now = clock.now()
+    with ctx.db.uow() as session:
+        prog = program.current(session, team_id, ctx.settings)
+        problems = form.problems()
+        if problems:
+            raise FormProblems(problems)
+        checkin, _first = circle_checkins.answer(session, team_id, user_id, checkin_hint, form, now, ctx.settings.tz)
+        session.flush()
+        _refresh_circle_dms(session, team_id, prog, checkin.person_id, checkin.period)
+        return blocks.circle_saved_notice(checkins.month_name(checkin.period), circle_checkins.goal_of(session, checkin),
+                                          prog.anonymity_min_group)
+
+
 # -- a partnership at risk --------------------------------------------------------------------------------------
 @dataclass
 class Settled:
@@ -93,9 +143,10 @@ def _invitation_rows(team_id: str, invitations: list[checkins.Invitation], prog:
             for inv in invitations]
 
 
-def _announce_close(session: Session, ctx: Context, team_id: str, closed: checkins.Closed) -> None:
+def _announce_close(session: Session, ctx: Context, team_id: str, closed: checkins.Closed,
+                    circles: circle_checkins.Closed) -> None:
     """Both people of a pair newly at risk get the choices; people paused for silence are told; admins get the
-    month's free text (only over k answers, unattributed)."""
+    month's free text (pairs' and circles' apart, each only over k answers, unattributed)."""
     month, prog = checkins.month_name(closed.period), program.current(session, team_id, ctx.settings)
     for pid in closed.at_risk:
         partnership = session.get_one(Partnership, pid)
@@ -107,18 +158,38 @@ def _announce_close(session: Session, ctx: Context, team_id: str, closed: checki
         person = session.get_one(Person, person_id)
         outbox.enqueue(session, team_id, keys.paused_for_silence(person_id, closed.period), "paused", person.slack_user_id,
                        blocks.paused_message(prog.name), priority=0)
-    if closed.help_texts:
+    if closed.help_texts or circles.help_texts:
         for admin in program.admins(session, team_id, ctx.settings):
             outbox.enqueue(session, team_id, keys.checkin_help(team_id, closed.period, admin), "checkin-help", admin,
-                           blocks.help_texts_message(prog.name, month, closed.answered, closed.help_texts), priority=0)
+                           blocks.help_texts_message(prog.name, month, closed.answered, closed.help_texts,
+                                                     circles.answered, circles.help_texts), priority=0)
+
+
+def _ask_circles(session: Session, team_id: str, period: str, now: datetime, prog: program.Program) -> int:
+    """One DM per member of an active circle about all their circles (however often it runs); a DM sent before a
+    member's new circle started this month gets that circle added in place. Returns how many members were asked."""
+    pending = circle_checkins.open_period(session, team_id, period, now)
+    added = circle_checkins.asked_at(session, team_id, period, now)
+    invitations = circle_checkins.invitations(session, team_id, period, sorted(set(pending) | added))
+    dm_keys = [keys.circle_checkin(person_id, period) for person_id in sorted(added)]
+    asked_before = {key for start in range(0, len(dm_keys), 500) for key in session.scalars(
+        select(OutboxMessage.key).where(OutboxMessage.key.in_(dm_keys[start:start + 500])))}
+    outbox.enqueue_many(session, [
+        dict(team_id=team_id, key=keys.circle_checkin(inv.person_id, period), kind="circle-checkin", recipient=inv.user_id,
+             payload=_circle_message(prog, inv)) for inv in invitations if inv.unanswered])
+    for person_id in sorted(added):  # a new circle of someone asked before this run: their DMs get it in place
+        if keys.circle_checkin(person_id, period) in asked_before:
+            _refresh_circle_dms(session, team_id, prog, person_id, period)
+    return sum(1 for inv in invitations if inv.unanswered)
 
 
 def run_monthly(ctx: Context, now: datetime | None = None) -> str:
     """Close every earlier month still open (once: aggregates, at-risk pairs, paused people, and their DMs) and ask
-    both people of every active partnership about this month (one DM each, however often it runs)."""
+    both people of every active partnership about this month (one DM each, however often it runs), and every member
+    of an active peer circle (one DM each, a section per circle)."""
     now = now or clock.now()
     period = checkins.period_of(now, ctx.settings.tz)
-    closed_words, asked = [], 0
+    closed_words, asked, circle_asked = [], 0, 0
     with ctx.db.uow() as session:
         team_ids = profiles.teams(session)
     for team_id in team_ids:
@@ -126,21 +197,29 @@ def run_monthly(ctx: Context, now: datetime | None = None) -> str:
             k = program.current(session, team_id, ctx.settings).anonymity_min_group  # as admins set it
             for old in checkins.open_periods_before(session, team_id, period):
                 closed = checkins.close_period(session, team_id, old, now, k)
-                if closed is not None:
-                    _announce_close(session, ctx, team_id, closed)
+                if closed is not None:  # this run claimed the month: its circle answers close with it, once
+                    circles = circle_checkins.close_period(session, team_id, old, k)
+                    _announce_close(session, ctx, team_id, closed, circles)
                     closed_words.append(f"closed {old} ({closed.answered}/{closed.asked} answered, "
-                                        f"{len(closed.at_risk)} at risk, {len(closed.paused)} paused)")
+                                        f"{len(closed.at_risk)} at risk, {len(closed.paused)} paused)"
+                                        + (f" and circles ({circles.answered}/{circles.asked} answered)"
+                                           if circles.asked else ""))
         with ctx.db.uow() as session:  # ask, and queue the DMs, in one transaction
+            prog = program.current(session, team_id, ctx.settings)
             pending = checkins.open_period(session, team_id, period, now)
-            rows = _invitation_rows(team_id, checkins.invitations(session, pending),
-                                    program.current(session, team_id, ctx.settings))
+            rows = _invitation_rows(team_id, checkins.invitations(session, pending), prog)
             outbox.enqueue_many(session, rows)
             asked += len(rows)
-    return "; ".join(closed_words + [f"{period}: {asked} unanswered check-in(s) asked"])
+            circle_asked += _ask_circles(session, team_id, period, now, prog)
+    words = closed_words + [f"{period}: {asked} unanswered check-in(s) asked"]
+    if circle_asked:
+        words.append(f"{circle_asked} circle member(s) with an unanswered circle check-in asked")
+    return "; ".join(words)
 
 
 def run_reminders(ctx: Context, now: datetime | None = None) -> str:
-    """Remind people who have not answered this month's check-in, after 3 and after 7 days (each once)."""
+    """Remind people who have not answered this month's check-in, after 3 and after 7 days (each once); a circle
+    member gets one reminder for all their circles."""
     now = now or clock.now()
     period = checkins.period_of(now, ctx.settings.tz)
     total = 0
@@ -156,4 +235,10 @@ def run_reminders(ctx: Context, now: datetime | None = None) -> str:
                 rows = _invitation_rows(team_id, checkins.invitations(session, ids), prog, reminder=number)
                 outbox.enqueue_many(session, rows)
                 total += len(rows)
+            due = circle_checkins.due_reminders(session, team_id, period, now)
+            rows = [dict(team_id=team_id, key=keys.circle_checkin_reminder(inv.person_id, period, due[inv.person_id]),
+                         kind="circle-checkin-reminder", recipient=inv.user_id,
+                         payload=_circle_message(prog, inv, reminder=due[inv.person_id]))
+                    for inv in circle_checkins.invitations(session, team_id, period, sorted(due)) if inv.unanswered]
+            total += outbox.enqueue_many(session, rows)
     return f"{total} reminder(s) queued"

@@ -38,6 +38,16 @@ Definitions (what every figure means):
 * Good fits: of the answers to the early fit check ("Is this a good fit?") given in the most recent month whose
   counts were written before the week's end (written once, after the month ended: bot/services/fit.py), the share
   that said "Good fit". Shown only when at least k answers were given that month; never an open month.
+* Active circles at the week's end: peer circles that started (their group chat opened) before the end and had not
+  ended by then (status active or full now, or ended at or after the end). Members in active circles: people who
+  joined one of those circles before the end and had not left it by then (someone in two circles counts twice).
+* Circle sessions held: circle sessions logged as held (CircleSession status "held") whose date (held_on, in the
+  program's time zone) falls within the week; attendances: members marked present at those sessions.
+* Circle check-ins: from the same closed month as the pairs' figures, the circle members' answers, aggregated
+  apart from the pairs' (CheckInPeriod.circle_*, written once at close): asked and answered are counts; whether
+  the circle met, average effectiveness and "got what they expected" only when at least k circle members
+  answered (effectiveness and expectations also need k answers to that question). Pairs' and circles' figures
+  are never added together, so no figure is a difference of two others.
 * Succession: for every active succession plan, knowledge items handed over against all its items, as of the
   run (plans name the retiring person: the digest goes to the managers' channel; no check-in data involved).
 
@@ -76,10 +86,20 @@ from models import (
     Story,
     SupervisorAck,
 )
-from models.status import LIVE_PARTNERSHIP, MeetingPlanStatus, PersonStatus, SkillKind, StoryStatus
+from models.circles import Circle, CircleAttendance, CircleMember, CircleSession
+from models.status import (
+    LIVE_PARTNERSHIP,
+    CircleSessionStatus,
+    CircleStatus,
+    MeetingPlanStatus,
+    PersonStatus,
+    SkillKind,
+    StoryStatus,
+)
 
 CHART_WEEKS = 12
 MAX_SKILLS = 5
+ACTIVE_CIRCLE = (CircleStatus.ACTIVE, CircleStatus.FULL)  # a circle that started and has not ended
 
 
 # -- weeks and other runs of days ---------------------------------------------------------------
@@ -183,10 +203,26 @@ class WeekFigures:
     action_items_due_done: int = 0  # of those due in the period, the ones done before its end
     plans_held: int = 0
     plans_not_held: int = 0
+    circles_active: int = 0  # at the span's end
+    circle_members: int = 0  # in those circles at the span's end
+    circle_sessions: int = 0  # held within the span
+    circle_attendances: int = 0  # members present at those sessions
 
     @property
     def hours(self) -> float:
         return round(self.minutes / 60, 1)
+
+
+@dataclass
+class CircleMonth:
+    """The circle members' part of a closed check-in month, under the k-rule (None: not shown)."""
+
+    asked: int
+    answered: int
+    reportable: bool  # at least k circle members answered
+    met_share: float | None  # of the answers, those that said the circle met
+    effectiveness: float | None  # average, 1..5
+    expected_share: float | None  # "yes" among yes/partly/no
 
 
 @dataclass
@@ -201,6 +237,7 @@ class ClosedMonth:
     effectiveness_n: int
     expected_share: float | None  # 0..1, "yes" among yes/partly/no
     expected_n: int
+    circles: CircleMonth | None = None  # the circle members' answers of the month, apart from the pairs'
 
 
 @dataclass
@@ -372,7 +409,42 @@ def figures(session: Session, team_id: str, spans: Sequence[Days]) -> list[WeekF
     ).one()
     _spread(out, row, "stories")
     _structure(session, team_id, spans, out)
+    _circles(session, team_id, spans, out)
     return out
+
+
+def _circle_active_at(end: datetime):
+    return and_(Circle.started_at < end, or_(Circle.status.in_(ACTIVE_CIRCLE), Circle.ended_at >= end))
+
+
+def _circles(session: Session, team_id: str, spans: Sequence[Days], out: list[WeekFigures]) -> None:
+    """Active circles and their members at each span's end, circle sessions held and attendances within it (see the
+    definitions): four aggregate queries, whatever the number of people."""
+    start, end = min(s.start for s in spans), max(s.end for s in spans)
+    first_day, end_day = min(s.first_day for s in spans), max(s.end_day for s in spans)
+    live = (Circle.team_id == team_id, Circle.started_at.is_not(None), Circle.started_at < end,
+            or_(Circle.status.in_(ACTIVE_CIRCLE), Circle.ended_at >= start))
+    row = session.execute(select(*[_count(_circle_active_at(s.end)) for s in spans]).where(*live)).one()
+    _spread(out, row, "circles_active")
+    row = session.execute(
+        select(*[_count(and_(_circle_active_at(s.end), CircleMember.joined_at < s.end,
+                             or_(CircleMember.left_at.is_(None), CircleMember.left_at >= s.end))) for s in spans])
+        .select_from(CircleMember).join(Circle, Circle.id == CircleMember.circle_id).where(*live)
+    ).one()
+    _spread(out, row, "circle_members")
+
+    def held_in(s: Days):
+        return and_(CircleSession.held_on >= s.first_day, CircleSession.held_on < s.end_day)
+
+    held = (CircleSession.team_id == team_id, CircleSession.held_on >= first_day, CircleSession.held_on < end_day,
+            CircleSession.status == CircleSessionStatus.HELD)
+    row = session.execute(select(*[_count(held_in(s)) for s in spans]).where(*held)).one()
+    _spread(out, row, "circle_sessions")
+    row = session.execute(
+        select(*[_count(held_in(s)) for s in spans])
+        .select_from(CircleAttendance).join(CircleSession, CircleSession.id == CircleAttendance.session_id).where(*held)
+    ).one()
+    _spread(out, row, "circle_attendances")
 
 
 def _structure(session: Session, team_id: str, spans: Sequence[Days], out: list[WeekFigures]) -> None:
@@ -472,5 +544,20 @@ def reported(period: CheckInPeriod, k: int) -> ClosedMonth:
     # (a closed month: callers read only periods with closed_at set)
     return ClosedMonth(period=period.period, closed_at=cast(datetime, period.closed_at), answered=period.answered,
                        reportable=reportable, effectiveness=effectiveness, effectiveness_n=period.effectiveness_n,
-                       expected_share=expected, expected_n=expected_n)
+                       expected_share=expected, expected_n=expected_n, circles=circles_reported(period, k))
+
+
+def circles_reported(period: CheckInPeriod, k: int) -> CircleMonth:
+    """The circle members' answers of a closed month, with only what the k-rule allows (their own k, apart from
+    the pairs': a circle figure is never pairs' and circles' answers together)."""
+    answered = period.circle_answered or 0
+    reportable = answered >= k
+    expected_n = (period.circle_expected_yes or 0) + (period.circle_expected_partly or 0) + (period.circle_expected_no or 0)
+    effectiveness_n = period.circle_effectiveness_n or 0
+    return CircleMonth(
+        asked=period.circle_asked or 0, answered=answered, reportable=reportable,
+        met_share=(period.circle_met or 0) / answered if reportable else None,
+        effectiveness=(period.circle_effectiveness_sum or 0) / effectiveness_n
+        if reportable and effectiveness_n >= k else None,
+        expected_share=(period.circle_expected_yes or 0) / expected_n if reportable and expected_n >= k else None)
 

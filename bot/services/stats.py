@@ -24,6 +24,10 @@ Definitions, beyond the digest's (bot/services/digest.py, read "week" as "period
   "got what they expected" are shown only when at least k (ANONYMITY_MIN_GROUP, or the admin's setting)
   people answered that month; effectiveness and expectations also need k answers to that question.
   No individual answer is ever read here.
+* Peer circles (the digest's definitions): active circles and their members at the period's end, circle sessions
+  held in the period (and members present at them). Circle check-ins: the circle members' part of the same closed
+  months, counted apart from the pairs' (never added together), shown only when at least k circle members
+  answered that month.
 """
 
 from __future__ import annotations
@@ -174,13 +178,15 @@ class Row:
 
 @dataclass
 class CheckInMonth:
-    """A closed check-in month under the k-rule: `shown` is the digest's ClosedMonth (its k-rule)."""
+    """A closed check-in month under the k-rule: `shown` is the digest's ClosedMonth (its k-rule), `circles` its
+    circle members' part (their own k-rule)."""
 
     period: str
     asked: int
     answered: int
     shown: digest.ClosedMonth
     met_share: float | None  # of the answers, the share that said they met; None below k
+    circles: digest.CircleMonth | None = None
 
 
 @dataclass
@@ -268,7 +274,8 @@ def _checkins(session: Session, team_id: str, periods: list[str], k: int) -> lis
     for row in rows:
         shown = digest.reported(row, k)
         out.append(CheckInMonth(period=row.period, asked=row.asked, answered=row.answered, shown=shown,
-                                met_share=row.met / row.answered if shown.reportable else None))
+                                met_share=row.met / row.answered if shown.reportable else None,
+                                circles=shown.circles))
     return out
 
 
@@ -320,11 +327,23 @@ CSV_COLUMNS = [
     "average_effectiveness", "got_expected_percent",
     "agenda_points_added", "agenda_points_covered", "action_items_done", "action_items_due",
     "action_items_due_done", "planned_meetings_held", "planned_meetings_not_held",
+    "circles_active_at_end", "circle_members_at_end", "circle_sessions_held", "circle_attendances",
+    "circle_checkins_asked", "circle_checkins_answered", "circle_met_percent", "circle_average_effectiveness",
+    "circle_got_expected_percent",
 ]
 
 
 def _percent(share: float | None) -> str:
     return "" if share is None else f"{100 * share:.0f}"
+
+
+def _circle_cells(circles: digest.CircleMonth | None) -> list[object]:
+    """Asked, answered, met %, effectiveness, expected %: blank where no month closed or the k-rule hides them."""
+    if circles is None:
+        return ["", "", "", "", ""]
+    eff = circles.effectiveness
+    return [circles.asked, circles.answered, _percent(circles.met_share), "" if eff is None else f"{eff:.1f}",
+            _percent(circles.expected_share)]
 
 
 def csv_bytes(rep: Report) -> bytes:
@@ -351,6 +370,8 @@ def csv_bytes(rep: Report) -> bytes:
             _percent(shown.expected_share if shown else None),
             f.agenda_points, f.agenda_points_covered, f.action_items_done, f.action_items_due,
             f.action_items_due_done, f.plans_held, f.plans_not_held,
+            f.circles_active, f.circle_members, f.circle_sessions, f.circle_attendances,
+            *_circle_cells(month.circles if month else None),
         ])
     return out.getvalue().encode("utf-8")
 
