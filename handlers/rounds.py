@@ -1,5 +1,5 @@
-"""Formal pairing: `/mentor round` for admins (open a round, review, drop, swap, confirm, cancel; mark mentors
-trained), and the Accept / Decline buttons of every introduction (rounds and onboarding buddies)."""
+"""Formal pairing: `/mentor round` for admins (open a round of pairs or peer circles, review, drop, swap, confirm,
+cancel; mark mentors trained), and the Accept / Decline buttons of every introduction (rounds and onboarding buddies)."""
 
 from __future__ import annotations
 
@@ -50,7 +50,8 @@ def _number(word: str) -> str:
 def _parse(values: dict) -> RoundForm:
     return RoundForm(pool=values.get("pool") or "all", channel=values.get("channel"), criteria=values.get("criteria") or [],
                      min_level=values.get("min_level") or 1, max_per_mentor=values.get("max_per_mentor") or 2,
-                     trained=values.get("trained") or [])
+                     trained=values.get("trained") or [], kind=values.get("kind") or "pairs",
+                     circle_size=values.get("circle_size") or 4)
 
 
 def _members(client, channel: str) -> list[str]:
@@ -77,7 +78,7 @@ def register(app, deps: Deps) -> None:
                            title="Pairing round")
         if form is None:
             return
-        ack(response_action="update", view=blocks.round_working())  # solving may take seconds: answer Slack first
+        ack(response_action="update", view=blocks.round_working(form.kind))  # solving may take seconds: answer first
         members = _members(client, form.channel) if form.pool == "channel" else None
         reply(deps, body, None, flow.open_round(deps, team_id, user_id, form, members))
 
@@ -95,6 +96,13 @@ def register(app, deps: Deps) -> None:
         pair, _, number = (action_value(body) or "").partition(":")
         dropped = flow.drop_pair(deps, team_of(body), user_of(body), pair, number)
         reply(deps, body, respond, dropped.review, replace=True)
+
+    @app.action(ids.matcher(ids.ROUND_CIRCLE_DROP))
+    @guarded
+    def round_circle_drop(ack, body, client, respond):
+        ack()
+        row, _, number = (action_value(body) or "").partition(":")
+        reply(deps, body, respond, flow.drop_circle(deps, team_of(body), user_of(body), row, number), replace=True)
 
     @app.action(ids.ROUND_CONFIRM)
     @guarded

@@ -3,12 +3,14 @@ the program's rules for admins, and the DMs that make sure nobody is silently le
 
 from __future__ import annotations
 
+from bot.services.circles import cadence
 from messages import ids
 from messages.common import (
     actions,
     button,
     checkboxes,
     context,
+    cut,
     esc,
     header,
     input_block,
@@ -121,14 +123,54 @@ def why(role: str, reason: str) -> str:
     return _WHY.get((role, reason)) or _WHY.get(("*", reason)) or _WHY[("*", "not-sent")]
 
 
-def left_out_dm(program_name: str, round_id: int, role: str, reason: str) -> dict:
-    """To a pool member the confirmed round left without a partner: so, why, and what they can do. Names nobody."""
-    text = (f"The latest pairing round of *{esc(program_name)}* didn't find you a "
-            f"{'mentee' if role == 'mentor' else 'mentor'} this time, because {why(role, reason)}")
-    todo = ("What you can do: find someone yourself (the button shows people with room who fit you, with the "
-            "reasons), or wait for the next round.")
-    return {"text": f"No partner from this pairing round (round {round_id})",
-            "blocks": [section(text), section(todo),
+_CIRCLE_WHY = {  # a round that formed peer circles
+    "no-fit": "too few others in the pool want to learn the same skills as you (a circle needs at least three).",
+    "boundary": "the only circles left for the skills you want would have crossed a matching boundary (a reporting "
+                "line, a private list or a program rule), and boundaries always hold.",
+    "no-room": "the circles for the skills you want were full: the pool didn't divide evenly this time.",
+    "not-sent": "the circle proposed for you didn't go ahead this time.",
+}
+
+
+def circle_why(reason: str) -> str:
+    return _CIRCLE_WHY.get(reason) or _CIRCLE_WHY["not-sent"]
+
+
+def circle_suggestions(fits: list) -> list[dict]:
+    """Up to three open circles that fit someone left out (`circles.open_for`: boundaries already kept), each with
+    Join circle: its goal, skills, rhythm, places left and why it fits. No member is named."""
+    if not fits:
+        return []
+    blocks = [section("*Open peer circles that fit you* (a circle counts as one partnership):")]
+    for item in fits[:3]:
+        circle = item.circle
+        skills = ", ".join(esc(n) for n in circle.skill_names())
+        text = (f"*{esc(cut(circle.goal, 200))}*\nSkills: {skills} · Meets {cadence(circle)} · "
+                f"{item.left} of {circle.size} places left")
+        blocks.append(section(text, block_id=f"fit_circle_{circle.id}", accessory=button(
+            "Join circle", ids.unique(ids.CIRCLE_JOIN, circle.id), circle.id, style="primary")))
+        if item.reasons:
+            blocks.append(context(esc(" ".join(item.reasons[:2]))))
+    return blocks
+
+
+def left_out_dm(program_name: str, round_id: int, role: str, reason: str, fits: list | None = None,
+                kind: str = "pairs") -> dict:
+    """To a pool member the confirmed round left without a partner (or a circle): so, why, and what they can do,
+    with open circles that fit them (`fits`) to join. Names nobody."""
+    if kind == "circles":
+        text = (f"The latest round of *{esc(program_name)}* formed peer circles and didn't place you in one this "
+                f"time, because {circle_why(reason)}")
+        title = f"No peer circle for you from this round (round {round_id})"
+    else:
+        text = (f"The latest pairing round of *{esc(program_name)}* didn't find you a "
+                f"{'mentee' if role == 'mentor' else 'mentor'} this time, because {why(role, reason)}")
+        title = f"No partner from this pairing round (round {round_id})"
+    todo = ("What you can do: " + ("join one of the open circles below, " if fits else "join a peer circle "
+            "(`/mentor circles`), ") + "find someone yourself (the button shows people with room who fit you, with "
+            "the reasons), or wait for the next round.")
+    return {"text": title,
+            "blocks": [section(text), section(todo), *circle_suggestions(fits or []),
                        actions(button("Find a partner", ids.FIND, style="primary"), block_id="left_out_find"),
                        context("Add skills to your profile to widen the match: `/mentor profile`.")]}
 
@@ -145,9 +187,10 @@ def review_line(counts: dict[str, int], confirmed: bool) -> str:
     return f"{lead} ({parts}). {tail}"
 
 
-def no_luck_dm(program_name: str, suggestions: list | None, streak: int) -> dict:
-    """After several requests in a row were declined or expired: people with room who fit, instead of silence
-    (`suggestions` None: not known right now, the "Find a partner" button shows them)."""
+def no_luck_dm(program_name: str, suggestions: list | None, streak: int, fits: list | None = None) -> dict:
+    """After several requests in a row were declined or expired: people with room who fit, and open circles that
+    fit (`fits`, with Join circle), instead of silence (`suggestions` None: not known right now, the "Find a
+    partner" button shows them)."""
     text = (f"Your last {streak} partner requests in *{esc(program_name)}* didn't work out: that happens, and it's "
             "about timing, not you.")
     blocks = [section(text)]
@@ -163,6 +206,7 @@ def no_luck_dm(program_name: str, suggestions: list | None, streak: int) -> dict
     else:
         blocks.append(section("Nobody with room fits your skills right now: adding skills you want to learn or can "
                               "share widens the match."))
+    blocks += circle_suggestions(fits or [])
     blocks.append(actions(button("Find a partner", ids.FIND), button("Edit my profile", ids.OPEN_PROFILE),
                           block_id="no_luck_actions"))
     return {"text": "Some people with room who fit you", "blocks": blocks}

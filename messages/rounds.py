@@ -24,7 +24,8 @@ from messages.common import (
     who,
 )
 from messages.profile import profile_summary
-from models.status import IntroductionKind, IntroductionStatus, RoundStatus
+from models.circles import MAX_SIZE, MIN_SIZE
+from models.status import IntroductionKind, IntroductionStatus, RoundKind, RoundStatus
 
 _ROLE_WORDS = {
     # kind -> (what the giver is to the taker, what the taker is to the giver)
@@ -130,11 +131,22 @@ ASSESSMENT_SHORT = {"listening": "listening", "follow_through": "follow-through"
                     "feedback": "feedback", "time": "time"}
 
 
+CIRCLE_SIZES = range(MIN_SIZE, MAX_SIZE + 1)
+
+
 def round_modal(program_name: str) -> dict:
     blocks = [
-        section(f"Open a formal pairing round of *{esc(program_name)}*. I propose the pairs with the best total match "
-                "under every mentor's capacity; you review them, drop or swap pairs, then confirm to send the "
-                "introductions."),
+        section(f"Open a formal round of *{esc(program_name)}*. For mentoring pairs I propose the pairs with the best "
+                "total match under every mentor's capacity; for peer circles I group people who want to learn the "
+                "same skill. You review the proposal, drop what you don't want, then confirm."),
+        input_block("kind", "What this round forms", {
+            "type": "radio_buttons", "action_id": "value",
+            "options": [option("Mentoring pairs", "pairs"), option("Peer circles", "circles")],
+            "initial_option": option("Mentoring pairs", "pairs"),
+        }),
+        input_block("circle_size", "Circle size", select([option(f"{n} people", n) for n in CIRCLE_SIZES], initial=4),
+                    hint="For peer circles: the most people in one circle. Smaller circles are formed when the pool "
+                         "doesn't divide evenly (never under three)."),
         input_block("pool", "Who is in the pool", {
             "type": "radio_buttons", "action_id": "value",
             "options": [option("Everyone who opted in", "all"), option("The members of a channel", "channel")],
@@ -144,19 +156,20 @@ def round_modal(program_name: str) -> dict:
                     "placeholder": plain("Choose a channel", 150)}, optional=True),
         input_block("criteria", "Who counts as a mentor", checkboxes(
             [option(text, key) for key, text in CRITERIA_CHOICES.items()], list(CRITERIA_CHOICES)), optional=True,
-            hint="Everyone else in the pool is a mentee."),
+            hint="For mentoring pairs. Everyone else in the pool is a mentee."),
         input_block("min_level", "Mentors from job level", select([option(f"Level {n}", n) for n in range(1, 11)], initial=1)),
         input_block("max_per_mentor", "Mentees per mentor, at most", select([option(str(n), n) for n in range(1, 6)], initial=2),
                     hint="Never more than the room left in the mentor's own profile."),
         input_block("trained", "Mark mentor training done for", {"type": "multi_users_select", "action_id": "value",
                     "placeholder": plain("Choose people", 150)}, optional=True),
     ]
-    return modal("Pairing round", ids.ROUND_MODAL, blocks, submit="Propose pairs")
+    return modal("Pairing round", ids.ROUND_MODAL, blocks, submit="Propose")
 
 
-def round_working() -> dict:
+def round_working(kind: str = RoundKind.PAIRS) -> dict:
+    what = "the circles" if kind == RoundKind.CIRCLES else "the best pairs"
     return modal("Pairing round", "round_working", [section(
-        "Working out the best pairs now. I'll send you the proposal in a DM in a moment.")], submit=None, close="Close")
+        f"Working out {what} now. I'll send you the proposal in a DM in a moment.")], submit=None, close="Close")
 
 
 def _assessment(facts: dict) -> str:
@@ -216,9 +229,89 @@ def round_review(page) -> dict:
     return {"text": text, "blocks": blocks}
 
 
+# -- a round that forms peer circles ----------------------------------------------------------------------------
+CIRCLE_REASON_WORDS = {  # for the admin's review: why people are left out of every circle
+    "no-fit": "no one shares a wanted skill with enough others (a circle needs three)",
+    "boundary": "the only circles left for them would cross a matching boundary",
+    "no-room": "the numbers don't divide: the circles for their skills were full",
+    "not-sent": "their proposed circle was dropped or could not be formed",
+}
+
+
+def circle_left_out_line(counts: dict[str, int], confirmed: bool) -> str:
+    """The review's line about who is (or would be) in no circle, by reason, naming nobody."""
+    total = sum(counts.values())
+    if not total:
+        return "Everyone in the pool has a circle." if not confirmed else "Nobody in the pool was left without a circle."
+    parts = "; ".join(f"{n}: {CIRCLE_REASON_WORDS.get(reason, reason)}" for reason, n in counts.items())
+    lead = f"*{total}* left without a circle" if confirmed else f"*{total}* would be left without a circle"
+    tail = ("Each was told so in a DM, with the reason and what they can do, naming nobody." if confirmed else
+            "On confirm, each gets a DM saying so, why, and what they can do (naming nobody).")
+    return f"{lead} ({parts}). {tail}"
+
+
+def _people(members) -> str:
+    return ", ".join(who(p.display_name, p.slack_user_id) for p in members)
+
+
+def circle_round_review(page) -> dict:
+    """A circles round's review: the summary, who would be left out and why, and one page of circles, each with its
+    members, facilitator and one-line reason, and "Drop this circle"."""
+    r, s = page.round, page.round.summary or {}
+    editable = r.status == RoundStatus.PROPOSED
+    summary = (f"*{page.kept}* peer circles {'proposed' if editable else 'in this round'}"
+               + (f", {page.dropped} dropped" if page.dropped else "")
+               + f" · circles of up to {r.circle_size or 4} · {s.get('pool', 0)} people in the pool who want to "
+               f"learn a skill, {s.get('placed', 0)} placed; circles with a facilitator: {s.get('with_facilitator', 0)}. "
+               f"Grouped in {s.get('seconds', 0):.2f} s.")
+    if r.status == RoundStatus.CONFIRMED:
+        summary += f"\nConfirmed: {s.get('formed', 0)} circles formed, each with its group chat and a kickoff" + (
+            f"; {s['not_formed']} not formed (fewer than three still fit: paused, no room, or a new boundary)."
+            if s.get("not_formed") else ".")
+    if r.status in (RoundStatus.PROPOSED, RoundStatus.CONFIRMED):
+        summary += "\n" + circle_left_out_line(page.left_out, r.status == RoundStatus.CONFIRMED)
+    blocks = [header(f"Circles round {r.id}: {r.status}"), section(cut(summary, 2900))]
+    for item in page.circles:
+        row = item.row
+        lead = (f"Facilitator: {who(item.facilitator.display_name, item.facilitator.slack_user_id)}"
+                if item.facilitator else "No facilitator: they learn it together")
+        line = cut(f"*#{row.id} {esc(item.skill)}* · {len(item.members)} people\n{lead}\nMembers: {_people(item.members)}",
+                   2900)
+        if not editable:
+            line += f" · {row.status}"
+        drop = button("Drop this circle", ids.unique(ids.ROUND_CIRCLE_DROP, row.id), f"{row.id}:{page.page}",
+                      confirm=confirm_dialog("Drop this circle?", "Its members are left out of this round and told "
+                                             "why on confirm.", "Drop", "Keep it")) if editable else None
+        blocks.append(section(line, accessory=drop))
+        blocks.append(context(esc(cut(row.reason, 1500))))
+    if not page.circles:
+        blocks.append(section("No circles to show."))
+    nav = []
+    if page.page > 0:
+        nav.append(button("Previous", ids.unique(ids.ROUND_PAGE, "prev"), f"{r.id}:{page.page - 1}"))
+    if page.page + 1 < page.pages:
+        nav.append(button("Next", ids.unique(ids.ROUND_PAGE, "next"), f"{r.id}:{page.page + 1}"))
+    if editable:
+        nav.append(button("Confirm round", ids.ROUND_CONFIRM, r.id, style="primary", confirm=confirm_dialog(
+            "Form these circles?", f"Each of the {page.kept} circles gets its group chat with a kickoff; everyone "
+            "left out gets a DM saying why.", "Form circles")))
+        nav.append(button("Cancel round", ids.ROUND_CANCEL, r.id, style="danger", confirm=confirm_dialog(
+            "Cancel this round?", "Nothing is sent; the proposal is discarded.", "Cancel round", "Keep it")))
+    if nav:
+        blocks.append(actions(*nav, block_id="round_nav"))
+    blocks.append(context(f"Page {page.page + 1} of {page.pages}."))
+    text = f"Circles round {r.id}: {page.kept} circles, {r.status}"
+    return {"text": text, "blocks": blocks}
+
+
+def dropped_circle_note(round_circle_id: int) -> str:
+    return f"Dropped circle #{round_circle_id}."
+
+
 def round_usage() -> dict:
     text = ("*Formal pairing rounds* (program admins):\n"
-            "• `/mentor round`: open a round (the pool, who counts as a mentor, mentees per mentor)\n"
+            "• `/mentor round`: open a round of mentoring pairs (the pool, who counts as a mentor, mentees per "
+            "mentor) or of peer circles (the pool, the circle size)\n"
             "• `/mentor round show [page]`: the round waiting for review\n"
             "• `/mentor round swap 12 15`: swap the mentees of pairs #12 and #15\n"
             "• `/mentor round drop 12`, `/mentor round confirm`, `/mentor round cancel`\n"

@@ -78,3 +78,35 @@ def test_three_declined_requests_bring_people_with_room_instead_of_silence(world
     assert len(offers) == 1
     shown = json.dumps(offers[0])
     assert "Your last 3 partner requests" in shown and "<@U5>" in shown and "Ask to partner" in shown
+
+
+def test_the_left_out_dm_of_a_pairs_round_offers_an_open_circle_that_fits(world, slack, fake):
+    world.fake.add_user("UADMIN", "Program Admin")
+    set_program(world.bot, "formal", admins=("UADMIN",))
+    world.join("U1", "Ada Mentor", offers=["Python"], wants=["Budgeting"], level=7, capacity=1)
+    world.join("U3", "Bea Mentee", offers=["Design"], wants=["Python"], level=2)
+    world.join("U4", "Cy Mentee", offers=["Design"], wants=["Python"], level=2)
+    world.join("U9", "Zed Zane", offers=["Knitting"], wants=["Python"], level=2)
+    world.slack.command("U9", "circle")
+    modal = fake.wait_for(lambda: (m := fake.open_modal("U9")) and m["callback_id"] == "circle_submit" and m)
+    assert not slack.submit("U9", modal, {"Learning goal": "Python club", "Skills": "Python", "Circle size": "4",
+                                          "How often we meet": "Every week", "Meeting length": "30 minutes"}).view_errors
+    world.idle()
+    slack.command("UADMIN", "round")
+    modal = fake.wait_for(lambda: (m := fake.open_modal("UADMIN")) and m["callback_id"] == "round_submit" and m)
+    assert not slack.submit("UADMIN", modal, {"criteria": [], "min_level": "Level 5"}).view_errors
+    world.idle()
+    slack.click("UADMIN", fake.dms_to("UADMIN")[-1], "Confirm and send")
+    world.idle()
+    _deliver(world)
+    told = [(u, m) for u in ("U3", "U4") for m in fake.dms_to(u) if "No partner" in m["text"]]
+    assert len(told) == 1
+    mentee, dm = told[0]
+    text = json.dumps(dm)
+    assert "Python club" in text and "Join circle" in text and "join one of the open circles below" in text
+    assert "<@" not in text and "Zed" not in text  # the circle is shown, its members are not named
+    (zed,) = [m for m in fake.dms_to("U9") if "No partner" in m["text"]]
+    assert "Python club" not in json.dumps(zed)  # never her own circle
+    slack.click(mentee, dm, "Join circle")
+    world.idle()
+    assert "You joined *Python club*" in json.dumps(fake.responses(mentee) + fake.ephemerals(mentee))

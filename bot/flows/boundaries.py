@@ -4,10 +4,11 @@ manager Slack's profile names, the admins' "Matching rules", and the DMs that ma
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.flows.context import Context
-from bot.services import boundaries, keys, left_out, matching, outbox, profiles, program
+from bot.services import boundaries, circles, keys, left_out, matching, outbox, profiles, program
 from bot.services.boundaries import BoundariesForm, Mine, RulesForm
 from bot.services.errors import DomainError
 from messages import boundaries as blocks
@@ -59,9 +60,12 @@ def tell_left_out(session: Session, team_id: str, program_name: str, pairing_rou
     """After a round is confirmed: each active pool member without a pair gets one DM saying so, why, and what they
     can do, naming nobody. Returns how many were told (a second confirm is refused before this runs; the keys make
     a retry send nothing twice)."""
+    told = [p for p in left_out.who(session, pairing_round) if p.active]
+    fits = _open_circles_for(session, team_id, [p.person_id for p in told])
     rows = [dict(team_id=team_id, key=keys.left_out(pairing_round.id, p.person_id), kind="left-out",
-                 recipient=p.slack_user_id, payload=blocks.left_out_dm(program_name, pairing_round.id, p.role, p.reason))
-            for p in left_out.who(session, pairing_round) if p.active]
+                 recipient=p.slack_user_id, payload=blocks.left_out_dm(program_name, pairing_round.id, p.role, p.reason,
+                                                                      fits.get(p.person_id), pairing_round.kind))
+            for p in told]
     if rows:
         outbox.enqueue_many(session, rows)
     pairing_round.summary = dict(pairing_round.summary or {}) | {"told_left_out": len(rows)}
@@ -79,5 +83,15 @@ def after_missed_request(session: Session, team_id: str, program_name: str, aske
         suggestions: list | None = matching.find(session, asker).suggestions[:SUGGESTED]
     except DomainError:  # find's index is still being built: the DM points at "Find a partner" instead
         suggestions = None
+    fits = _open_circles_for(session, team_id, [asker.id]).get(asker.id)
     return outbox.enqueue(session, team_id, keys.requests_missed(asker.id, first), "requests-missed", asker.slack_user_id,
-                          blocks.no_luck_dm(program_name, suggestions, length), priority=0)
+                          blocks.no_luck_dm(program_name, suggestions, length, fits), priority=0)
+
+
+def _open_circles_for(session: Session, team_id: str, person_ids: list[int]) -> dict[int, list]:
+    """person id -> up to three open circles that fit them (skills they want; nobody across a boundary in them),
+    for someone left without a partner. Nothing is read per person when the team has no open circle at all."""
+    if not person_ids or not circles.any_open(session, team_id):
+        return {}
+    people = session.scalars(select(Person).where(Person.id.in_(person_ids)))
+    return {p.id: circles.open_for(session, p, limit=SUGGESTED, wanted_only=True) for p in people}

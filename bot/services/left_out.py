@@ -9,6 +9,10 @@ A round's reasons are worked out when it is proposed (the scores are at hand the
 * "no-room": people who fit were there, but their places went to others (more mentees than mentor places,
   or more mentors than mentees);
 * "not-sent": a pair was proposed for them but did not go ahead (the admin dropped it, or it could not be sent).
+
+A round that forms peer circles (`round_circles`) uses the same codes, as `circle_grouping` works them out: "no-fit"
+(too few others want the same skills), "boundary" (the only circles left would cross one), "no-room" (the pool
+did not divide evenly), "not-sent" (their proposed circle was dropped or could not be formed on confirm).
 No reason names or points at another person.
 """
 
@@ -22,8 +26,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.services import pairing
-from models import Introduction, PairingRound, Partnership, PartnershipRequest, Person, RoundMember
-from models.status import IntroductionStatus, PartnershipStatus, PersonStatus, RoundStatus
+from models import (
+    Introduction,
+    PairingRound,
+    Partnership,
+    PartnershipRequest,
+    Person,
+    RoundCircle,
+    RoundCircleMember,
+    RoundMember,
+)
+from models.status import IntroductionStatus, PartnershipStatus, PersonStatus, RoundCircleStatus, RoundKind, RoundStatus
 
 REASONS = ("no-fit", "boundary", "no-room", "not-sent")
 SENT = (IntroductionStatus.SENT, IntroductionStatus.ACCEPTED, IntroductionStatus.DECLINED, IntroductionStatus.EXPIRED)
@@ -70,10 +83,16 @@ class LeftOut:
 
 
 def who(session: Session, pairing_round: PairingRound) -> list[LeftOut]:
-    """The round's pool members without a pair in it: under review, those with no proposed pair; once confirmed,
-    those with no introduction sent."""
-    live = (IntroductionStatus.PROPOSED,) if pairing_round.status in (RoundStatus.DRAFT, RoundStatus.PROPOSED) else SENT
+    """The round's pool members without a pair (or circle) in it: under review, those with no proposed pair or
+    circle; once confirmed, those with no introduction sent (no circle formed)."""
+    reviewing = pairing_round.status in (RoundStatus.DRAFT, RoundStatus.PROPOSED)
     paired: set[int] = set()
+    if pairing_round.kind == RoundKind.CIRCLES:
+        state = RoundCircleStatus.PROPOSED if reviewing else RoundCircleStatus.FORMED
+        paired = set(session.scalars(select(RoundCircleMember.person_id)
+                                     .join(RoundCircle, RoundCircle.id == RoundCircleMember.round_circle_id)
+                                     .where(RoundCircle.round_id == pairing_round.id, RoundCircle.status == state)))
+    live = (IntroductionStatus.PROPOSED,) if reviewing else SENT
     for giver, taker in session.execute(select(Introduction.giver_id, Introduction.taker_id).where(
             Introduction.round_id == pairing_round.id, Introduction.status.in_(live))):
         paired |= {giver, taker}

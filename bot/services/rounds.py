@@ -1,6 +1,7 @@
 """A formal pairing round, run by an admin: pick the pool and who counts as a mentor, let `pairing` find the
 optimal assignment, review it (drop, swap), then confirm (every kept pair becomes a sent introduction) or cancel.
-Every step is admin-only and audited."""
+A round can form peer circles instead of pairs (`round_circles`: grouped by `circle_grouping`, dropped, formed on
+confirm). Every step is admin-only and audited."""
 
 from __future__ import annotations
 
@@ -13,13 +14,14 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, lazyload
 
 from bot.db import rowcount
-from bot.services import boundaries, clock, introductions, left_out, pairing, program
+from bot.services import boundaries, clock, introductions, left_out, pairing, program, round_circles
 from bot.services.errors import Conflict, NotAllowed, NotFound
 from bot.services.lookup import by_hint
 from bot.services.profiles import GOALS
 from bot.settings import Settings
-from models import Introduction, PairingRound, Partnership, Person, PersonSkill, RoundMember, Skill
-from models.status import IntroductionKind, IntroductionStatus, PersonStatus, RoundStatus, SkillKind
+from models import Introduction, PairingRound, Partnership, Person, PersonSkill, RoundCircle, RoundMember, Skill
+from models.circles import MAX_SIZE, MIN_SIZE
+from models.status import IntroductionKind, IntroductionStatus, PersonStatus, RoundKind, RoundStatus, SkillKind
 
 PAGE_SIZE = 20
 ANSWERABLE_OR_ANSWERED = (IntroductionStatus.SENT, IntroductionStatus.ACCEPTED, IntroductionStatus.DECLINED)
@@ -44,6 +46,8 @@ class RoundForm(BaseModel):
     min_level: int = Field(default=1, ge=1, le=10)
     max_per_mentor: int = Field(default=2, ge=1, le=MAX_ROUND_CAPACITY)
     trained: list[str] = Field(default_factory=list, max_length=100)  # Slack user ids to mark as trained first
+    kind: RoundKind = RoundKind.PAIRS  # what the round forms: mentoring pairs, or peer circles
+    circle_size: int = Field(default=4, ge=MIN_SIZE, le=MAX_SIZE)  # a circles round: people a circle, at most
 
     @field_validator("criteria")
     @classmethod
@@ -117,6 +121,8 @@ def open_round(session: Session, team_id: str, user_id: str, settings: Settings,
     if form.pool == "channel":
         query = query.where(Person.slack_user_id.in_(channel_members or []))
     people = list(session.scalars(query.order_by(Person.id)))
+    if form.kind == RoundKind.CIRCLES:
+        return _open_circles(session, team_id, user_id, form, people, now)
     places = introductions.free_places(session, people, waiting=True)
 
     def is_mentor(p: Person) -> bool:
@@ -142,6 +148,27 @@ def open_round(session: Session, team_id: str, user_id: str, settings: Settings,
                   criteria=form.criteria, min_level=form.min_level, max_per_mentor=form.max_per_mentor,
                   mentors=len(mentors), mentees=len(mentees), pairs=pairing_round.summary.get("pairs"))
     return Opened(pairing_round, len(mentors), len(mentees))
+
+
+def _open_circles(session: Session, team_id: str, user_id: str, form: RoundForm, people: list[Person],
+                  now: datetime) -> Opened:
+    """A circles round: group the pool (people with room who want a skill) and store the proposed circles."""
+    grouped = round_circles.pool(session, people)
+    if len(grouped) < MIN_SIZE:
+        raise Conflict(f"This pool has {len(grouped)} people with room who want to learn a skill: a circles round "
+                       f"needs at least {MIN_SIZE}. Ask people to add skills they want to learn to their profiles.")
+    pairing_round = PairingRound(team_id=team_id, status=RoundStatus.DRAFT, kind=RoundKind.CIRCLES,
+                                 circle_size=form.circle_size, pool=form.channel if form.pool == "channel" else "all",
+                                 created_by=user_id, created_at=now, summary={})
+    session.add(pairing_round)
+    session.flush()
+    _insert(session, RoundMember, [dict(round_id=pairing_round.id, person_id=p.id, role="mentee", capacity=1)
+                                   for p in grouped])
+    round_circles.propose(session, pairing_round, grouped, form.circle_size, now)
+    program.audit(session, team_id, user_id, "round.open", round=pairing_round.id, pool=pairing_round.pool,
+                  kind=RoundKind.CIRCLES.value, circle_size=form.circle_size, people=len(grouped),
+                  circles=pairing_round.summary.get("circles"))
+    return Opened(pairing_round, 0, len(grouped))
 
 
 def _candidates(session: Session, people: list[Person]) -> tuple[dict[int, pairing.Candidate], dict[int, str]]:
@@ -230,8 +257,12 @@ class Page:
     left_out: dict[str, int] = field(default_factory=dict)  # reason -> how many are (or were) left without a pair
 
 
-def page(session: Session, team_id: str, user_id: str, settings: Settings, round_id: object = None, number: object = 0) -> Page:
+def page(session: Session, team_id: str, user_id: str, settings: Settings, round_id: object = None,
+         number: object = 0) -> Page | round_circles.CirclePage:
+    """One page of a round's review: its pairs, or its circles (a circles round)."""
     pairing_round = get(session, team_id, user_id, settings, round_id)
+    if pairing_round.kind == RoundKind.CIRCLES:
+        return round_circles.page(session, pairing_round, number)
     live = ((IntroductionStatus.PROPOSED,) if pairing_round.status in (RoundStatus.DRAFT, RoundStatus.PROPOSED)
             else (IntroductionStatus.SENT, IntroductionStatus.ACCEPTED, IntroductionStatus.DECLINED, IntroductionStatus.EXPIRED))
     counts = {status: n for status, n in session.execute(
@@ -322,6 +353,29 @@ def _finish(session: Session, team_id: str, user_id: str, settings: Settings, ro
     return pairing_round
 
 
+def drop_circle(session: Session, team_id: str, user_id: str, settings: Settings, round_circle_id: object) -> RoundCircle:
+    """Take a proposed circle out of a circles round under review."""
+    _admin(session, team_id, user_id, settings)
+    row = round_circles.drop(session, team_id, round_circle_id)
+    program.audit(session, team_id, user_id, "round.drop", round=row.round_id, circle=row.id)
+    return row
+
+
+def confirm_circles(session: Session, team_id: str, user_id: str, settings: Settings, round_id: object,
+                    now: datetime | None = None) -> tuple[PairingRound, list[round_circles.Formed]]:
+    """A circles round under review: every kept circle is formed (capacity and boundaries checked again). A second
+    confirm is refused and forms nothing."""
+    now = now or clock.now()
+    pairing_round = get(session, team_id, user_id, settings, round_id)
+    if pairing_round.kind != RoundKind.CIRCLES:
+        raise Conflict(f"Round {pairing_round.id} forms pairs, not circles.")
+    pairing_round = _finish(session, team_id, user_id, settings, pairing_round.id, RoundStatus.CONFIRMED, now)
+    formed, skipped = round_circles.confirm(session, pairing_round, now)
+    program.audit(session, team_id, user_id, "round.confirm", round=pairing_round.id, circles=len(formed),
+                  not_formed=skipped)
+    return pairing_round, formed
+
+
 def confirm(session: Session, team_id: str, user_id: str, settings: Settings, round_id: object,
             messages: introductions.Messages, now: datetime | None = None) -> tuple[PairingRound, int, int]:
     """Every kept pair becomes a sent introduction (DMs through the outbox). Returns (round, sent, skipped)."""
@@ -339,6 +393,7 @@ def cancel(session: Session, team_id: str, user_id: str, settings: Settings, rou
            now: datetime | None = None) -> PairingRound:
     now = now or clock.now()
     pairing_round = _finish(session, team_id, user_id, settings, round_id, RoundStatus.CANCELLED, now)
+    round_circles.cancel(session, pairing_round)
     session.execute(update(Introduction).where(Introduction.round_id == pairing_round.id,
                                               Introduction.status == IntroductionStatus.PROPOSED)
                     .values(status=IntroductionStatus.DROPPED).execution_options(synchronize_session=False))
