@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     cron_fit_check: str = "0 10 * * *"
     cron_recognition_post: str = "0 11 2 * *"
     cron_meeting_followups: str = "20 * * * *"
+    cron_circle_followups: str = "25 * * * *"
+    cron_circle_endings: str = "50 8 * * *"
 
     @field_validator("program_timezone")
     @classmethod
@@ -92,7 +94,7 @@ class Settings(BaseSettings):
         "cron_monthly_checkins", "cron_checkin_reminders", "cron_meeting_nudges", "cron_request_expiry",
         "cron_success_stories", "cron_weekly_digest", "cron_topic_reminders",
         "cron_participant_lifecycle", "cron_buddy_plan", "cron_fit_check", "cron_recognition_post",
-        "cron_meeting_followups",
+        "cron_meeting_followups", "cron_circle_endings", "cron_circle_followups",
     )
     @classmethod
     def _crontab(cls, value: str) -> str:

@@ -6,6 +6,8 @@ from handlers import (
     boundaries,
     buddy,
     checkin,
+    circle_endings,
+    circle_sessions,
     circles,
     commands,
     events,
@@ -29,5 +31,5 @@ from handlers.common import Deps
 def register(app, deps: Deps) -> None:
     for module in (events, commands, profile, find, partnership, agreement, meeting, home, checkin, story,
                    admin, stats, lifecycle, rounds, buddy, topics, succession, fit, planning,
-                   boundaries, circles):
+                   boundaries, circles, circle_endings, circle_sessions):
         module.register(app, deps)

@@ -39,6 +39,8 @@ def _jobs() -> dict[str, Job]:
     from jobs import (
         buddy_plan,
         checkins,
+        circle_endings,
+        circle_followups,
         fit_check,
         lifecycle,
         meeting_followups,
@@ -63,6 +65,8 @@ def _jobs() -> dict[str, Job]:
         "fit-check": fit_check.run,
         "recognition-post": recognition.run,
         "meeting-followups": meeting_followups.run,
+        "circle-endings": circle_endings.run,
+        "circle-followups": circle_followups.run,
     }
     assert set(runs) == set(schedules.NAMES), "every scheduled job needs a run function, and every run a schedule"
     return {job.name: Job(job.name, job.description, runs[job.name]) for job in schedules.SCHEDULED}

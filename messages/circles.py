@@ -4,6 +4,7 @@ circle; my circles, with Leave circle), the invitation DM, and the messages in a
 from __future__ import annotations
 
 from bot.services.circles import LENGTHS, MAX_GOAL, MONTHS, Listed, cadence
+from messages import circle_sessions as session_blocks
 from messages import ids
 from messages.common import (
     actions,
@@ -97,6 +98,8 @@ def circles_message(program_name: str, fits: list[Listed], mine: list[Listed], n
             blocks.append(section(_summary(item), accessory=button(
                 "Leave circle", ids.unique(ids.CIRCLE_LEAVE, item.circle.id), item.circle.id,
                 confirm=confirm_dialog("Leave this circle?", "Your place opens for someone else.", "Leave", "Stay"))))
+            if item.circle.started_at is not None and item.circle.status in ("active", "full"):  # it meets: sessions
+                blocks.append(session_blocks.start_buttons(item.circle.id, f"circle_sessions_{item.circle.id}"))
         blocks.append(divider())
     if fits:
         blocks.append(section("*Open circles that fit you*, best first"))
@@ -144,8 +147,10 @@ def kickoff(program_name: str, listed: Listed, facilitator_user_id: str | None) 
         section(f"*Welcome to your peer circle in {esc(program_name)}!*"),
         section(f"*Goal:* {esc(circle.goal)}\n*Skills:* {', '.join(esc(n) for n in circle.skill_names())}\n"
                 f"*We meet:* {cadence(circle)}, until {circle.ends_on:%d %b %Y}\n*Members:* {_members(listed)}"),
-        section(f"{lead} Everyone learns and everyone shares: agree on your first meeting time here, and who brings "
-                "what. It is *not a class*: nobody assesses anyone."),
+        section(f"{lead} Everyone learns and everyone shares: plan your first session here (*Plan a session* suggests "
+                "times inside everyone's working hours), and agree who brings what. It is *not a class*: nobody "
+                "assesses anyone."),
+        session_blocks.start_buttons(circle.id, f"circle_kickoff_{circle.id}"),
         context(f"{listed.left} place{'s' if listed.left != 1 else ''} still open. `/mentor circles` lists your "
                 "circles; Leave circle is there too."),
     ]}

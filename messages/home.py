@@ -44,7 +44,7 @@ def plan_buttons(line: PartnershipLine) -> list[dict]:
 
 def home_view(program_name: str, person, lines: list[PartnershipLine], incoming: list, outgoing: list, *,
               objective: str = "", testimonials: list[tuple[str, str]] = (), action_items: list = (),
-              today: date | None = None, circles: list = ()) -> dict:
+              today: date | None = None, circles: list = (), circle_sessions: list = ()) -> dict:
     blocks: list[dict] = [header(program_name), *([context(f"_{esc(objective[:500])}_")] if objective else [])]
     if person is None:
         blocks += [
@@ -97,7 +97,7 @@ def home_view(program_name: str, person, lines: list[PartnershipLine], incoming:
             block_id=f"home_partnership_{line.partnership_id}",
         ))
     if circles:  # the peer circles the person is in (bot.services.circles.Listed)
-        blocks += [divider(), *circle_blocks.home_lines(list(circles))]
+        blocks += [divider(), *circle_blocks.home_lines(list(circles)), *circle_sessions]  # + their next sessions
     if action_items:  # the person's own open action items (OwnedItem), each with "Done"
         blocks += [divider(), *home_items(list(action_items), today or date.today())]
     if testimonials:  # (author, text) the person agreed to show

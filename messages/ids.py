@@ -39,6 +39,10 @@ HELP = "help_open"
 CHECKIN_MET = "checkin_met"
 CHECKIN_NOT_MET = "checkin_not_met"
 CHECKIN_CHANGE = "checkin_change"
+# A peer circle's part of a member's monthly check-in DM (value: the circle check-in's id, checked on click)
+CIRCLE_CHECKIN_ANSWER = "circle_checkin_answer"
+CIRCLE_CHECKIN_CHANGE = "circle_checkin_change"
+CIRCLE_CHECKIN_MODAL = "circle_checkin_submit"
 AT_RISK_FINE = "at_risk_fine"
 AT_RISK_PAUSE = "at_risk_pause"
 AT_RISK_END = "at_risk_end"
@@ -60,6 +64,7 @@ ROUND_DROP = "round_drop"
 ROUND_CONFIRM = "round_confirm"
 ROUND_CANCEL = "round_cancel"
 ROUND_MODAL = "round_submit"
+ROUND_CIRCLE_DROP = "round_circle_drop"  # "Drop this circle" in a circles round's review
 
 # Onboarding buddies (handlers/buddy.py)
 BUDDY_START = "buddy_start"
@@ -118,6 +123,19 @@ CIRCLE_JOIN = "circle_join"
 CIRCLE_LEAVE = "circle_leave"
 CIRCLE_DECLINE = "circle_decline"
 CIRCLE_LIST = "circle_list"
+# A circle's sessions (handlers/circle_sessions.py): "Plan a session" and "Log a session" carry the circle's id
+# ("Log this session": "<circle id>:<session id>"); the others the session's id
+CSESSION_PLAN = "circle_session_plan"
+CSESSION_LOG = "circle_session_log"
+CSESSION_RESCHEDULE = "circle_session_reschedule"
+CSESSION_CANCEL = "circle_session_cancel"
+CSESSION_MISSED = "circle_session_missed"  # "We didn't meet" on "Did the circle meet?"
+CSESSION_PLAN_MODAL = "circle_session_plan_submit"
+CSESSION_LOG_MODAL = "circle_session_log_submit"
+# A circle at its end date (handlers/circle_endings.py): value "<circle id>:<renewals when asked>[:<months>]"
+CIRCLE_RENEW = "circle_renew"  # "Renew for 3 months"
+CIRCLE_RENEW_FOR = "circle_renew_for"  # the "Renew for…" select (1, 2, 3 or 6 months)
+CIRCLE_END = "circle_end"  # "End the circle"
 HANDOVER_OPEN = "handover_open"
 HANDOVER_ADD = "handover_add"
 HANDOVER_DONE = "handover_done"

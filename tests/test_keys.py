@@ -70,3 +70,11 @@ def test_keys_that_existed_before_keep_their_spelling():
     assert keys.digest("T1", date(2026, 11, 30)) == "digest:T1:2026-11-30"
     assert keys.topic_reminder(2, 9) == "topic-reminder:2:9"
     assert keys.export(4, datetime(2026, 1, 2, 3, 4, 5, 6)) == "export:4:20260102030405000006"
+
+
+def test_a_circle_end_dates_keys_name_the_member_who_answered():
+    """circle_endings.answered_by reads who renewed or ended a circle back from these keys' last part."""
+    assert keys.circle_end_ask(3, date(2028, 2, 12)) == "circle-end-ask:3:2028-02-12"
+    assert keys.circle_renewed(3, 1, 9).startswith(keys.circle_renewed_prefix(3, 1)) and keys.circle_renewed(3, 1, 9)[-2:] == ":9"
+    assert keys.circle_ended(3, 9) == "circle-ended:3:9" and keys.circle_ended(3, None) == "circle-ended:3:auto"
+    assert keys.circle_ended(3, None).startswith(keys.circle_ended_prefix(3))

@@ -8,11 +8,15 @@ where the circle continues, and the new one welcomes them. The circle keeps the 
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
 from bot.flows.context import Context
 from bot.services import circles, keys, outbox, profiles, program
 from messages import circles as blocks
 from messages.common import esc
-from models import Circle
+from models import Circle, Person
 
 
 def start_form(ctx: Context, team_id: str, user_id: str) -> dict:
@@ -114,3 +118,15 @@ def remember_chat(ctx: Context, circle_id: int) -> None:
         circle = session.get(Circle, circle_id)
         if circle is not None:
             circles.group_chat(session, circle, [])
+
+
+def open_formed_chat(session: Session, team_id: str, program_name: str, circle: Circle, people: list[Person],
+                     facilitator: Person | None, at: datetime) -> None:
+    """A circle a round formed (called inside the round's unit of work): its group chat opens with the kickoff,
+    exactly as when a third member starts a circle."""
+    listed = circles.Listed(circle, people, [])
+    circle.chat_key, circle.channel_id = keys.circle_chat(circle.id, at), None
+    outbox.enqueue(session, team_id, circle.chat_key, "circle-kickoff", ",".join(p.slack_user_id for p in people),
+                   {**blocks.kickoff(program_name, listed, facilitator.slack_user_id if facilitator else None),
+                    outbox.CIRCLE_CHAT_OF: circle.id})
+    # no App Home publish per member here: a round forms hundreds of circles at once, and Home shows them when opened

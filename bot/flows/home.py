@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from bot.flows.context import Context
 from bot.services import actions, agenda, agreements, clock, closings, events, meetings, outbox, partnerships, profiles, program
+from bot.services.circle_sessions import next_planned
 from bot.services.circles import mine as my_circles
 from bot.services.planning import offered, open_plan
 from bot.services.suggestions import zone_of
+from messages import circle_sessions as circle_session_blocks
 from messages import planning as planning_blocks
 from messages.home import PartnershipLine, home_view
 from models.status import MeetingPlanStatus
@@ -35,10 +37,11 @@ def render_home(ctx: Context, team_id: str, user_id: str) -> dict:
                 agenda_plan_id=next_plan.id if next_plan else None,
                 **_plan_facts(session, p.id, person),
             ))
+        circles = my_circles(session, person)
         return home_view(prog.name, person, lines, ov.incoming, ov.outgoing, objective=prog.objective,
                          testimonials=closings.testimonials_about(session, person),
                          action_items=actions.open_for_owner(session, person), today=today,
-                         circles=my_circles(session, person))
+                         circles=circles, circle_sessions=_circle_sessions(session, circles, person))
 
 
 def home_opened(ctx: Context, team_id: str, user_id: str, event_id: str | None) -> bool:
@@ -49,6 +52,14 @@ def home_opened(ctx: Context, team_id: str, user_id: str, event_id: str | None) 
             return False
         outbox.publish_home(session, team_id, user_id)
         return True
+
+
+def _circle_sessions(session, circles: list, person) -> list[dict]:
+    """The next planned session of each of my circles, in my time zone (under "Your peer circles")."""
+    planned = next_planned(session, [item.circle.id for item in circles], clock.now())
+    items = [(item.circle.goal, row.starts_at, row.minutes) for item in circles
+             if (row := planned.get(item.circle.id)) is not None and row.starts_at is not None]
+    return circle_session_blocks.home_next(items, zone_of(person.tz, person.tz_offset))
 
 
 def _plan_facts(session, partnership_id: int, person) -> dict:

@@ -27,7 +27,16 @@ from bot.services.lookup import by_hint
 from bot.services.matching import load, shared_hours
 from bot.services.text import OneLine
 from models import FREQUENCIES, Person
-from models.circles import MAX_SIZE, MIN_SIZE, Circle, CircleInvite, CircleMember, CircleSkill
+from models.circles import (
+    MAX_SIZE,
+    MIN_SIZE,
+    Circle,
+    CircleAttendance,
+    CircleInvite,
+    CircleMember,
+    CircleSession,
+    CircleSkill,
+)
 from models.status import OPEN_CIRCLE, CircleInviteStatus, CircleRole, CircleStatus, PersonStatus, SkillKind
 
 MAX_GOAL = 300
@@ -428,10 +437,17 @@ def export(session: Session, me: Person) -> list[dict]:
     rows = session.execute(
         select(Circle, CircleMember).join(CircleMember, CircleMember.circle_id == Circle.id)
         .where(CircleMember.person_id == me.id).order_by(CircleMember.joined_at, CircleMember.id)).all()
+    came: dict[int, list[dict]] = {}  # the logged sessions I came to, by circle (topics only where I logged them)
+    for s in session.scalars(select(CircleSession).join(CircleAttendance, CircleAttendance.session_id == CircleSession.id)
+                             .where(CircleAttendance.person_id == me.id).order_by(CircleSession.held_on, CircleSession.id)):
+        came.setdefault(s.circle_id, []).append({
+            "held_on": s.held_on.isoformat() if s.held_on else None, "minutes": s.minutes, "status": s.status,
+            "i_logged_it": s.logged_by_id == me.id, "topics": s.topics if s.logged_by_id == me.id else None})
     return [{"goal": c.goal, "skills": c.skill_names(), "frequency": c.frequency, "meeting_minutes": c.meeting_minutes,
              "starts_on": c.starts_on.isoformat(), "ends_on": c.ends_on.isoformat(), "status": c.status,
              "my_role": m.role, "joined_at": m.joined_at.isoformat(),
-             "left_at": m.left_at.isoformat() if m.left_at else None, "started_it": c.organiser_id == me.id}
+             "left_at": m.left_at.isoformat() if m.left_at else None, "started_it": c.organiser_id == me.id,
+             "sessions_i_came_to": came.get(c.id, [])}
             for c, m in rows]
 
 
@@ -473,9 +489,45 @@ def forget(session: Session, person_id: int, now: datetime | None = None) -> Non
                     .execution_options(synchronize_session=False))
     session.execute(update(Circle).where(Circle.organiser_id == person_id).values(organiser_id=None)
                     .execution_options(synchronize_session=False))
+    session.execute(delete(CircleAttendance).where(CircleAttendance.person_id == person_id))  # sessions I came to
+    session.execute(update(CircleSession).where(CircleSession.logged_by_id == person_id)  # the words I logged go
+                    .values(topics="", logged_by_id=None).execution_options(synchronize_session=False))
+    session.execute(update(CircleSession).where(CircleSession.planned_by_id == person_id).values(planned_by_id=None)
+                    .execution_options(synchronize_session=False))
     _settle(session, circle_ids, now)
 
 
 def cadence(circle: Circle) -> str:
     return f"{CADENCE_WORDS.get(circle.frequency, circle.frequency)}, {circle.meeting_minutes} minutes"
 
+
+
+# -- circles a formal round forms (bot/services/round_circles.py) ------------------------------------------------
+ROUND_FREQUENCY, ROUND_MINUTES, ROUND_MONTHS = "fortnightly", 60, 3  # a round's circles meet on the form's defaults
+
+
+def form_from_round(session: Session, team_id: str, round_id: int, skill_id: int | None, goal: str, size: int,
+                    people: list[Person], facilitator_id: int | None, now: datetime | None = None) -> Circle:
+    """A circle a confirmed round formed: invite-only (its members were chosen together), already started (its
+    members are all there: the caller opens its group chat with the kickoff), the facilitator in that role."""
+    now = now or clock.now()
+    today = now.date()
+    circle = Circle(team_id=team_id, goal=goal[:MAX_GOAL], size=max(size, len(people), MIN_SIZE),
+                    frequency=ROUND_FREQUENCY, meeting_minutes=ROUND_MINUTES, starts_on=today,
+                    ends_on=_months_after(today, ROUND_MONTHS), invite_only=True, status=CircleStatus.ACTIVE,
+                    organiser_id=None, facilitator_id=facilitator_id, created_at=now, started_at=now, round_id=round_id)
+    circle.skills = [CircleSkill(skill_id=skill_id)] if skill_id is not None else []
+    session.add(circle)
+    session.flush()
+    for person in people:
+        session.add(CircleMember(circle_id=circle.id, person_id=person.id, joined_at=now,
+                                 role=CircleRole.FACILITATOR if person.id == facilitator_id else CircleRole.MEMBER))
+    session.flush()
+    session.refresh(circle)
+    return circle
+
+
+def any_open(session: Session, team_id: str) -> bool:
+    """Is there any circle in this team someone could join from a list (not invite-only, not ended)?"""
+    return session.scalar(select(Circle.id).where(Circle.team_id == team_id, Circle.status.in_(JOINABLE),
+                                                  Circle.invite_only.is_(False)).limit(1)) is not None

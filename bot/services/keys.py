@@ -16,7 +16,11 @@ from datetime import date, datetime
 PREFIXES = (
     "agenda-point", "agreement-acknowledged", "agreement-confirmed", "agreement-draft", "at-risk", "buddy-has",
     "buddy-none", "buddy-plan", "buddy-welcome", "cadence-nudge",
-    "circle-chat", "circle-invite", "circle-left", "circle-moved", "checkin", "checkin-help", "checkin-reminder",
+    "circle-end-ask", "circle-ended", "circle-ends-soon", "circle-renewed",  # a circle's end date (circle_endings)
+    "circle-session-ask", "circle-session-cancelled", "circle-session-invite", "circle-session-logged",
+    "circle-session-missed", "circle-session-planned",  # a circle's sessions (circle_sessions)
+    "circle-chat", "circle-checkin", "circle-checkin-reminder", "circle-invite", "circle-left", "circle-moved",
+    "checkin", "checkin-help", "checkin-reminder",
     "closing-suggestions", "did-you-meet", "digest", "digest-chart", "end-prompt", "export", "extended", "fit-ask",
     "fit-closed", "home", "intro", "intro-accepted", "intro-declined", "kickoff", "left-out", "meeting-logged",
     "meeting-reminder", "notice", "pair-fine", "pair-paused", "partner-left", "partner-paused", "partner-resumed",
@@ -176,6 +180,20 @@ def paused_for_silence(person_id: int, period: str) -> str:
 
 def checkin_help(team_id: str, period: str, admin_user_id: str) -> str:
     return _key("checkin-help", team_id, period, admin_user_id)
+
+
+def circle_checkin(person_id: int, period: str) -> str:
+    """A circle member's one check-in DM of a month (a section per circle they are in)."""
+    return _key("circle-checkin", person_id, period)
+
+
+def circle_checkin_reminder(person_id: int, period: str, number: int) -> str:
+    return _key("circle-checkin-reminder", person_id, period, number)
+
+
+def circle_checkin_messages(person_id: int, period: str) -> list[str]:
+    """A circle member's check-in DM of a month and its reminders (what an answer edits in place)."""
+    return [circle_checkin(person_id, period), *(circle_checkin_reminder(person_id, period, n) for n in CHECKIN_REMINDERS)]
 
 
 # -- pause, leave, closings --------------------------------------------------------------------------------
@@ -395,6 +413,67 @@ def circle_left(circle_id: int, person_id: int, at: datetime) -> str:
 def circle_invite(circle_id: int, person_id: int) -> str:
     """The invitation DM of an invite-only circle, with "Join circle" / "No thanks", once per person."""
     return _key("circle-invite", circle_id, person_id)
+
+
+# -- a peer circle's sessions (bot/flows/circle_sessions.py) ---------------------------------------------------
+def circle_session_planned(session_id: int, sequence: int) -> str:
+    """"Session planned" (or moved: a higher sequence), with its time, in the circle's chat."""
+    return _key("circle-session-planned", session_id, sequence)
+
+
+def circle_session_invite(session_id: int, sequence: int) -> str:
+    """The calendar file of one version of the session's event (a request, or the cancellation), in the chat."""
+    return _key("circle-session-invite", session_id, sequence)
+
+
+def circle_session_cancelled(session_id: int, sequence: int) -> str:
+    return _key("circle-session-cancelled", session_id, sequence)
+
+
+def circle_session_ask(session_id: int, sequence: int) -> str:
+    """"Did the circle meet?" in the chat after the session's time, once per version of the session."""
+    return _key("circle-session-ask", session_id, sequence)
+
+
+def circle_session_missed(session_id: int) -> str:
+    """"We didn't meet" said in the chat, once per session."""
+    return _key("circle-session-missed", session_id)
+
+
+def circle_session_logged(session_id: int, at: datetime) -> str:
+    """"Session logged: N of M came", in the chat, once per save of the log."""
+    return _key("circle-session-logged", session_id, stamp(at))
+
+
+# -- a peer circle's end date (bot/flows/circle_endings.py) ------------------------------------------------------
+def circle_ends_soon(circle_id: int, ends_on: date) -> str:
+    """"This circle ends on ...", in its chat, a few days before that end date (once per end date)."""
+    return _key("circle-ends-soon", circle_id, ends_on)
+
+
+def circle_end_ask(circle_id: int, ends_on: date) -> str:
+    """The closing summary and "Renew or end?" in the circle's chat, once per end date it reached."""
+    return _key("circle-end-ask", circle_id, ends_on)
+
+
+def circle_renewed(circle_id: int, renewal: int, person_id: int) -> str:
+    """"Renewed until ...", in the chat: once per renewal (its number), naming the member who renewed it (read back
+    by circle_endings.answered_by to tell a later click who answered)."""
+    return _key("circle-renewed", circle_id, renewal, person_id)
+
+
+def circle_renewed_prefix(circle_id: int, renewal: int) -> str:
+    return _key("circle-renewed", circle_id, renewal) + ":"
+
+
+def circle_ended(circle_id: int, person_id: int | None) -> str:
+    """The closing line in the chat when a circle ends at its end date: once, naming the member who ended it, or
+    "auto" when nobody answered in time and the job ended it."""
+    return _key("circle-ended", circle_id, "auto" if person_id is None else person_id)
+
+
+def circle_ended_prefix(circle_id: int) -> str:
+    return _key("circle-ended", circle_id) + ":"
 
 
 # -- delivery's own --------------------------------------------------------------------------------------

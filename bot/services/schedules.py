@@ -35,6 +35,10 @@ SCHEDULED: tuple[Scheduled, ...] = (
               "(or 21 days in), once more after the next meeting if still deciding; count each ended month once"),
     Scheduled("meeting-followups", "Ask both partners \"Did you meet?\" after a planned meeting's time; count a "
               "planned meeting nobody logged within 7 days as missed"),
+    Scheduled("circle-endings", "Tell peer circles their end date is near; at it, post a closing summary with \"Renew or "
+              "end?\" in the circle's chat, once; end a circle nobody answered for 7 days"),
+    Scheduled("circle-followups", "Ask a peer circle's chat \"Did the circle meet?\" after a planned session; count a "
+              "session nobody logged within 7 days as missed; cancel the sessions of circles no longer meeting"),
     Scheduled("recognition-post", "Thank, in the stories channel, the people who opted in and kept their agreed "
               "cadence for the last three months"),
 )
