@@ -45,15 +45,20 @@ def register(app, deps: Deps) -> None:
         ack()
         open_modal(body, client, None)
 
-    @app.view(ids.CHECKIN_MODAL)
-    @guarded
-    def submit(ack, body, view):
-        notice = submit_form(ack, view, _form, lambda form: flow.answer_checkin(
-            deps, team_of(body), user_of(body), metadata(view).get("checkin_id"), form), title="Check-in")
+    def thank(ack, view, form_of, answer) -> None:
+        """Save the answer, show "Thank you" in the modal, and deliver the DMs that asked, now a thank-you with
+        "Change my answer" (a bad field: the modal shows it instead)."""
+        notice = submit_form(ack, view, form_of, answer, title="Check-in")
         if notice is None:
             return
         ack(response_action="update", view=notice_view("Thank you", notice))
-        deliver_now(deps)  # the DMs that asked become a thank-you with "Change my answer"
+        deliver_now(deps)
+
+    @app.view(ids.CHECKIN_MODAL)
+    @guarded
+    def submit(ack, body, view):
+        thank(ack, view, _form, lambda form: flow.answer_checkin(
+            deps, team_of(body), user_of(body), metadata(view).get("checkin_id"), form))
 
     def open_circle_modal(body, client):
         open_view(client, body, flow.circle_checkin_form(deps, team_of(body), user_of(body), action_value(body)))
@@ -73,12 +78,8 @@ def register(app, deps: Deps) -> None:
     @app.view(ids.CIRCLE_CHECKIN_MODAL)
     @guarded
     def submit_circle(ack, body, view):
-        notice = submit_form(ack, view, _circle_form, lambda form: flow.answer_circle_checkin(
-            deps, team_of(body), user_of(body), metadata(view).get("circle_checkin_id"), form), title="Check-in")
-        if notice is None:
-            return
-        ack(response_action="update", view=notice_view("Thank you", notice))
-        deliver_now(deps)  # my circle check-in DMs say my answer is saved, with "Change my answer"
+        thank(ack, view, _circle_form, lambda form: flow.answer_circle_checkin(
+            deps, team_of(body), user_of(body), metadata(view).get("circle_checkin_id"), form))
 
     def settle(body, respond, client, choice: str):
         settled = flow.settle_at_risk(deps, team_of(body), user_of(body), action_value(body), choice)

@@ -17,23 +17,15 @@ def answer_of(body: dict) -> str | None:
 
 
 def register(app, deps: Deps) -> None:
-    @app.action(ids.matcher(ids.CIRCLE_RENEW))
-    @guarded
-    def renew(ack, body, respond):
-        ack()
-        reply(deps, body, respond, flow.renew(deps, team_of(body), user_of(body), answer_of(body)))
-        deliver_now(deps)
+    def answering(use_case):
+        """A listener for one of the closing summary's controls: any member answers, once, for everyone."""
+        def listener(ack, body, respond):
+            ack()
+            reply(deps, body, respond, use_case(deps, team_of(body), user_of(body), answer_of(body)))
+            deliver_now(deps)
+        listener.__name__ = use_case.__name__  # (the request's log line names it)
+        return guarded(listener)
 
-    @app.action(ids.matcher(ids.CIRCLE_RENEW_FOR))
-    @guarded
-    def renew_for(ack, body, respond):
-        ack()
-        reply(deps, body, respond, flow.renew(deps, team_of(body), user_of(body), answer_of(body)))
-        deliver_now(deps)
-
-    @app.action(ids.matcher(ids.CIRCLE_END))
-    @guarded
-    def end(ack, body, respond):
-        ack()
-        reply(deps, body, respond, flow.end(deps, team_of(body), user_of(body), answer_of(body)))
-        deliver_now(deps)
+    app.action(ids.matcher(ids.CIRCLE_RENEW))(answering(flow.renew))
+    app.action(ids.matcher(ids.CIRCLE_RENEW_FOR))(answering(flow.renew))
+    app.action(ids.matcher(ids.CIRCLE_END))(answering(flow.end))

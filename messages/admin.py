@@ -19,6 +19,7 @@ from messages.common import (
     option,
     section,
     select,
+    slack_time,
     text_input,
 )
 
@@ -110,7 +111,7 @@ def admin_modal(program: Program, jobs: list[tuple[str, str, str]], admins: list
 
 
 def _when(at: datetime) -> str:
-    return f"<!date^{int(at.timestamp())}^{{date_short}} {{time}}|{at:%Y-%m-%d %H:%M} UTC>"
+    return slack_time(at, "%Y-%m-%d %H:%M", "{date_short} {time}")
 
 
 def _value(value: object, field: str = "") -> str:

@@ -175,13 +175,14 @@ def left_out_dm(program_name: str, round_id: int, role: str, reason: str, fits: 
                        context("Add skills to your profile to widen the match: `/mentor profile`.")]}
 
 
-def review_line(counts: dict[str, int], confirmed: bool) -> str:
-    """The review's line about who is left out (before confirming: who will be)."""
+def review_line(counts: dict[str, int], confirmed: bool, words: dict[str, str] | None = None, unit: str = "a pair") -> str:
+    """The review's line about who is left out of `unit` ("a pair", "a circle"), by reason in `words`, naming nobody
+    (before confirming: who will be)."""
     total = sum(counts.values())
     if not total:
-        return "Everyone in the pool has a pair." if not confirmed else "Nobody in the pool was left without a pair."
-    parts = "; ".join(f"{n}: {REASON_WORDS.get(reason, reason)}" for reason, n in counts.items())
-    lead = f"*{total}* left without a pair" if confirmed else f"*{total}* would be left without a pair"
+        return f"Everyone in the pool has {unit}." if not confirmed else f"Nobody in the pool was left without {unit}."
+    parts = "; ".join(f"{n}: {(words or REASON_WORDS).get(reason, reason)}" for reason, n in counts.items())
+    lead = f"*{total}* left without {unit}" if confirmed else f"*{total}* would be left without {unit}"
     tail = ("Each was told so in a DM, with the reason and what they can do, naming nobody." if confirmed else
             "On confirm, each gets a DM saying so, why, and what they can do (naming nobody).")
     return f"{lead} ({parts}). {tail}"

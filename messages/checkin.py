@@ -79,6 +79,20 @@ def _radio(options: list[tuple[str, str]], initial: str | None) -> dict:
     return element
 
 
+def _ratings(current: dict, effective: str, effective_hint: str, expected: str) -> list[dict]:
+    """The questions both check-in modals end with: how effective, expectations met, anything that would help."""
+    return [
+        input_block("effectiveness", effective,
+                    select([option(label, value) for value, label in EFFECTIVENESS],
+                           initial=current.get("effectiveness"), placeholder="1 to 5"),
+                    optional=True, hint=effective_hint),
+        input_block("expectations", expected, _radio(EXPECTATIONS, current.get("expectations"))),
+        text_input("help", "Anything that would help?", multiline=True, max_length=1000, optional=True,
+                   initial=current.get("help") or "",
+                   hint="Shared with the program team without your name, and only once enough people answered."),
+    ]
+
+
 def checkin_modal(checkin_id: int, month: str, partner_name: str, met: str | None, today: date, k: int,
                   current: dict | None = None) -> dict:
     """`current` is the person's own saved answer (only ever shown to them)."""
@@ -94,14 +108,7 @@ def checkin_modal(checkin_id: int, month: str, partner_name: str, met: str | Non
                     optional=True),
         input_block("next_not_planned", "No date yet?",
                     checkboxes([option("Not planned yet", "yes")], ["yes"] if not_planned else []), optional=True),
-        input_block("effectiveness", "How effective was it?",
-                    select([option(label, value) for value, label in EFFECTIVENESS],
-                           initial=current.get("effectiveness"), placeholder="1 to 5"),
-                    optional=True, hint="Only if you met."),
-        input_block("expectations", "Are you getting what you expected?", _radio(EXPECTATIONS, current.get("expectations"))),
-        text_input("help", "Anything that would help?", multiline=True, max_length=1000, optional=True,
-                   initial=current.get("help") or "",
-                   hint="Shared with the program team without your name, and only once enough people answered."),
+        *_ratings(current, "How effective was it?", "Only if you met.", "Are you getting what you expected?"),
         context(_anonymous(k)),
     ]
     return modal("Monthly check-in", ids.CHECKIN_MODAL, blocks, submit="Send",
@@ -247,15 +254,8 @@ def circle_checkin_modal(checkin_id: int, month: str, goal: str, k: int, current
         text_input("sessions", "How many of its sessions did you go to?", max_length=2, optional=True,
                    initial=str(sessions) if current.get("answered") and met == "yes" and sessions is not None else "",
                    hint="A number, 0 if you missed them all. Leave empty if the circle didn't meet."),
-        input_block("effectiveness", "How effective were the sessions?",
-                    select([option(label, value) for value, label in EFFECTIVENESS],
-                           initial=current.get("effectiveness"), placeholder="1 to 5"),
-                    optional=True, hint="Only if you went to at least one."),
-        input_block("expectations", "Are you getting what you expected from the circle?",
-                    _radio(EXPECTATIONS, current.get("expectations"))),
-        text_input("help", "Anything that would help?", multiline=True, max_length=1000, optional=True,
-                   initial=current.get("help") or "",
-                   hint="Shared with the program team without your name, and only once enough people answered."),
+        *_ratings(current, "How effective were the sessions?", "Only if you went to at least one.",
+                  "Are you getting what you expected from the circle?"),
         context(_circle_anonymous(k)),
     ]
     return modal("Circle check-in", ids.CIRCLE_CHECKIN_MODAL, blocks, submit="Send",

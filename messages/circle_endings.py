@@ -122,3 +122,12 @@ def you_renewed(until: date) -> dict:
 def you_ended() -> dict:
     return note("You ended the circle. I've told everyone in its chat; your place is free for another circle or "
                 "partnership (`/mentor circles`, `/mentor find`).")
+
+
+def never_started(circle: Circle) -> dict:
+    """The DM to each member of a circle that reached its end date before it had enough people to start."""
+    text = "Your peer circle ended without enough people"
+    return {"text": text, "blocks": [section(
+        f"Your peer circle *{esc(cut(circle.goal, 300))}* reached its end date ({circle.ends_on:{LONG}}) without "
+        "the three people it needs to start, so it has ended. You can start another circle or join one with "
+        "`/mentor circles`.")]}

@@ -26,21 +26,18 @@ from messages.common import (
     option,
     plain,
     section,
+    slack_time,
     text_input,
+    zone_name,
 )
 from messages.planning import long_when, short_when
-
-
-def _zone_name(zone: tzinfo) -> str:
-    return getattr(zone, "key", None) or str(zone)
 
 
 def when(at: datetime, minutes: int) -> str:
     """"Tuesday, January 18th at 10:00–11:00" in each reader's own time zone (Slack renders the tokens), with a
     UTC fallback for clients that can't."""
     end = at + timedelta(minutes=minutes)
-    return (f"<!date^{int(at.timestamp())}^{{date_long_pretty}} at {{time}}|{at:%A %d %B %Y, %H:%M} UTC>–"
-            f"<!date^{int(end.timestamp())}^{{time}}|{end:%H:%M} UTC>")
+    return f"{slack_time(at, '%A %d %B %Y, %H:%M')}–{slack_time(end, '%H:%M', '{time}')}"
 
 
 # -- buttons ------------------------------------------------------------------------------------------------------
@@ -99,7 +96,7 @@ def plan_modal(circle_id: int, goal: str, times: list[Offered], shared: bool, mi
             opts.append(described)
         blocks.append(input_block("slot", "Suggested times", {"type": "radio_buttons", "action_id": "value",
                                                               "options": opts[:10]}, optional=True,
-                                  hint=f"In your time zone ({_zone_name(zone)})"
+                                  hint=f"In your time zone ({zone_name(zone)})"
                                        + (", inside every member's working hours." if shared else ".")))
     else:
         blocks.append(section("I found no time that suits the members' working hours in the next two weeks: give a "

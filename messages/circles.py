@@ -165,6 +165,7 @@ def welcome_later(listed: Listed, newcomer_user_id: str) -> dict:
                 "everyone."),
         section(f"*Goal:* {esc(circle.goal)}\n*We meet:* {cadence(circle)}, until {circle.ends_on:%d %b %Y}\n"
                 f"*Members:* {_members(listed)}"),
+        session_blocks.start_buttons(circle.id, f"circle_welcome_{circle.id}"),
     ]}
 
 

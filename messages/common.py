@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, tzinfo
 from typing import Any
 
 Block = dict[str, Any]
@@ -152,6 +153,17 @@ def mention(slack_user_id: str) -> str:
 def who(name: str | None, slack_user_id: str) -> str:
     """A person as text: their name in bold (readable anywhere) and a mention (a link to their Slack profile)."""
     return f"*{esc(name)}* ({mention(slack_user_id)})" if name else mention(slack_user_id)
+
+
+def zone_name(zone: tzinfo) -> str:
+    """A time zone as people know it ("Europe/London"), for a "your time zone" hint."""
+    return getattr(zone, "key", None) or str(zone)
+
+
+def slack_time(at: datetime, fallback: str = "%d %B %Y %H:%M", shown: str = "{date_long_pretty} at {time}") -> str:
+    """A moment every reader sees in their own time zone (Slack formats the `shown` token), with `fallback` (a strftime
+    format, then " UTC") for clients that can't."""
+    return f"<!date^{int(at.timestamp())}^{shown}|{at.strftime(fallback)} UTC>"
 
 
 def bullet_sections(title: str, lines: list[str]) -> list[dict]:

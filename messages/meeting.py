@@ -23,6 +23,7 @@ from messages.common import (
     plain,
     section,
     select,
+    slack_time,
     text_input,
 )
 from models.agenda import ITEM_MAX
@@ -121,7 +122,7 @@ def meeting_modal(choices: list[tuple[int, str]], today: date, chosen: int | Non
 
 def when(at: datetime) -> str:
     """A moment every reader sees in their own time zone (Slack formats it), with a UTC fallback."""
-    return f"<!date^{int(at.timestamp())}^{{date_long_pretty}} at {{time}}|{at:%d %B %Y %H:%M} UTC>"
+    return slack_time(at)
 
 
 def item_line(text: str, who: str, due_on: date | None) -> str:

@@ -22,11 +22,8 @@ from messages.common import (
     option,
     section,
     who,
+    zone_name,
 )
-
-
-def _zone_name(zone: tzinfo) -> str:
-    return getattr(zone, "key", None) or str(zone)
 
 
 def short_when(at: datetime, minutes: int, zone: tzinfo) -> str:
@@ -40,7 +37,7 @@ def long_when(at: datetime, minutes: int, zone: tzinfo) -> str:
     """"Tuesday 14 March, 09:00–10:00 (your time, Europe/London)"."""
     start = at.astimezone(zone)
     end = (at + timedelta(minutes=minutes)).astimezone(zone)
-    return f"{start:%A} {start.day} {start:%B}, {start:%H:%M}–{end:%H:%M} (your time, {_zone_name(zone)})"
+    return f"{start:%A} {start.day} {start:%B}, {start:%H:%M}–{end:%H:%M} (your time, {zone_name(zone)})"
 
 
 def plan_button(partnership_id: int, text: str = "Plan our next meeting", *, primary: bool = False) -> dict:
@@ -66,9 +63,9 @@ def plan_modal(partnership_id: int, partner_name: str, times: list[datetime], sh
     if times:
         options = [option(short_when(at, minutes, zone), token(at)) for at in times]
         blocks.append(input_block("slots", "Times that suit you (pick up to three)", checkboxes(options), optional=True,
-                                  hint=f"In your time zone ({_zone_name(zone)}), inside both your working hours "
+                                  hint=f"In your time zone ({zone_name(zone)}), inside both your working hours "
                                        "(set yours in your profile)." if shared else
-                                       f"In your time zone ({_zone_name(zone)})."))
+                                       f"In your time zone ({zone_name(zone)})."))
     blocks += [
         input_block("minutes", "Length in minutes", {
             "type": "number_input", "action_id": "value", "is_decimal_allowed": False, "initial_value": str(minutes),
@@ -105,7 +102,7 @@ def proposal(proposer_name: str, proposer_id: str, plan_id: int, slots: list[tup
         actions(*buttons, block_id=f"plan_pick_{plan_id}"),
         actions(button("Ask for other times", ids.unique(ids.PLAN_OTHER, plan_id), plan_id),
                 block_id=f"plan_other_{plan_id}"),
-        context(f"Times in your time zone ({_zone_name(zone)}). Both of you get a calendar invite once you pick."),
+        context(f"Times in your time zone ({zone_name(zone)}). Both of you get a calendar invite once you pick."),
     ]}
 
 

@@ -208,25 +208,29 @@ def round_review(page) -> dict:
         blocks.append(context(esc(cut(intro.reason, 1500)) + (f"\n_Mentor: {extra}_" if extra else "")))
     if not page.pairs:
         blocks.append(section("No pairs to show."))
-    nav = []
-    if page.page > 0:
-        nav.append(button("Previous", ids.unique(ids.ROUND_PAGE, "prev"), f"{r.id}:{page.page - 1}"))
-    if page.page + 1 < page.pages:
-        nav.append(button("Next", ids.unique(ids.ROUND_PAGE, "next"), f"{r.id}:{page.page + 1}"))
-    if editable:
-        nav.append(button("Confirm and send", ids.ROUND_CONFIRM, r.id, style="primary", confirm=confirm_dialog(
-            "Send introductions?", f"Both people of each of the {page.kept} pairs get an introduction to accept or decline.",
-            "Send")))
-        nav.append(button("Cancel round", ids.ROUND_CANCEL, r.id, style="danger", confirm=confirm_dialog(
-            "Cancel this round?", "Nothing is sent; the proposal is discarded.", "Cancel round", "Keep it")))
-    if nav:
-        blocks.append(actions(*nav, block_id="round_nav"))
+    blocks += _nav(page, button("Confirm and send", ids.ROUND_CONFIRM, r.id, style="primary", confirm=confirm_dialog(
+        "Send introductions?", f"Both people of each of the {page.kept} pairs get an introduction to accept or decline.",
+        "Send")) if editable else None)
     hint = f"Page {page.page + 1} of {page.pages}."
     if editable:
         hint += " Swap the mentees of two pairs with `/mentor round swap 12 15` (pair numbers)."
     blocks.append(context(hint))
     text = f"Pairing round {r.id}: {page.kept} pairs, {r.status}"
     return {"text": text, "blocks": blocks}
+
+
+def _nav(page, confirm: dict | None) -> list[dict]:
+    """A round review's Previous / Next, and while it can change (`confirm`: its confirm button) Cancel round."""
+    r, nav = page.round, []
+    if page.page > 0:
+        nav.append(button("Previous", ids.unique(ids.ROUND_PAGE, "prev"), f"{r.id}:{page.page - 1}"))
+    if page.page + 1 < page.pages:
+        nav.append(button("Next", ids.unique(ids.ROUND_PAGE, "next"), f"{r.id}:{page.page + 1}"))
+    if confirm is not None:
+        nav.append(confirm)
+        nav.append(button("Cancel round", ids.ROUND_CANCEL, r.id, style="danger", confirm=confirm_dialog(
+            "Cancel this round?", "Nothing is sent; the proposal is discarded.", "Cancel round", "Keep it")))
+    return [actions(*nav, block_id="round_nav")] if nav else []
 
 
 # -- a round that forms peer circles ----------------------------------------------------------------------------
@@ -240,14 +244,7 @@ CIRCLE_REASON_WORDS = {  # for the admin's review: why people are left out of ev
 
 def circle_left_out_line(counts: dict[str, int], confirmed: bool) -> str:
     """The review's line about who is (or would be) in no circle, by reason, naming nobody."""
-    total = sum(counts.values())
-    if not total:
-        return "Everyone in the pool has a circle." if not confirmed else "Nobody in the pool was left without a circle."
-    parts = "; ".join(f"{n}: {CIRCLE_REASON_WORDS.get(reason, reason)}" for reason, n in counts.items())
-    lead = f"*{total}* left without a circle" if confirmed else f"*{total}* would be left without a circle"
-    tail = ("Each was told so in a DM, with the reason and what they can do, naming nobody." if confirmed else
-            "On confirm, each gets a DM saying so, why, and what they can do (naming nobody).")
-    return f"{lead} ({parts}). {tail}"
+    return left_out_line(counts, confirmed, CIRCLE_REASON_WORDS, "a circle")
 
 
 def _people(members) -> str:
@@ -286,19 +283,9 @@ def circle_round_review(page) -> dict:
         blocks.append(context(esc(cut(row.reason, 1500))))
     if not page.circles:
         blocks.append(section("No circles to show."))
-    nav = []
-    if page.page > 0:
-        nav.append(button("Previous", ids.unique(ids.ROUND_PAGE, "prev"), f"{r.id}:{page.page - 1}"))
-    if page.page + 1 < page.pages:
-        nav.append(button("Next", ids.unique(ids.ROUND_PAGE, "next"), f"{r.id}:{page.page + 1}"))
-    if editable:
-        nav.append(button("Confirm round", ids.ROUND_CONFIRM, r.id, style="primary", confirm=confirm_dialog(
-            "Form these circles?", f"Each of the {page.kept} circles gets its group chat with a kickoff; everyone "
-            "left out gets a DM saying why.", "Form circles")))
-        nav.append(button("Cancel round", ids.ROUND_CANCEL, r.id, style="danger", confirm=confirm_dialog(
-            "Cancel this round?", "Nothing is sent; the proposal is discarded.", "Cancel round", "Keep it")))
-    if nav:
-        blocks.append(actions(*nav, block_id="round_nav"))
+    blocks += _nav(page, button("Confirm round", ids.ROUND_CONFIRM, r.id, style="primary", confirm=confirm_dialog(
+        "Form these circles?", f"Each of the {page.kept} circles gets its group chat with a kickoff; everyone "
+        "left out gets a DM saying why.", "Form circles")) if editable else None)
     blocks.append(context(f"Page {page.page + 1} of {page.pages}."))
     text = f"Circles round {r.id}: {page.kept} circles, {r.status}"
     return {"text": text, "blocks": blocks}

@@ -20,6 +20,7 @@ from messages.common import (
     option,
     section,
     select,
+    slack_time,
     text_input,
     who,
 )
@@ -29,9 +30,7 @@ DESCRIPTION_SHOWN = 400
 
 def when(starts_at: datetime, minutes: int | None = None) -> str:
     """The start as Slack shows it to each reader, in their own time zone (UTC as the fallback)."""
-    unix = int(starts_at.timestamp())
-    fallback = f"{starts_at:%a %d %b %Y %H:%M} UTC"
-    text = f"<!date^{unix}^{{date_long_pretty}} at {{time}}|{fallback}>"
+    text = slack_time(starts_at, "%a %d %b %Y %H:%M")
     return f"{text} ({minutes} min)" if minutes else text
 
 

@@ -223,3 +223,34 @@ def test_a_circle_month_from_the_dm_to_the_closed_figures(world, slack, fake, bo
         assert [(r["month"], r["circles_active_at_end"], r["circle_members_at_end"], r["circle_sessions_held"],
                  r["circle_checkins_answered"], r["circle_average_effectiveness"]) for r in rows] == [
             ("2026-12", "1", "3", "2", "2", ""), ("2027-01", "1", "3", "0", "3", "4.0")]
+
+
+def test_delete_my_data_takes_my_words_out_of_the_open_months_circle_check_in(world, slack, fake, bot, monkeypatch):
+    monkeypatch.setattr(bot.settings, "anonymity_min_group", 1)
+    monkeypatch.setattr(bot.settings, "program_admins", ["UADMIN"])
+    fake.add_user("UADMIN", "Ada Admin")
+    circle_world(world)
+    with at(2026, 12, 1, 10):
+        world.run_job("monthly-checkins")
+        answer(world, "U1", circle_dms(fake, "U1")[0], MET)
+        answer(world, "U2", circle_dms(fake, "U2")[0], dict(MET, help="Bea's wish"))
+        slack.command("U1", "leave")
+        leave = fake.wait_for(lambda: (m := fake.open_modal("U1")) and m["callback_id"] == "leave_submit" and m)
+        r = slack.submit("U1", leave, {"Your data": ["Also delete my personal data (profile, notes, journal)"]})
+        assert r.view_errors is None
+        world.idle()
+        with bot.db.uow() as session:
+            assert SECRET not in json.dumps([c.help for c in session.scalars(select(CircleCheckIn))])
+    with at(2027, 1, 1, 10):
+        world.run_job("monthly-checkins")
+    help_dm = str([m["blocks"] for m in fake.dms_to("UADMIN") if "what would help" in m["text"]])
+    assert "Bea's wish" in help_dm and SECRET not in help_dm  # what Ada wrote never reaches the program team
+
+
+def test_the_admins_schedule_settings_say_the_monthly_check_in_asks_circle_members_too(world, slack, fake, bot, monkeypatch):
+    monkeypatch.setattr(bot.settings, "program_admins", ["UADMIN"])
+    fake.add_user("UADMIN", "Ada Admin")
+    assert slack.command("UADMIN", "admin").status == 200
+    view = fake.wait_for(lambda: (m := fake.open_modal("UADMIN")) and m["callback_id"] == "admin_program_submit" and m)
+    [monthly] = [b for b in view["blocks"] if b.get("block_id") == "cron_monthly-checkins"]
+    assert "every member of a peer circle" in monthly["hint"]["text"]

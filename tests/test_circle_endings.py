@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from bot.services import clock
 from bot.services.matching import load
-from models import Circle, CircleAttendance, CircleSession, Person
+from models import Circle, CircleAttendance, CircleMember, CircleSession, Person
 from tests.fakeslack import message_errors
 from tests.test_circles import GOAL, circles_list, start
 
@@ -191,3 +191,59 @@ def test_a_question_nobody_answers_ends_the_circle_after_seven_days(world, slack
         world.idle()
         assert "already ended: nobody answered within 7 days" in told(fake, "U2")
         assert circle(bot, circle_id).status == "ended"
+
+
+def test_a_circle_that_never_had_three_people_ends_at_its_end_date_and_its_members_are_told_once(world, slack, fake, bot):
+    world.join("U1", "Ada Lovelace", offers=["Design"], wants=["Public speaking"])
+    world.join("U2", "Bea Brown", offers=["SQL"], wants=["Public speaking"])
+    world.join("U4", "Dee Dane", offers=["Go"], wants=["Public speaking"])
+    response = start(world, **{"Circle size": "3", "How long the circle runs": "1 month"})
+    assert not response.view_errors, response.text
+    slack.click("U2", circles_list(world, "U2"), "Join circle")
+    world.idle()
+    with bot.db.uow() as session:
+        row = session.scalars(select(Circle)).one()
+        circle_id, ends_on = row.id, row.ends_on
+    assert GOAL in json.dumps(circles_list(world, "U4").ephemeral)  # open, one place left
+
+    with at(ends_on - timedelta(days=7)):  # not started: no heads-up (it has no chat)
+        assert "0 circle(s) told their end is near" in world.run_job("circle-endings")
+    with at(ends_on, 8):  # its end date, before the job has run: nobody new is shown it or let in
+        assert GOAL not in json.dumps(circles_list(world, "U4").ephemeral)
+        world.forged_click("U4", "circle_join", circle_id)
+        assert "This circle reached its end date" in told(fake, "U4")
+        assert circle(bot, circle_id).status == "open"
+    with at(ends_on, 10):
+        assert "1 circle(s) ended without enough people to start" in world.run_job("circle-endings")
+        assert "0 circle(s) ended without enough people" in world.run_job("circle-endings")  # once
+        ended = circle(bot, circle_id)
+        assert ended.status == "ended" and ended.ended_at is not None
+    for user_id in ("U1", "U2"):  # the organiser too
+        [dm] = [m for m in fake.dms_to(user_id) if "ended without enough people" in m["text"]]
+        assert message_errors(dm["blocks"], dm["text"]) == []
+        assert GOAL in json.dumps(dm) and "`/mentor circles`" in json.dumps(dm) and "three people" in json.dumps(dm)
+    assert not [m for m in fake.dms_to("U4") if "ended without enough people" in m["text"]]
+    assert "Your circles" not in json.dumps(circles_list(world, "U1").ephemeral)
+    with bot.db.uow() as session:
+        assert load(session, [world.person_id("U1"), world.person_id("U2")]) == {}
+
+
+def test_nobody_joins_a_circle_whose_renew_or_end_question_is_waiting(world, slack, fake, bot):
+    for user_id, name in (("U1", "Ada Lovelace"), ("U2", "Bea Brown"), ("U3", "Cy Young"), ("U4", "Dee Dane")):
+        world.join(user_id, name, offers=["Go"], wants=["Public speaking"])
+    start(world, **{"Circle size": "4", "How long the circle runs": "1 month"})
+    for user_id in ("U2", "U3"):
+        slack.click(user_id, circles_list(world, user_id), "Join circle")
+        world.idle()
+    with bot.db.uow() as session:
+        row = session.scalars(select(Circle)).one()
+        circle_id, ends_on = row.id, row.ends_on
+    assert circle(bot, circle_id).status == "active"
+    with at(ends_on):
+        assert "1 circle(s) asked to renew or end" in world.run_job("circle-endings")
+        assert GOAL not in json.dumps(circles_list(world, "U4").ephemeral)
+        world.forged_click("U4", "circle_join", circle_id)
+        assert "This circle is about to end" in told(fake, "U4")
+        with bot.db.uow() as session:
+            assert session.scalars(select(CircleMember).where(CircleMember.person_id == world.person_id("U4"))).first() is None
+        assert fake.group_dm("U1", "U2", "U3", "U4") is None  # no new chat with Dee

@@ -5,7 +5,7 @@ at its end date one closing summary that counts that session, then "End the circ
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 
 import time_machine
 from sqlalchemy import select

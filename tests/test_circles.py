@@ -89,6 +89,11 @@ def test_a_circle_forms_from_the_list_to_its_group_chat_and_kickoff(world, slack
     assert everyone is not None and "<@U3> joined the peer circle" in json.dumps(fake.messages(everyone))
     assert "<@U3> (facilitates)" in json.dumps(fake.messages(everyone))  # Cy offers public speaking: they lead
     assert "continues in a new group chat" in json.dumps(fake.messages(group))
+    welcome = next(m for m in fake.messages(everyone) if "joined the peer circle" in m["text"])
+    assert message_errors(welcome["blocks"], welcome["text"]) == []
+    assert "Plan a session" in json.dumps(welcome) and "Log a session" in json.dumps(welcome)  # like the kickoff
+    slack.click("U3", welcome, "Plan a session")  # the newcomer plans from the new chat
+    assert fake.wait_for(lambda: (m := fake.open_modal("U3")) and m["callback_id"] == "circle_session_plan_submit" and m)
     with bot.db.uow() as session:
         circle = session.scalars(select(Circle)).one()
         assert circle.status == "full" and circle.channel_id == everyone

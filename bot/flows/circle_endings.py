@@ -1,7 +1,8 @@
 """A peer circle's end date, as its members live it: the daily job (`circle-endings`) posts a heads-up in the
 circle's chat a few days before, then on the day the closing summary with "Renew or end?"; any member answers for
 everyone (Renew for 3 months, Renew for…, End the circle) and the chat is told; nobody answering within
-ANSWER_DAYS ends it. An ended circle's planned session is cancelled and everyone's Home refreshes (the circle no
+ANSWER_DAYS ends it. A circle that never started (fewer than three) ends at its end date, each member told in a DM.
+An ended circle's planned session is cancelled and everyone's Home refreshes (the circle no
 longer takes a place toward their partners at once).
 
 The answer edits the question in place (its buttons give way to who answered); a second click, or another member's
@@ -76,13 +77,14 @@ def end(ctx: Context, team_id: str, user_id: str, raw: object) -> dict:
 def run_daily(ctx: Context, now: datetime | None = None) -> str:
     """For every started circle: a heads-up a few days before its end date (once per end date); on the day (in the
     program's time zone), the closing summary with "Renew or end?" (once); a question nobody answered within
-    ANSWER_DAYS ends the circle with the closing line. Returns what was done."""
+    ANSWER_DAYS ends the circle with the closing line. A circle that never started (fewer than three) ends on its end
+    date, and each of its members is told so in a DM, once. Returns what was done."""
     now = now or clock.now()
     tz = ctx.settings.tz
     today = now.astimezone(tz).date()
     deadline = today + timedelta(days=ANSWER_DAYS)  # the day a question asked today ends the circle unanswered
     asked_before = datetime.combine(today - timedelta(days=ANSWER_DAYS - 1), time.min, tzinfo=tz)  # asked 7+ days ago
-    warned = asked = ended = 0
+    warned = asked = ended = lapsed = 0
     with ctx.db.uow() as session:
         team_ids = profiles.teams(session)
     for team_id in team_ids:
@@ -103,5 +105,12 @@ def run_daily(ctx: Context, now: datetime | None = None) -> str:
                 ended += 1
                 _ended(session, ctx, circle, circles.members(session, circle.id), None,
                        keys.circle_end_ask(circle.id, circle.ends_on))
+        with ctx.db.uow() as session:
+            for circle, people in circle_endings.never_started(session, team_id, today, now):
+                lapsed += 1
+                for person in people:
+                    outbox.enqueue(session, team_id, keys.circle_never_started(circle.id, person.id),
+                                   "circle-never-started", person.slack_user_id, blocks.never_started(circle), priority=0)
+                outbox.publish_home(session, team_id, *(p.slack_user_id for p in people))
     return (f"{warned} circle(s) told their end is near, {asked} circle(s) asked to renew or end, "
-            f"{ended} circle(s) ended unanswered")
+            f"{ended} circle(s) ended unanswered, {lapsed} circle(s) ended without enough people to start")

@@ -15,7 +15,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any, Literal, cast
+from typing import Any, Literal, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field, field_validator, model_validator
@@ -26,6 +26,7 @@ from bot.db import insert_ignore, rowcount
 from bot.services.errors import Conflict, NotAllowed
 from bot.services.lookup import by_hint
 from models import CheckIn, CheckInAnswer, CheckInPeriod, Partnership, Person
+from models.checkins import CircleCheckIn
 from models.status import PartnershipStatus, PersonStatus
 
 REMINDER_AFTER = (timedelta(days=3), timedelta(days=7))
@@ -64,11 +65,10 @@ def month_name(period: str) -> str:
 
 
 # -- the answer form ----------------------------------------------------------------------------
-class CheckInForm(BaseModel):
+class AnswerForm(BaseModel):
+    """What a pair's and a circle's check-in answers share."""
+
     met: Literal["yes", "no"]
-    minutes: int | None = Field(default=None, ge=0, le=10000)
-    next_meeting_on: date | None = None
-    next_not_planned: bool = False
     effectiveness: int | None = Field(default=None, ge=1, le=5)
     expectations: Literal["yes", "partly", "no"]
     help: str = Field(default="", max_length=MAX_HELP)
@@ -77,6 +77,12 @@ class CheckInForm(BaseModel):
     @classmethod
     def _strip(cls, value: object) -> object:
         return value.strip() if isinstance(value, str) else ("" if value is None else value)
+
+
+class CheckInForm(AnswerForm):
+    minutes: int | None = Field(default=None, ge=0, le=10000)
+    next_meeting_on: date | None = None
+    next_not_planned: bool = False
 
     @field_validator("next_not_planned", mode="before")
     @classmethod
@@ -167,9 +173,7 @@ def invitations(session: Session, checkin_ids: list[int]) -> list[Invitation]:
 def due_reminders(session: Session, team_id: str, period: str, now: datetime) -> list[tuple[int, int]]:
     """(checkin id, reminder number) for every unanswered invitation of an open month whose reminder is due;
     the reminder is counted as sent here, in the same transaction that queues it."""
-    closed = session.scalars(select(CheckInPeriod.closed_at).where(CheckInPeriod.team_id == team_id,
-                                                                   CheckInPeriod.period == period)).first()
-    if closed is not None:
+    if is_closed(session, team_id, period):
         return []
     due = []
     for number, after in enumerate(REMINDER_AFTER, start=1):
@@ -188,34 +192,53 @@ def due_reminders(session: Session, team_id: str, period: str, now: datetime) ->
 
 
 # -- answering ----------------------------------------------------------------------------------
-def for_author(session: Session, team_id: str, slack_user_id: str, checkin_id: object, now: datetime,
-               tz: ZoneInfo) -> tuple[CheckIn, Person]:
-    """The invitation, if it is the acting person's own and its month is still open."""
-    checkin = by_hint(session, CheckIn, checkin_id)
+Invite = TypeVar("Invite", CheckIn, CircleCheckIn)
+
+
+def is_closed(session: Session, team_id: str, period: str) -> bool:
+    return session.scalars(select(CheckInPeriod.closed_at).where(CheckInPeriod.team_id == team_id,
+                                                                 CheckInPeriod.period == period)).first() is not None
+
+
+def own(session: Session, model: type[Invite], team_id: str, slack_user_id: str, checkin_id: object, now: datetime,
+        tz: ZoneInfo) -> tuple[Invite, Person]:
+    """The invitation (a pair's `CheckIn` or a circle's `CircleCheckIn`), if it is the acting person's own and its
+    month is still open."""
+    checkin = by_hint(session, model, checkin_id)
     person = session.get(Person, checkin.person_id) if checkin is not None else None
     if checkin is None or checkin.team_id != team_id or person is None or person.slack_user_id != slack_user_id:
         raise NotAllowed("That check-in isn't yours.")
-    closed = session.scalars(select(CheckInPeriod.closed_at).where(CheckInPeriod.team_id == team_id,
-                                                                   CheckInPeriod.period == checkin.period)).first()
-    if closed is not None or now >= period_end(checkin.period, tz):
+    if is_closed(session, team_id, checkin.period) or now >= period_end(checkin.period, tz):
         raise Conflict(f"The {month_name(checkin.period)} check-in has closed. Thank you all the same: "
                        "next month's comes on the 1st.")
     return checkin, person
+
+
+def record(checkin: CheckIn | CircleCheckIn, form: AnswerForm, now: datetime) -> bool:
+    """Write what both kinds of answer share onto the invitation; returns whether it is the first answer."""
+    first = checkin.answered_at is None
+    if first:  # the first answer's time (response rates as of a date count it from then)
+        checkin.answered_at = now
+    checkin.met = form.met == "yes"
+    checkin.effectiveness = form.effectiveness
+    checkin.expectations = form.expectations
+    checkin.help = form.help or None
+    return first
+
+
+def for_author(session: Session, team_id: str, slack_user_id: str, checkin_id: object, now: datetime,
+               tz: ZoneInfo) -> tuple[CheckIn, Person]:
+    """The pair invitation, if it is the acting person's own and its month is still open."""
+    return own(session, CheckIn, team_id, slack_user_id, checkin_id, now, tz)
 
 
 def answer(session: Session, team_id: str, slack_user_id: str, checkin_id: object, form: CheckInForm,
            now: datetime, tz: ZoneInfo) -> tuple[CheckIn, bool]:
     """Save (or change) the person's own answer; returns (invitation, first time)."""
     checkin, _person = for_author(session, team_id, slack_user_id, checkin_id, now, tz)
-    first = checkin.answered_at is None
-    if first:  # the first answer's time (response rates as of a date count it from then)
-        checkin.answered_at = now
-    checkin.met = form.met == "yes"
+    first = record(checkin, form, now)
     checkin.minutes = form.minutes or 0
     checkin.next_meeting_on = form.next_meeting_on
-    checkin.effectiveness = form.effectiveness
-    checkin.expectations = form.expectations
-    checkin.help = form.help or None
     if checkin.met:  # meeting again: whatever "at risk" said, it no longer holds
         session.execute(update(Partnership).where(Partnership.id == checkin.partnership_id)
                         .values(at_risk_since=None).execution_options(synchronize_session=False))
@@ -251,32 +274,41 @@ def close_period(session: Session, team_id: str, period: str, now: datetime, k: 
     if claimed != 1:
         return None
     rows = session.scalars(select(CheckIn).where(CheckIn.team_id == team_id, CheckIn.period == period)).all()
-    answered = [r for r in rows if r.answered_at is not None]
     answers: list[dict[str, Any]] = [
         dict(team_id=team_id, period=period, met=bool(r.met), minutes=r.minutes or 0,
-             effectiveness=r.effectiveness, expectations=r.expectations, help=r.help) for r in answered]
-    random.SystemRandom().shuffle(answers)  # ids of checkin_answers say nothing about who answered first
-    if answers:
-        session.execute(cast(Table, CheckInAnswer.__table__).insert(), answers)  # (a declarative model's table)
-    expect = [a["expectations"] for a in answers]
-    session.execute(
-        update(CheckInPeriod).where(CheckInPeriod.team_id == team_id, CheckInPeriod.period == period)
-        .values(asked=len(rows), answered=len(answers), met=sum(a["met"] for a in answers),
-                minutes=sum(a["minutes"] for a in answers),
-                effectiveness_sum=sum(a["effectiveness"] or 0 for a in answers),
-                effectiveness_n=sum(a["effectiveness"] is not None for a in answers),
-                expected_yes=expect.count("yes"), expected_partly=expect.count("partly"),
-                expected_no=expect.count("no"))
-        .execution_options(synchronize_session=False)
-    )
+             effectiveness=r.effectiveness, expectations=r.expectations, help=r.help)
+        for r in rows if r.answered_at is not None]
+    texts = store_answers(session, team_id, period, answers, len(rows), k, amount="minutes")
     session.execute(
         update(CheckIn).where(CheckIn.team_id == team_id, CheckIn.period == period)
         .values(minutes=None, next_meeting_on=None, effectiveness=None, expectations=None, help=None)
         .execution_options(synchronize_session=False)
     )
-    texts = [a["help"] for a in answers if a["help"]] if len(answers) >= k else []
     return Closed(period, len(answers), len(rows), texts, _mark_at_risk(session, team_id, period, now),
                   _pause_silent(session, team_id, period, now))
+
+
+def store_answers(session: Session, team_id: str, period: str, answers: list[dict[str, Any]], asked: int, k: int, *,
+                  amount: str, prefix: str = "") -> list[str]:
+    """Copy a closing month's answers, shuffled, to `checkin_answers` (a `sessions` key stays out: it has no such
+    column) and write the month's aggregates once: the pairs' columns, or with `prefix` "circle_" the circles'
+    (`amount`: the summed "minutes" or "sessions"). Returns the free texts, only when at least k answered."""
+    random.SystemRandom().shuffle(answers)  # ids of checkin_answers say nothing about who answered first
+    if answers:  # (a declarative model's table)
+        session.execute(cast(Table, CheckInAnswer.__table__).insert(),
+                        [{key: v for key, v in a.items() if key != "sessions"} for a in answers])
+    expect = [a["expectations"] for a in answers]
+    totals = dict(asked=asked, answered=len(answers), met=sum(a["met"] for a in answers),
+                  effectiveness_sum=sum(a["effectiveness"] or 0 for a in answers),
+                  effectiveness_n=sum(a["effectiveness"] is not None for a in answers),
+                  expected_yes=expect.count("yes"), expected_partly=expect.count("partly"), expected_no=expect.count("no"))
+    totals[amount] = sum(a[amount] for a in answers)
+    session.execute(
+        update(CheckInPeriod).where(CheckInPeriod.team_id == team_id, CheckInPeriod.period == period)
+        .values({f"{prefix}{name}": value for name, value in totals.items()})
+        .execution_options(synchronize_session=False)
+    )
+    return [a["help"] for a in answers if a["help"]] if len(answers) >= k else []
 
 
 def _history(session: Session, team_id: str, periods: list[str]) -> Sequence[Row[int, int, str, bool, bool | None]]:

@@ -16,21 +16,19 @@ went to are summed in `CheckInPeriod.circle_sessions` only.
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, Field, field_validator, model_validator
-from sqlalchemy import Table, select, update
+from pydantic import Field, model_validator
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.db import insert_ignore
-from bot.services.checkins import MAX_HELP, REMINDER_AFTER, month_name, period_end
-from bot.services.errors import Conflict, NotAllowed
-from bot.services.lookup import by_hint
-from models import CheckInAnswer, CheckInPeriod, Person
+from bot.services import checkins
+from bot.services.checkins import REMINDER_AFTER
+from models import Person
 from models.checkins import CircleCheckIn
 from models.circles import Circle, CircleMember
 from models.status import CircleStatus, PersonStatus
@@ -40,17 +38,8 @@ MAX_SESSIONS = 31
 
 
 # -- the answer form ----------------------------------------------------------------------------
-class CircleCheckInForm(BaseModel):
-    met: Literal["yes", "no"]
+class CircleCheckInForm(checkins.AnswerForm):
     sessions: int | None = Field(default=None, ge=0, le=MAX_SESSIONS)
-    effectiveness: int | None = Field(default=None, ge=1, le=5)
-    expectations: Literal["yes", "partly", "no"]
-    help: str = Field(default="", max_length=MAX_HELP)
-
-    @field_validator("help", mode="before")
-    @classmethod
-    def _strip(cls, value: object) -> object:
-        return value.strip() if isinstance(value, str) else ("" if value is None else value)
 
     def problems(self) -> dict[str, str]:
         """What is missing across fields, by field name (empty when the answer can be saved)."""
@@ -82,8 +71,7 @@ def open_period(session: Session, team_id: str, period: str, now: datetime) -> l
     """Ask every member of every active circle about `period` (one invitation per circle and person).
     Safe to repeat: returns the person ids with an invitation of the period still unanswered. The period's row
     exists already (bot/services/checkins.py `open_period`)."""
-    if session.scalars(select(CheckInPeriod.closed_at).where(CheckInPeriod.team_id == team_id,
-                                                             CheckInPeriod.period == period)).first() is not None:
+    if checkins.is_closed(session, team_id, period):
         return []
     members = session.execute(
         select(CircleMember.circle_id, CircleMember.person_id)
@@ -151,9 +139,7 @@ def due_reminders(session: Session, team_id: str, period: str, now: datetime) ->
     """{person id: reminder number} for every person with an unanswered circle check-in of an open month whose
     reminder is due (one reminder per person, the highest due); counted as sent here, in the same transaction that
     queues it."""
-    closed = session.scalars(select(CheckInPeriod.closed_at).where(CheckInPeriod.team_id == team_id,
-                                                                   CheckInPeriod.period == period)).first()
-    if closed is not None:
+    if checkins.is_closed(session, team_id, period):
         return {}
     due: dict[int, int] = {}
     for number, after in enumerate(REMINDER_AFTER, start=1):
@@ -177,30 +163,15 @@ def due_reminders(session: Session, team_id: str, period: str, now: datetime) ->
 def for_author(session: Session, team_id: str, slack_user_id: str, checkin_id: object, now: datetime,
                tz: ZoneInfo) -> tuple[CircleCheckIn, Person]:
     """The invitation, if it is the acting person's own and its month is still open."""
-    checkin = by_hint(session, CircleCheckIn, checkin_id)
-    person = session.get(Person, checkin.person_id) if checkin is not None else None
-    if checkin is None or checkin.team_id != team_id or person is None or person.slack_user_id != slack_user_id:
-        raise NotAllowed("That check-in isn't yours.")
-    closed = session.scalars(select(CheckInPeriod.closed_at).where(CheckInPeriod.team_id == team_id,
-                                                                   CheckInPeriod.period == checkin.period)).first()
-    if closed is not None or now >= period_end(checkin.period, tz):
-        raise Conflict(f"The {month_name(checkin.period)} check-in has closed. Thank you all the same: "
-                       "next month's comes on the 1st.")
-    return checkin, person
+    return checkins.own(session, CircleCheckIn, team_id, slack_user_id, checkin_id, now, tz)
 
 
 def answer(session: Session, team_id: str, slack_user_id: str, checkin_id: object, form: CircleCheckInForm,
            now: datetime, tz: ZoneInfo) -> tuple[CircleCheckIn, bool]:
     """Save (or change) the person's own answer about one circle; returns (invitation, first time)."""
     checkin, _person = for_author(session, team_id, slack_user_id, checkin_id, now, tz)
-    first = checkin.answered_at is None
-    if first:
-        checkin.answered_at = now
-    checkin.met = form.met == "yes"
+    first = checkins.record(checkin, form, now)
     checkin.sessions = form.sessions or 0
-    checkin.effectiveness = form.effectiveness
-    checkin.expectations = form.expectations
-    checkin.help = form.help or None
     return checkin, first
 
 
@@ -226,25 +197,10 @@ def close_period(session: Session, team_id: str, period: str, k: int) -> Closed:
         dict(team_id=team_id, period=period, circle=True, met=bool(r.met), minutes=0, sessions=r.sessions or 0,
              effectiveness=r.effectiveness, expectations=r.expectations, help=r.help)
         for r in rows if r.answered_at is not None]
-    random.SystemRandom().shuffle(answers)  # ids of checkin_answers say nothing about who answered first
-    if answers:
-        session.execute(cast(Table, CheckInAnswer.__table__).insert(),
-                        [{k: v for k, v in a.items() if k != "sessions"} for a in answers])
-    expect = [a["expectations"] for a in answers]
-    session.execute(
-        update(CheckInPeriod).where(CheckInPeriod.team_id == team_id, CheckInPeriod.period == period)
-        .values(circle_asked=len(rows), circle_answered=len(answers), circle_met=sum(a["met"] for a in answers),
-                circle_sessions=sum(a["sessions"] for a in answers),
-                circle_effectiveness_sum=sum(a["effectiveness"] or 0 for a in answers),
-                circle_effectiveness_n=sum(a["effectiveness"] is not None for a in answers),
-                circle_expected_yes=expect.count("yes"), circle_expected_partly=expect.count("partly"),
-                circle_expected_no=expect.count("no"))
-        .execution_options(synchronize_session=False)
-    )
+    texts = checkins.store_answers(session, team_id, period, answers, len(rows), k, amount="sessions", prefix="circle_")
     session.execute(
         update(CircleCheckIn).where(CircleCheckIn.team_id == team_id, CircleCheckIn.period == period)
         .values(met=None, sessions=None, effectiveness=None, expectations=None, help=None)
         .execution_options(synchronize_session=False)
     )
-    texts = [a["help"] for a in answers if a["help"]] if len(answers) >= k else []
     return Closed(period, len(answers), len(rows), texts)

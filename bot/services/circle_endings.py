@@ -83,6 +83,22 @@ def reaching_end(session: Session, team_id: str, today: date, now: datetime) -> 
     return claimed
 
 
+def never_started(session: Session, team_id: str, today: date, now: datetime) -> list[tuple[Circle, list[Person]]]:
+    """Circles still gathering people (open: never had three members) at or past their end date: each ends here, once
+    whoever runs the job (a conditional UPDATE claims it), and comes back with its members, who are told."""
+    due = session.scalars(select(Circle).where(
+        Circle.team_id == team_id, Circle.status == CircleStatus.OPEN, Circle.started_at.is_(None),
+        Circle.ends_on <= today).order_by(Circle.id)).all()
+    ended = []
+    for circle in due:
+        if rowcount(session.execute(
+                update(Circle).where(Circle.id == circle.id, Circle.status == CircleStatus.OPEN, Circle.started_at.is_(None))
+                .values(status=CircleStatus.ENDED, ended_at=now).execution_options(synchronize_session=False))) == 1:
+            session.refresh(circle)
+            ended.append((circle, circles.members(session, circle.id)))
+    return ended
+
+
 def unanswered(session: Session, team_id: str, asked_before: datetime, now: datetime) -> list[Circle]:
     """Circles asked "Renew or end?" before `asked_before` (ANSWER_DAYS ago) that nobody answered: they end now."""
     due = session.scalars(select(Circle).where(

@@ -12,20 +12,18 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Annotated
 
-from icalendar import Alarm, Calendar, Event
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.db import rowcount
-from bot.services import circles, clock, profiles, suggestions
+from bot.services import circles, clock, invites, profiles, suggestions
 from bot.services.errors import Conflict, DomainError, FormProblems, NotAllowed
-from bot.services.invites import PRODID, REMINDER, address
 from bot.services.lookup import by_hint
-from bot.services.planning import MAX_MINUTES, UNLOGGED
+from bot.services.planning import UNLOGGED, at_most_max, own_time
 from models import Circle, CircleAttendance, CircleSession, Person
 from models.status import CircleSessionStatus, CircleStatus
 
@@ -36,6 +34,7 @@ TOO_LONG = "A session can be at most 8 hours (480 minutes) long."
 OLDEST_LOG = timedelta(days=366)
 FILENAME = "circle-session.ics"
 MAX_TOPICS = 2000
+Minutes = Annotated[int, Field(ge=1), at_most_max(TOO_LONG)]
 
 
 # -- forms -------------------------------------------------------------------------------------------------------
@@ -45,17 +44,10 @@ class PlanForm(BaseModel):
 
     circle_id: int
     slot: str | None = None
-    minutes: int = Field(ge=1)
+    minutes: Minutes
     custom_date: date | None = None
     custom_time: time | None = None
     session_id: int | None = None
-
-    @field_validator("minutes")
-    @classmethod
-    def _not_too_long(cls, value: int) -> int:
-        if value > MAX_MINUTES:
-            raise ValueError(TOO_LONG)
-        return value
 
     @field_validator("slot")
     @classmethod
@@ -71,7 +63,7 @@ class LogForm(BaseModel):
     circle_id: int
     session_id: int | None = None
     held_on: date
-    minutes: int = Field(ge=1)
+    minutes: Minutes
     topics: str = Field(min_length=1, max_length=MAX_TOPICS)
     came: list[int] = Field(default_factory=list, max_length=20)
 
@@ -86,13 +78,6 @@ class LogForm(BaseModel):
         # no time zone is more than 14 hours ahead of UTC: a later date is in the future for everyone
         if value > (clock.now() + timedelta(hours=14)).date():
             raise ValueError("The session date can't be in the future.")
-        return value
-
-    @field_validator("minutes")
-    @classmethod
-    def _not_too_long(cls, value: int) -> int:
-        if value > MAX_MINUTES:
-            raise ValueError(TOO_LONG)
         return value
 
     @field_validator("came", mode="before")
@@ -226,20 +211,12 @@ def options(session: Session, team_id: str, slack_user_id: str, circle_id: objec
 def _time(form: PlanForm, me: Person, now: datetime) -> datetime:
     """The picked time as a UTC instant: one's own when given, else the suggested one; in the future, within a year."""
     problems: dict[str, str] = {}
-    at = None
-    if (form.custom_date is None) != (form.custom_time is None):
-        problems["custom_time" if form.custom_time is None else "custom_date"] = "Give both a date and a time."
-    elif form.custom_date is not None and form.custom_time is not None:
-        at = suggestions.from_wall_clock(form.custom_date, form.custom_time, zone(me))
-        if at <= now:
-            problems["custom_time"] = "That time is in the past: pick a time in the future."
-        elif at > now + timedelta(days=366):
-            problems["custom_date"] = "That is more than a year ahead: pick a nearer date."
-    elif form.slot:
+    at = own_time(form.custom_date, form.custom_time, zone(me), now, problems)
+    if at is None and not problems and form.slot:
         at = suggestions.from_token(form.slot)
         if at <= now:
             problems["slot"] = "That time has passed meanwhile: please pick another."
-    else:
+    elif at is None and not problems:
         problems["slot"] = "Pick a time (or give a date and a time of your own below)."
     if problems:
         raise FormProblems(problems)
@@ -460,35 +437,7 @@ def invite(row: CircleSession, goal: str, organizer: Person, people: list[Person
     time zone (with its VTIMEZONE), a reminder 15 minutes before; `cancel` makes it METHOD:CANCEL of the same UID."""
     if row.starts_at is None:
         raise ValueError("a session without a time has no invite")
-    now = now or clock.now()
-    shown = zone(organizer)
-    starts = row.starts_at.astimezone(shown if isinstance(shown, ZoneInfo) else UTC)
-    summary = f"Peer circle: {goal[:150]}"
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "CANCEL" if cancel else "REQUEST")
-    event = Event()
-    event.add("uid", row.uid)
-    event.add("sequence", row.sequence)
-    event.add("dtstamp", now.astimezone(UTC))
-    event.add("dtstart", starts)
-    event.add("dtend", starts + timedelta(minutes=row.minutes))
-    event.add("summary", summary)
-    event.add("description", f"Session of the peer circle \"{goal[:300]}\".")
-    event.add("status", "CANCELLED" if cancel else "CONFIRMED")
-    event.add("transp", "OPAQUE")
-    event.add("organizer", address(row.team_id, organizer))
-    for person in people:
-        event.add("attendee", address(row.team_id, person, role="REQ-PARTICIPANT"))
-    if not cancel:
-        alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("trigger", -REMINDER)
-        alarm.add("description", summary)
-        event.add_component(alarm)
-    cal.add_component(event)
-    year = starts.date().replace(month=1, day=1)
-    cal.add_missing_timezones(first_date=year.replace(year=year.year - 1), last_date=year.replace(year=year.year + 2))
-    return cal.to_ical()
+    return invites.calendar(invites.Occurrence(row.team_id, row.uid, row.sequence, row.starts_at, row.minutes),
+                            organizer, people, zone(organizer), summary=f"Peer circle: {goal[:150]}",
+                            description=f"Session of the peer circle \"{goal[:300]}\".", cancel=cancel,
+                            now=now or clock.now())

@@ -180,10 +180,18 @@ def _fit(me: Person, circle: Circle, people: list[Person]) -> tuple[float, list[
     return 10.0 * len(learn) + 2.0 * len(teach) + (average or 0.0), reasons
 
 
+def _joinable(today: date) -> tuple:
+    """A circle people can still join: gathering people or meeting, before its end date, and not waiting for its
+    members' "Renew or end?" answer."""
+    return Circle.status.in_(JOINABLE), Circle.ends_on > today, Circle.end_asked_at.is_(None)
+
+
 def open_for(session: Session, me: Person, *, limit: int = 5, wanted_only: bool = False) -> list[Listed]:
-    """Open circles `me` could join, best first: not invite-only, seats left, not mine, and nobody in them I must
-    never be matched with. `wanted_only`: only circles that learn a skill I want (what `/mentor find` shows)."""
-    query = select(Circle).where(Circle.team_id == me.team_id, Circle.status.in_(JOINABLE), Circle.invite_only.is_(False),
+    """Open circles `me` could join, best first: not invite-only, before their end date and not about to end, seats
+    left, not mine, and nobody in them I must never be matched with. `wanted_only`: only circles that learn a skill
+    I want (what `/mentor find` shows)."""
+    query = select(Circle).where(Circle.team_id == me.team_id, Circle.invite_only.is_(False),
+                                 *_joinable(clock.local_today(me.tz, me.tz_offset)),
                                  ~exists().where(CircleMember.circle_id == Circle.id, CircleMember.person_id == me.id,
                                                  CircleMember.left_at.is_(None)))
     if wanted_only:
@@ -221,7 +229,7 @@ def invited(session: Session, me: Person) -> list[Circle]:
     return list(session.scalars(
         select(Circle).join(CircleInvite, CircleInvite.circle_id == Circle.id)
         .where(CircleInvite.person_id == me.id, CircleInvite.status == CircleInviteStatus.INVITED,
-               Circle.status.in_(JOINABLE)).order_by(Circle.id)))
+               *_joinable(clock.local_today(me.tz, me.tz_offset))).order_by(Circle.id)))
 
 
 # -- changing ----------------------------------------------------------------------------------------------------
@@ -334,6 +342,12 @@ def join(session: Session, team_id: str, user_id: str, circle_id: object, now: d
         raise Conflict("You're already in this circle.")
     if circle.status == CircleStatus.ENDED:
         raise Conflict("This circle has ended.")
+    if circle.end_asked_at is not None:
+        raise Conflict("This circle is about to end: its members are deciding whether to renew it, so it takes nobody "
+                       "new now. `/mentor circles` shows others, or start your own with `/mentor circle`.")
+    if circle.ends_on <= clock.local_today(me.tz, me.tz_offset, now):
+        raise Conflict(f"This circle reached its end date ({circle.ends_on:%d %B %Y}), so it takes nobody new. "
+                       "`/mentor circles` shows others, or start your own with `/mentor circle`.")
     people = members(session, circle.id)
     if circle.status == CircleStatus.FULL or len(people) >= circle.size:
         raise Conflict(f"Sorry, this circle is full: all {circle.size} places are taken. "

@@ -1,4 +1,4 @@
-"""Calendar invites for a planned meeting (iCalendar, RFC 5545, built with the `icalendar` library).
+"""Calendar invites for a planned meeting or a circle session (iCalendar, RFC 5545, built with the `icalendar` library).
 
 One event per planned meeting, for its whole life: the same UID every time, SEQUENCE raised by every change. A
 picked time is sent as METHOD:REQUEST; a new time as REQUEST again with a higher SEQUENCE (calendars update the
@@ -8,6 +8,7 @@ their own time zone (TZID with its VTIMEZONE), so Google Calendar, Outlook and A
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
@@ -38,27 +39,46 @@ def invite(plan: PlannedMeeting, organizer: Person, partner: Person, zone: tzinf
     cancellation of the event their calendar has."""
     if plan.starts_at is None:
         raise ValueError("a meeting without a time has no invite")
+    return calendar(Occurrence(plan.team_id, plan.uid, plan.sequence, plan.starts_at, plan.minutes), organizer,
+                    [organizer, partner], zone, summary=summary, description=description, cancel=cancel, now=now)
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """What a calendar event needs of a planned meeting or circle session."""
+
+    team_id: str
+    uid: str
+    sequence: int
+    starts_at: datetime
+    minutes: int
+
+
+def calendar(what: Occurrence, organizer: Person, attendees: list[Person], zone: tzinfo, *, summary: str,
+             description: str = "", cancel: bool = False, now: datetime | None = None) -> bytes:
+    """One event (`what`) with its attendees, shown in `zone` (with its VTIMEZONE), a reminder before it unless
+    `cancel` makes it METHOD:CANCEL of the same UID."""
     now = now or datetime.now(UTC)
-    starts = plan.starts_at.astimezone(zone if isinstance(zone, ZoneInfo) else UTC)
+    starts = what.starts_at.astimezone(zone if isinstance(zone, ZoneInfo) else UTC)
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "CANCEL" if cancel else "REQUEST")
     event = Event()
-    event.add("uid", plan.uid)
-    event.add("sequence", plan.sequence)
+    event.add("uid", what.uid)
+    event.add("sequence", what.sequence)
     event.add("dtstamp", now.astimezone(UTC))
     event.add("dtstart", starts)
-    event.add("dtend", starts + timedelta(minutes=plan.minutes))
+    event.add("dtend", starts + timedelta(minutes=what.minutes))
     event.add("summary", summary)
     if description:
         event.add("description", description)
     event.add("status", "CANCELLED" if cancel else "CONFIRMED")
     event.add("transp", "OPAQUE")
-    event.add("organizer", address(plan.team_id, organizer))
-    for person in (organizer, partner):
-        event.add("attendee", address(plan.team_id, person, role="REQ-PARTICIPANT"))
+    event.add("organizer", address(what.team_id, organizer))
+    for person in attendees:
+        event.add("attendee", address(what.team_id, person, role="REQ-PARTICIPANT"))
     if not cancel:
         alarm = Alarm()
         alarm.add("action", "DISPLAY")

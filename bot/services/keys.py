@@ -16,7 +16,8 @@ from datetime import date, datetime
 PREFIXES = (
     "agenda-point", "agreement-acknowledged", "agreement-confirmed", "agreement-draft", "at-risk", "buddy-has",
     "buddy-none", "buddy-plan", "buddy-welcome", "cadence-nudge",
-    "circle-end-ask", "circle-ended", "circle-ends-soon", "circle-renewed",  # a circle's end date (circle_endings)
+    "circle-end-ask", "circle-ended", "circle-ends-soon", "circle-never-started",
+    "circle-renewed",  # a circle's end date (circle_endings)
     "circle-session-ask", "circle-session-cancelled", "circle-session-invite", "circle-session-logged",
     "circle-session-missed", "circle-session-planned",  # a circle's sessions (circle_sessions)
     "circle-chat", "circle-checkin", "circle-checkin-reminder", "circle-invite", "circle-left", "circle-moved",
@@ -474,6 +475,11 @@ def circle_ended(circle_id: int, person_id: int | None) -> str:
 
 def circle_ended_prefix(circle_id: int) -> str:
     return _key("circle-ended", circle_id) + ":"
+
+
+def circle_never_started(circle_id: int, person_id: int) -> str:
+    """The DM to each member of a circle that reached its end date without enough people to start: once per person."""
+    return _key("circle-never-started", circle_id, person_id)
 
 
 # -- delivery's own --------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from models import (
     AgendaPoint,
     Agreement,
     CheckIn,
+    CircleCheckIn,
     Introduction,
     JournalNote,
     Meeting,
@@ -200,8 +201,9 @@ def erase(session: Session, person: Person) -> None:
                     .execution_options(synchronize_session=False))
     session.execute(update(PartnershipRequest).where(PartnershipRequest.from_person_id == pid).values(note="")
                     .execution_options(synchronize_session=False))
-    session.execute(update(CheckIn).where(CheckIn.person_id == pid).values(help=None)
-                    .execution_options(synchronize_session=False))
+    for invitation in (CheckIn, CircleCheckIn):  # the free text of answers in months still open (closed ones hold none)
+        session.execute(update(invitation).where(invitation.person_id == pid).values(help=None)
+                        .execution_options(synchronize_session=False))
     session.execute(delete(Story).where(Story.author_id == pid, Story.status != StoryStatus.POSTED))
     session.execute(update(Story).where(Story.author_id == pid).values(title="(removed)", body="")
                     .execution_options(synchronize_session=False))

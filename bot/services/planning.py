@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Annotated
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import AfterValidator, BaseModel, Field, field_validator
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
@@ -33,22 +34,27 @@ NOT_YOURS = "That button or form doesn't belong to one of your partnerships."
 TOO_LONG = "A meeting can be at most 8 hours (480 minutes) long."
 
 
+def at_most_max(too_long: str) -> AfterValidator:
+    """A form's length in minutes no longer than MAX_MINUTES, else `too_long` as the field's error."""
+    def check(value: int) -> int:
+        if value > MAX_MINUTES:
+            raise ValueError(too_long)
+        return value
+    return AfterValidator(check)
+
+
+Minutes = Annotated[int, Field(ge=1), at_most_max(TOO_LONG)]
+
+
 class PlanForm(BaseModel):
     """The "Plan our next meeting" modal: suggested times ticked (as tokens), the length, and optionally a time of
     one's own (a date and a time in one's own time zone)."""
 
     partnership_id: int
     slots: list[str] = Field(default_factory=list)
-    minutes: int = Field(ge=1)
+    minutes: Minutes
     custom_date: date | None = None
     custom_time: time | None = None
-
-    @field_validator("minutes")
-    @classmethod
-    def _not_too_long(cls, value: int) -> int:
-        if value > MAX_MINUTES:
-            raise ValueError(TOO_LONG)
-        return value
 
     @field_validator("slots")
     @classmethod
@@ -114,21 +120,29 @@ def plan_for_member(session: Session, team_id: str, slack_user_id: str, plan_id:
     return plan, me
 
 
+def own_time(day: date | None, at: time | None, zone: tzinfo, now: datetime, problems: dict[str, str]) -> datetime | None:
+    """A date and a time of one's own (in `zone`) as a UTC instant, or None when neither is given; what is wrong with
+    them (one without the other, in the past, more than a year ahead) goes into `problems` by field name."""
+    if (day is None) != (at is None):
+        problems["custom_time" if at is None else "custom_date"] = "Give both a date and a time."
+        return None
+    if day is None or at is None:
+        return None
+    own = suggestions.from_wall_clock(day, at, zone)
+    if own <= now:
+        problems["custom_time"] = "That time is in the past: pick a time in the future."
+    elif own > now + timedelta(days=366):
+        problems["custom_date"] = "That is more than a year ahead: pick a nearer date."
+    return own
+
+
 def _times(form: PlanForm, me: Person, now: datetime) -> list[datetime]:
     """The proposed times as UTC instants, each checked: in the future, at most three, at least one."""
     problems: dict[str, str] = {}
     picked = [suggestions.from_token(t) for t in form.slots]
     if any(at <= now for at in picked):
         problems["slots"] = "A time you ticked has passed meanwhile: please pick another."
-    own = None
-    if (form.custom_date is None) != (form.custom_time is None):
-        problems["custom_time" if form.custom_time is None else "custom_date"] = "Give both a date and a time."
-    elif form.custom_date is not None and form.custom_time is not None:
-        own = suggestions.from_wall_clock(form.custom_date, form.custom_time, suggestions.zone_of(me.tz, me.tz_offset))
-        if own <= now:
-            problems["custom_time"] = "That time is in the past: pick a time in the future."
-        elif own > now + timedelta(days=366):
-            problems["custom_date"] = "That is more than a year ahead: pick a nearer date."
+    own = own_time(form.custom_date, form.custom_time, suggestions.zone_of(me.tz, me.tz_offset), now, problems)
     times = list(dict.fromkeys(picked + ([own] if own is not None else [])))
     if not problems and not times:
         problems["slots"] = "Pick at least one time (or give a time of your own below)."

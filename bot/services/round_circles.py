@@ -7,8 +7,10 @@ opens the circles' group chats and tells the people left out."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -27,8 +29,16 @@ def goal(skill_name: str) -> str:
     return f"Learn {skill_name} together"
 
 
-def _members(session: Session, people: list[Person]) -> tuple[list[circle_grouping.Member], dict[int, str]]:
-    """Grouping's view of these people (their skills read in one query per 5,000), and the skills' names."""
+@dataclass
+class Skills:
+    """People's skills, read in one query per 5,000 people: what each offers and wants (skill ids), and the names."""
+
+    offers: dict[int, frozenset[int]]
+    wants: dict[int, frozenset[int]]
+    names: dict[int, str]
+
+
+def skills_of(session: Session, people: list[Person]) -> Skills:
     offers: dict[int, set[int]] = {p.id: set() for p in people}
     wants: dict[int, set[int]] = {p.id: set() for p in people}
     names: dict[int, str] = {}
@@ -41,8 +51,15 @@ def _members(session: Session, people: list[Person]) -> tuple[list[circle_groupi
         for person_id, skill_id, kind, name in rows:
             (offers if kind == SkillKind.OFFER else wants)[person_id].add(skill_id)
             names[skill_id] = name
-    return [circle_grouping.Member(p.id, frozenset(wants[p.id]), frozenset(offers[p.id]), p.tz_offset,
-                                   p.department_key or "", p.display_name or "") for p in people], names
+    return Skills({pid: frozenset(v) for pid, v in offers.items()}, {pid: frozenset(v) for pid, v in wants.items()},
+                  names)
+
+
+def _members(session: Session, people: list[Person]) -> tuple[list[circle_grouping.Member], dict[int, str]]:
+    """Grouping's view of these people, and the skills' names."""
+    skills = skills_of(session, people)
+    return [circle_grouping.Member(p.id, skills.wants[p.id], skills.offers[p.id], p.tz_offset,
+                                   p.department_key or "", p.display_name or "") for p in people], skills.names
 
 
 def pool(session: Session, people: list[Person]) -> list[Person]:
@@ -115,17 +132,26 @@ def _skill_names(session: Session, rows: list[RoundCircle]) -> dict[int, str]:
     return {sid: name for sid, name in session.execute(select(Skill.id, Skill.name).where(Skill.id.in_(wanted)))}
 
 
-def page(session: Session, pairing_round: PairingRound, number: object = 0) -> CirclePage:
-    """One page of a circles round's review (the caller checked the admin)."""
-    live = _live(pairing_round)
-    counts = {status: n for status, n in session.execute(
-        select(RoundCircle.status, func.count()).where(RoundCircle.round_id == pairing_round.id).group_by(RoundCircle.status))}
+def paging(session: Session, status: Any, of_round: Any, live: Collection[str], number: object,
+           size: int) -> tuple[dict[str, int], int, int, int]:
+    """A round's review page numbers: (how many rows of each status, how many kept (in `live`), pages, the page shown:
+    `number` from Slack, kept within the pages)."""
+    counts = {row_status: n for row_status, n in session.execute(select(status, func.count()).where(of_round)
+                                                                 .group_by(status))}
     kept = sum(counts.get(s, 0) for s in live)
-    pages = max(1, -(-kept // PAGE_SIZE))
+    pages = max(1, -(-kept // size))
     try:
         shown = min(max(0, int(str(number))), pages - 1)
     except ValueError:
         shown = 0
+    return counts, kept, pages, shown
+
+
+def page(session: Session, pairing_round: PairingRound, number: object = 0) -> CirclePage:
+    """One page of a circles round's review (the caller checked the admin)."""
+    live = _live(pairing_round)
+    counts, kept, pages, shown = paging(session, RoundCircle.status, RoundCircle.round_id == pairing_round.id, live,
+                                        number, PAGE_SIZE)
     rows = list(session.scalars(select(RoundCircle).where(RoundCircle.round_id == pairing_round.id,
                                                           RoundCircle.status.in_(live))
                                 .order_by(RoundCircle.id).offset(shown * PAGE_SIZE).limit(PAGE_SIZE)))

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from pydantic import BaseModel, Field, field_validator
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, lazyload
 
 from bot.db import rowcount
@@ -19,9 +19,9 @@ from bot.services.errors import Conflict, NotAllowed, NotFound
 from bot.services.lookup import by_hint
 from bot.services.profiles import GOALS
 from bot.settings import Settings
-from models import Introduction, PairingRound, Partnership, Person, PersonSkill, RoundCircle, RoundMember, Skill
+from models import Introduction, PairingRound, Partnership, Person, RoundCircle, RoundMember
 from models.circles import MAX_SIZE, MIN_SIZE
-from models.status import IntroductionKind, IntroductionStatus, PersonStatus, RoundKind, RoundStatus, SkillKind
+from models.status import IntroductionKind, IntroductionStatus, PersonStatus, RoundKind, RoundStatus
 
 PAGE_SIZE = 20
 ANSWERABLE_OR_ANSWERED = (IntroductionStatus.SENT, IntroductionStatus.ACCEPTED, IntroductionStatus.DECLINED)
@@ -173,22 +173,11 @@ def _open_circles(session: Session, team_id: str, user_id: str, form: RoundForm,
 
 def _candidates(session: Session, people: list[Person]) -> tuple[dict[int, pairing.Candidate], dict[int, str]]:
     """Pairing's view of these people (their skills read in one query per 5,000), and the skills' names."""
-    offers: dict[int, set[int]] = {p.id: set() for p in people}
-    wants: dict[int, set[int]] = {p.id: set() for p in people}
-    names: dict[int, str] = {}
-    ids = [p.id for p in people]
-    for start in range(0, len(ids), 5000):
-        rows = session.execute(
-            select(PersonSkill.person_id, PersonSkill.skill_id, PersonSkill.kind, Skill.name)
-            .join(Skill, Skill.id == PersonSkill.skill_id).where(PersonSkill.person_id.in_(ids[start:start + 5000]))
-        ).all()
-        for person_id, skill_id, kind, name in rows:
-            (offers if kind == SkillKind.OFFER else wants)[person_id].add(skill_id)
-            names[skill_id] = name
-    return {p.id: pairing.Candidate(person_id=p.id, offers=frozenset(offers[p.id]), wants=frozenset(wants[p.id]),
+    skills = round_circles.skills_of(session, people)
+    return {p.id: pairing.Candidate(person_id=p.id, offers=skills.offers[p.id], wants=skills.wants[p.id],
                                     goals=frozenset(GOALS.get(g, g).lower() for g in p.goals or []),
                                     department=p.department_key, level=p.level,
-                                    tz_offset=p.tz_offset, cross_department=p.cross_department) for p in people}, names
+                                    tz_offset=p.tz_offset, cross_department=p.cross_department) for p in people}, skills.names
 
 
 def _previous_pairs(session: Session, team_id: str) -> set[tuple[int, int]]:
@@ -265,14 +254,8 @@ def page(session: Session, team_id: str, user_id: str, settings: Settings, round
         return round_circles.page(session, pairing_round, number)
     live = ((IntroductionStatus.PROPOSED,) if pairing_round.status in (RoundStatus.DRAFT, RoundStatus.PROPOSED)
             else (IntroductionStatus.SENT, IntroductionStatus.ACCEPTED, IntroductionStatus.DECLINED, IntroductionStatus.EXPIRED))
-    counts = {status: n for status, n in session.execute(
-        select(Introduction.status, func.count()).where(Introduction.round_id == pairing_round.id).group_by(Introduction.status))}
-    kept = sum(counts.get(s, 0) for s in live)
-    pages = max(1, -(-kept // PAGE_SIZE))
-    try:
-        shown = min(max(0, int(str(number))), pages - 1)
-    except ValueError:
-        shown = 0
+    counts, kept, pages, shown = round_circles.paging(session, Introduction.status, Introduction.round_id == pairing_round.id,
+                                                      live, number, PAGE_SIZE)
     pairs = list(session.scalars(
         select(Introduction).where(Introduction.round_id == pairing_round.id, Introduction.status.in_(live))
         .order_by(Introduction.score.desc(), Introduction.id).offset(shown * PAGE_SIZE).limit(PAGE_SIZE)

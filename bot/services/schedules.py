@@ -20,7 +20,7 @@ class Scheduled:
 
 SCHEDULED: tuple[Scheduled, ...] = (
     Scheduled("monthly-checkins", "Close last month's check-ins, report them, and ask everyone in a partnership "
-              "about this month"),
+              "and every member of a peer circle that meets about this month"),
     Scheduled("checkin-reminders", "Remind people who have not answered this month's check-in (after 3 and 7 days)"),
     Scheduled("meeting-nudges", "Remind pairs the day before a planned meeting; nudge pairs past their agreed cadence"),
     Scheduled("request-expiry", "Close partnership requests unanswered for 14 days and tell both people"),
