@@ -3,10 +3,12 @@ workspace show|delete|move|resume."""
 
 from __future__ import annotations
 
+import _thread
 import argparse
 import json
 import logging
 import sys
+import threading
 
 from bot.settings import Settings, SettingsError, load_settings
 
@@ -52,6 +54,29 @@ def _background_scheduler(settings: Settings, db, args: argparse.Namespace):
     return scheduler
 
 
+class _LateScheduler:
+    """The scheduler started in a thread once the server is listening: Slack's requests are answered from the
+    first moment, and importing and starting the jobs (none of which is due in the first seconds) waits for that."""
+
+    def __init__(self, settings: Settings, db, args: argparse.Namespace):
+        self._started: list = []
+
+        def start() -> None:
+            try:
+                self._started.append(_background_scheduler(settings, db, args))
+            except Exception:  # as when it started first: the process stops (and is restarted) rather than run without jobs
+                log.exception("the scheduler could not start: stopping")
+                _thread.interrupt_main()
+
+        self._thread = threading.Thread(target=start, name="scheduler-start", daemon=True)
+        self._thread.start()
+
+    def shutdown(self) -> None:
+        self._thread.join(timeout=30)
+        if self._started and self._started[0] is not None:
+            self._started[0].shutdown()
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     from app import workers as prefork
     from app.web import Server, make_wsgi
@@ -60,21 +85,22 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     workers = args.workers or settings.web_concurrency
     if workers > 1:
         return _serve_workers(settings, args, workers)
-    app, db = _start(settings)
-    server = Server(make_wsgi(app, db), host=args.host, port=args.port or settings.port, threads=settings.web_threads)
-    scheduler = _background_scheduler(settings, db, args)
+    with prefork.starting():
+        app, db = _start(settings)
+        server = Server(make_wsgi(app, db), host=args.host, port=args.port or settings.port, threads=settings.web_threads)
     log.info("mentor-bot listening on http://%s:%s/slack/events", args.host, server.port)
+    scheduler = _LateScheduler(settings, db, args)
     try:
         server.serve_forever()
     finally:
-        if scheduler is not None:
-            scheduler.shutdown()
+        scheduler.shutdown()
     return 0
 
 
 def _serve_workers(settings: Settings, args: argparse.Namespace, workers: int) -> int:
     """`serve --workers N`: the schema migrated and find's index loaded once, then N forked workers on one port
     (app/workers.py); the first worker also runs the scheduler, unless it is turned off."""
+    from app import bolt  # noqa: F401  (imported once here, shared by the workers: not once in each after the fork)
     from app import workers as prefork
     from app.web import Server, make_wsgi
     from bot import migrate
@@ -83,22 +109,25 @@ def _serve_workers(settings: Settings, args: argparse.Namespace, workers: int) -
     from bot.flows.context import Context
 
     settings.require_slack("slack_signing_secret")
-    migrate.upgrade(settings.database_url)
-    sock = prefork.listen(args.host, args.port or settings.port)  # (requests wait in its backlog meanwhile)
-    db = Database(settings.database_url)
-    find.load_index(Context(settings=settings, db=db))
-    db.dispose()  # no connection crosses the fork
+    with prefork.starting():  # (frozen before the fork: the workers share those pages)
+        migrate.upgrade(settings.database_url)
+        sock = prefork.listen(args.host, args.port or settings.port)  # (requests wait in its backlog meanwhile)
+        db = Database(settings.database_url)
+        find.load_index(Context(settings=settings, db=db))
+        db.dispose()  # no connection crosses the fork
     log.info("mentor-bot listening on http://%s:%s/slack/events with %d workers", args.host, sock.getsockname()[1], workers)
 
     def worker(number: int) -> int:
         try:
-            app, db = _start(settings, migrated=True)
+            with prefork.starting():
+                app, db = _start(settings, migrated=True)
+                server = Server(make_wsgi(app, db), sock=sock, threads=settings.web_threads)
         except SettingsError as exc:
             print(f"mentor-bot: {exc}", file=sys.stderr)
             return 2
-        scheduler = _background_scheduler(settings, db, args) if number == 0 else None
+        scheduler = _LateScheduler(settings, db, args) if number == 0 else None
         try:
-            Server(make_wsgi(app, db), sock=sock, threads=settings.web_threads).serve_forever()
+            server.serve_forever()
         finally:
             if scheduler is not None:
                 scheduler.shutdown()

@@ -1,17 +1,14 @@
 """The digest's picture: meetings per week (bars) and active partnerships at each week's end (line), as PNG bytes.
 
 Pure: numbers in, bytes out. Uses matplotlib's object API with the Agg canvas (no pyplot, no global state, no
-display), so it is safe in the scheduler's threads.
+display), so it is safe in the scheduler's threads. matplotlib is imported by the first chart, not at start-up:
+serving never draws one.
 """
 
 from __future__ import annotations
 
 import io
 from datetime import date
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
 SIZE = (8, 3.5)  # inches
 DPI = 100
@@ -23,6 +20,10 @@ def weekly_chart(title: str, weeks: list[date], meetings: list[int], active: lis
     """`weeks` are the Mondays the weeks start on, oldest first; `meetings` and `active` match them."""
     if not (len(weeks) == len(meetings) == len(active)):
         raise ValueError("weeks, meetings and active must have the same length")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
     fig = Figure(figsize=SIZE, dpi=DPI)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections import namedtuple
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import Enum
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -47,12 +49,20 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args={"connect_timeout": 2})
 
 
+def _insert(session: Session):
+    """The dialect's INSERT with ON CONFLICT (imported when first needed: PostgreSQL's dialect is not needed on SQLite)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
 def insert_ignore(session: Session, model: type, rows: list[dict[str, Any]], key_columns: list[str]) -> int:
     """INSERT … ON CONFLICT DO NOTHING on SQLite and PostgreSQL; returns how many rows were new."""
     if not rows:
         return 0
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = _insert(session)
     stmt = insert(model).values(rows).on_conflict_do_nothing(index_elements=key_columns) \
         .returning(*model.__table__.primary_key.columns)
     return len(session.execute(stmt).all())  # rowcount is not reliable for multi-row inserts on every driver
@@ -65,9 +75,67 @@ def rowcount(result: Any) -> int:
 
 def upsert(session: Session, model: type, row: dict[str, Any], key_columns: list[str], *, update: dict[str, Any]) -> None:
     """INSERT … ON CONFLICT (key) DO UPDATE SET `update` on SQLite and PostgreSQL."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = _insert(session)
     session.execute(insert(model).values(row).on_conflict_do_update(index_elements=key_columns, set_=update))
+
+
+def param(name: str, type_: Any) -> Any:
+    """A value a Prepared statement is run with (by this name)."""
+    from sqlalchemy import bindparam
+
+    return bindparam(name, None, type_=type_)
+
+
+class Prepared:
+    """A SELECT that every command runs, built once and compiled once per dialect, then run with its values straight
+    through the driver. Through the ORM a statement is built, given a cache key (a walk over the whole expression)
+    and looked up on every call: for a large UNION that costs more than the database's answer. Here only the
+    values change: the SQL is the one SQLAlchemy compiles, values and results go through the columns' own types (a
+    datetime on SQLite, a boolean). For fixed statements only: values by name (`param`), no list whose length varies
+    (a constant list of strings or numbers is fine)."""
+
+    def __init__(self, build: Callable[[], Any]):
+        self._build = build
+        self._compiled: dict[str, tuple] = {}
+        self._lock = threading.Lock()
+
+    def _for(self, dialect) -> tuple:
+        found = self._compiled.get(dialect.name)
+        if found is None:
+            with self._lock:
+                stmt = self._build()
+                compiled = stmt.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+                defaults = {k: v.value if isinstance(v, Enum) else v for k, v in compiled.construct_params().items()}
+                needed = frozenset(k for k, v in defaults.items() if v is None)  # the `param`s
+                binds = {name: bind.type.dialect_impl(dialect).bind_processor(dialect)  # (a constant list's items
+                         for name, bind in compiled.binds.items() if name in defaults}  # are passed as they are)
+                columns = list(stmt.selected_columns)
+                results = [c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns]
+                row = namedtuple("Row", [c.key for c in columns], rename=True)  # type: ignore[misc]
+                found = self._compiled[dialect.name] = (
+                    compiled.string, compiled.positiontup, defaults, needed,
+                    {k: f for k, f in binds.items() if f is not None}, results if any(results) else None, row)
+        return found
+
+    def rows(self, session: Session, **values: Any) -> list:
+        """The result rows (named tuples: `row.column`), in this session's transaction."""
+        sql, positions, defaults, needed, binds, results, row = self._for(session.get_bind().dialect)
+        if needed - values.keys():
+            raise TypeError(f"values missing: {sorted(needed - values.keys())}")
+        if session.autoflush:  # (as the ORM does before a query: what this transaction added is seen)
+            session.flush()
+        params = {**defaults, **values}
+        for name, process in binds.items():
+            if params[name] is not None:
+                params[name] = process(params[name])
+        cursor = session.connection().exec_driver_sql(sql, tuple(params[n] for n in positions) if positions else params)
+        if results is None:
+            return [row(*r) for r in cursor]
+        return [row(*(v if f is None else f(v) for f, v in zip(results, r))) for r in cursor]
+
+    def scalars(self, session: Session, **values: Any) -> list:
+        """The first column of every row."""
+        return [r[0] for r in self.rows(session, **values)]
 
 
 class Database:

@@ -5,10 +5,12 @@ message lost or sent twice."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from bot import pacing
 from bot.delivery import drain
@@ -95,6 +97,54 @@ def test_while_the_index_is_being_built_find_says_to_try_again_in_time(world, sl
     world.idle()
     assert "getting ready after a restart" in fake.responses("U1")[-1]["text"]
     assert shown_people(world.find("U1")) == [name_of(world, "U2")]
+
+
+def test_help_reads_the_database_once_and_still_knows_who_asks(world, slack, fake, bot, monkeypatch):
+    """`/mentor help` (and the check before every subcommand) is one statement: the program's name, whether the
+    person joined and whether they are an admin, each as it is right now."""
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(bot.db.engine, "before_cursor_execute", count)
+    try:
+        r = slack.command("U1", "help")
+        assert r.status == 200 and "*Grow Together* is our peer mentoring program" in r.text
+        assert "Join the program" in r.text and len(statements) == 1
+        world.join("U1", "Ada", offers=["Python"], wants=["Go"])
+        statements.clear()
+        r = slack.command("U1", "help")
+        assert "Edit my profile" in r.text and "Join the program" not in r.text and len(statements) == 1
+    finally:
+        event.remove(bot.db.engine, "before_cursor_execute", count)
+
+    def refused() -> bool:
+        before = len(fake.responses("U1"))
+        r = slack.command("U1", "stats")
+        world.idle()
+        return "Only the program's admins" in r.text + json.dumps(fake.responses("U1")[before:])
+
+    assert refused()
+    monkeypatch.setattr(bot.settings, "program_admins", ["U1"])
+    assert not refused()
+
+
+def test_a_database_at_head_is_checked_with_one_read_and_no_alembic(tmp_path):
+    """`serve` brings the database to the newest schema at every start; when it is there already that costs one
+    SELECT, not loading Alembic and every migration (a start's second)."""
+    from alembic.script import ScriptDirectory
+
+    from bot import migrate
+
+    assert migrate.scripts_head() == ScriptDirectory.from_config(migrate.alembic_config("sqlite://")).get_current_head()
+    url = f"sqlite:///{tmp_path}/head.sqlite3"
+    migrate.upgrade(url)  # a new database: Alembic migrates it
+    assert migrate.current_revisions(url) == [migrate.scripts_head()]
+    code = ("import sys; from bot import migrate; migrate.upgrade(sys.argv[1]); "
+            "print('alembic' in sys.modules, migrate.current_revisions(sys.argv[1]))")
+    out = subprocess.run([sys.executable, "-c", code, url], capture_output=True, text=True, check=True).stdout
+    assert out.split()[0] == "False"
 
 
 def test_a_fan_out_goes_at_the_workspace_limit_and_no_faster(world, fake, bot):

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 
 from pydantic import BaseModel, Field, field_validator
-from sqlalchemy import and_, delete, exists, or_, select, union_all
+from sqlalchemy import Integer, String, and_, delete, exists, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
+from bot.db import Prepared, param
 from bot.services import clock, program
 from bot.services.errors import Conflict, NotAllowed
 from bot.settings import Settings
@@ -31,6 +33,7 @@ MAX_LIST = 50  # people on one person's don't-suggest list
 MAX_RULE_PAIRS = 100  # pairs an admin's rules hold (the modal lists them to remove)
 FEW = 500  # up to this many people, `pairs_among` reads only their rows
 SEPARATE = "separate-departments"
+RULE_HOLDS = -1  # never a person id (ids count from 1): never_with_and_rule's marker that the department rule holds
 NEVER_PAIR = "never-pair"
 _USER = re.compile(r"[UW][A-Z0-9]{1,31}")
 
@@ -52,11 +55,9 @@ def _user_ids(value: object) -> list[str]:
 
 
 # -- the one question: whom must this person never be matched with ---------------------------------------------
-def never_with(session: Session, me: Person, *, departments: bool = True) -> set[int]:
-    """The person ids `me` must never be matched with, in one round trip: my supervisor(s) and direct reports
-    (agreements, "My manager", Slack's profile), private lists both ways, the program's never-pair rules and (with
-    `departments`, when the program has that rule) everyone in my own department."""
-    team, uid, pid = me.team_id, me.slack_user_id, me.id
+def _never_with_statement(departments: bool):
+    """never_with's one statement, with the person as bound values: `team`, `uid` (Slack id) and `pid` (person id)."""
+    team, uid, pid = param("team", String), param("uid", String), param("pid", Integer)
     sides = ((Agreement.supervisor_a, Partnership.person_a_id), (Agreement.supervisor_b, Partnership.person_b_id))
     far_side = union_all(  # Slack ids of the people on the other side of one of my boundaries
         select(ReportingLine.manager_user_id.label("user_id")).where(ReportingLine.person_id == pid),
@@ -71,14 +72,44 @@ def never_with(session: Session, me: Person, *, departments: bool = True) -> set
     parts = [
         select(Person.id).where(Person.team_id == team, Person.slack_user_id.in_(select(far_side.c.user_id))),
         select(ReportingLine.person_id).where(ReportingLine.team_id == team, ReportingLine.manager_user_id == uid),
-        *(select(side).join(Agreement, Agreement.partnership_id == Partnership.id)
-          .where(Agreement.team_id == team, column == uid) for column, side in sides),
+        # (the partnerships of the agreements naming me: one pass over agreements, where a join would look one up
+        # for every partnership of the team, no index leading to an agreement's supervisors)
+        *(select(side).where(Partnership.id.in_(select(Agreement.partnership_id)
+                                                .where(Agreement.team_id == team, column == uid)))
+          for column, side in sides),
         select(DontSuggest.person_id).where(DontSuggest.team_id == team, DontSuggest.other_user_id == uid),
     ]
+    rule = exists(select(MatchingRule.id).where(MatchingRule.team_id == team, MatchingRule.kind == SEPARATE))
     if departments:
-        parts.append(select(Person.id).where(Person.team_id == team, Person.department_key == me.department_key, exists(
-            select(MatchingRule.id).where(MatchingRule.team_id == team, MatchingRule.kind == SEPARATE))))
-    return set(session.scalars(union_all(*parts))) - {pid}
+        parts.append(select(Person.id).where(Person.team_id == team, Person.department_key == param("dept", String), rule))
+    else:  # a row of RULE_HOLDS when the department rule holds (find applies it in its index: see `never_with_and_rule`)
+        parts.append(select(literal(RULE_HOLDS, Integer)).where(rule))
+    return union_all(*parts)
+
+
+# built once, compiled once per database (find runs it on every search: building and compiling it cost more than
+# the database's answer)
+_NEVER_WITH = {departments: Prepared(partial(_never_with_statement, departments)) for departments in (False, True)}
+_SEPARATE = Prepared(lambda: select(MatchingRule.id).where(MatchingRule.team_id == param("team", String),
+                                                           MatchingRule.kind == SEPARATE).limit(1))
+
+
+def never_with(session: Session, me: Person, *, departments: bool = True) -> set[int]:
+    """The person ids `me` must never be matched with, in one round trip: my supervisor(s) and direct reports
+    (agreements, "My manager", Slack's profile), private lists both ways, the program's never-pair rules and (with
+    `departments`, when the program has that rule) everyone in my own department."""
+    if not departments:
+        return never_with_and_rule(session, me)[0]
+    values = dict(team=me.team_id, uid=me.slack_user_id, pid=me.id, dept=me.department_key)
+    return set(_NEVER_WITH[True].scalars(session, **values)) - {me.id}
+
+
+def never_with_and_rule(session: Session, me: Person) -> tuple[set[int], bool]:
+    """`never_with(me, departments=False)` and `separate_departments(me.team_id)` in one round trip (what find
+    asks: it applies the department rule in its index, not as everyone in my department)."""
+    ids = set(_NEVER_WITH[False].scalars(session, team=me.team_id, uid=me.slack_user_id, pid=me.id))
+    holds = RULE_HOLDS in ids
+    return ids - {me.id, RULE_HOLDS}, holds
 
 
 def allowed(session: Session, a: Person, b: Person, *, departments: bool = True) -> bool:
@@ -96,8 +127,7 @@ def require_allowed(session: Session, me: Person, other: Person, message: str = 
 
 def separate_departments(session: Session, team_id: str) -> bool:
     """Does the program's "not within the same department" rule hold?"""
-    return session.scalar(select(MatchingRule.id).where(MatchingRule.team_id == team_id,
-                                                        MatchingRule.kind == SEPARATE)) is not None
+    return bool(_SEPARATE.scalars(session, team=team_id))
 
 
 def pairs_among(session: Session, team_id: str, people: list[Person]) -> set[tuple[int, int]]:

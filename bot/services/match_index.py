@@ -42,12 +42,14 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 import numpy as np
-from sqlalchemy import and_, delete, func, insert, or_, select
+from sqlalchemy import Integer, String, and_, delete, func, insert, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from bot.db import Prepared, param
 from bot.services import clock
 from bot.services.errors import DomainError
 from models import FindSnapshot, Partnership, Person, PersonSkill, Skill
@@ -240,12 +242,9 @@ class TeamIndex:
 
     def _window(self, session: Session, now: datetime) -> tuple[list, int]:
         """People updated within MARGIN of the newest seen, and the largest person id: one round trip."""
-        top = select(func.max(Person.id).label("max_id")).subquery("top")
         if self.watermark is None:  # (what min() would raise: refresh calls this once the index has a watermark)
             raise TypeError("the index has no watermark yet")
-        since = min(self.watermark, now) - MARGIN
-        rows = session.execute(select(top.c.max_id, *self._COLUMNS).select_from(top).outerjoin(
-            Person, and_(Person.team_id == self.team_id, Person.updated_at >= since))).all()
+        rows = _WINDOW.rows(session, team=self.team_id, since=min(self.watermark, now) - MARGIN)
         return [r for r in rows if r.id is not None], (rows[0].max_id or 0) if rows else 0
 
     def _refresh_load(self, session: Session, now: datetime, rebuilt: bool = False) -> None:
@@ -258,12 +257,8 @@ class TeamIndex:
                                      .where(Partnership.team_id == self.team_id)).one()
             self.pair_watermark = max((t for t in newest if t is not None), default=now)
             return
-        since = min(self.pair_watermark, now) - MARGIN
-        window: set[tuple] = {tuple(row) for row in session.execute(
-            select(Partnership.id, Partnership.person_a_id, Partnership.person_b_id, Partnership.started_at,
-                   Partnership.ended_at)
-            .where(Partnership.team_id == self.team_id,
-                   or_(Partnership.started_at >= since, Partnership.ended_at >= since)))}
+        window: set[tuple] = {tuple(row) for row in _PAIRS_WINDOW.rows(session, team=self.team_id,
+                                                                       since=min(self.pair_watermark, now) - MARGIN)}
         changed = window - self.recent_pairs
         if changed:
             self._count_load(session, list({pid for row in changed for pid in row[1:3]}))
@@ -316,7 +311,7 @@ class TeamIndex:
         found = {pid: (self._skills_of(s, SkillKind.OFFER) & looking_for, self._skills_of(s, SkillKind.WANT) & my_offers)
                  for pid, s in slots.items() if s is not None}
         wanted = {k for they, you in found.values() for k in they | you}
-        known = dict(session.execute(select(Skill.id, Skill.name).where(Skill.id.in_(wanted))).all()) if wanted else {}
+        known = dict(_skill_names(session, sorted(wanted))) if wanted else {}
 
         def names(ids: frozenset[int]) -> list[str]:
             return sorted((known[k] for k in ids if k in known), key=str.lower)
@@ -414,10 +409,12 @@ class TeamIndex:
         """Everyone at once, column by column, a slice of rows at a time (a second or two at 100,000 people; the
         rows never all exist as Python objects at once)."""
         self.watermark = session.scalar(select(func.max(Person.updated_at)).where(Person.team_id == self.team_id))
-        result = session.connection().execution_options(yield_per=_SLICE).execute(
+        # (streamed: the option on the statement, not on the session's connection, which would stream every later
+        # statement of this transaction too, and PostgreSQL has no cursor for a DELETE)
+        result = session.connection().execute(
             select(Person.id, Person.display_name, Person.department_key, Person.level, Person.tz_offset,
                    Person.capacity, Person.cross_department, Person.reverse_mentoring, Person.status)
-            .where(Person.team_id == self.team_id).order_by(Person.id))
+            .where(Person.team_id == self.team_id).order_by(Person.id).execution_options(yield_per=_SLICE))
         names: list[str] = []
         for part in result.partitions():
             ids, part_names, dept_keys, levels, tzs, capacities, crosses, reverses, statuses = zip(*part)
@@ -442,9 +439,10 @@ class TeamIndex:
         self.name_rank[self.order] = np.arange(n)
         # Half a million rows at 100,000 people: read and turned into arrays a slice at a time (peak memory)
         person_ids, skill_ids, offers = [np.zeros(0, np.int64)], [np.zeros(0, np.int32)], [np.zeros(0, bool)]
-        result = session.connection().execution_options(yield_per=_SLICE).execute(
+        result = session.connection().execute(
             select(PersonSkill.person_id, PersonSkill.skill_id, PersonSkill.kind)
-            .join(Person, Person.id == PersonSkill.person_id).where(Person.team_id == self.team_id))
+            .join(Person, Person.id == PersonSkill.person_id).where(Person.team_id == self.team_id)
+            .execution_options(yield_per=_SLICE))
         for part in result.partitions():
             pids, sids, kinds = zip(*part)
             person_ids.append(np.array(pids, np.int64))
@@ -556,6 +554,44 @@ class TeamIndex:
         order = np.lexsort((self.name_rank[idx], -score))[start:wanted]
         return Ranking([(int(self.ids[idx[i]]), float(score[i])) for i in order], total, my_load)
 
+
+def _window_statement():
+    """People updated since `since` (as TeamIndex._COLUMNS), beside the largest person id: one row at least."""
+    top = select(func.max(Person.id).label("max_id")).subquery("top")
+    return select(top.c.max_id, *TeamIndex._COLUMNS).select_from(top).outerjoin(
+        Person, and_(Person.team_id == param("team", String), Person.updated_at >= param("since", Person.updated_at.type)))
+
+
+def _pairs_window_statement():
+    """Partnerships that started or ended since `since`."""
+    since = param("since", Partnership.started_at.type)
+    return (select(Partnership.id, Partnership.person_a_id, Partnership.person_b_id, Partnership.started_at,
+                   Partnership.ended_at)
+            .where(Partnership.team_id == param("team", String),
+                   or_(Partnership.started_at >= since, Partnership.ended_at >= since)))
+
+
+def _skill_names_statement(ids: list):
+    return select(Skill.id, Skill.name).where(Skill.id.in_(ids))
+
+
+# the names of the skills shared with the people on a page (a handful), by how many: built and compiled once
+def _skill_names_prepared(n: int):
+    return _skill_names_statement([param(f"s{i}", Integer) for i in range(n)])
+
+
+_SKILL_NAMES = {n: Prepared(partial(_skill_names_prepared, n)) for n in range(1, 17)}
+
+
+def _skill_names(session: Session, ids: list[int]) -> list[tuple[int, str]]:
+    if len(ids) in _SKILL_NAMES:
+        return [(r.id, r.name) for r in _SKILL_NAMES[len(ids)].rows(session, **{f"s{i}": k for i, k in enumerate(ids)})]
+    return [(k, name) for k, name in session.execute(_skill_names_statement(ids)).all()]
+
+
+# every search runs both (the catch-up): built and compiled once
+_WINDOW = Prepared(_window_statement)
+_PAIRS_WINDOW = Prepared(_pairs_window_statement)
 
 _indexes: dict[tuple[str, str], TeamIndex] = {}
 _checked_urls: set[str] = set()  # databases whose indexes a background thread checks

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
+from functools import cache, partial
+from typing import Any
 
-from sqlalchemy import func, or_, select, union_all
+from sqlalchemy import Integer, Select, String, bindparam, func, or_, select, union_all
 from sqlalchemy.orm import Session, joinedload
 
+from bot.db import Prepared, param
 from bot.services import boundaries, clock, match_index, program, skills
 from bot.services.match_index import REVERSE_MIN_GAP
 from models import Circle, CircleMember, Partnership, PartnershipRequest, Person
@@ -135,22 +138,30 @@ def _explain(me: Person, c: Candidate, they_help: list[str], you_help: list[str]
     return reasons
 
 
-def _partners_and_rejections(session: Session, me: Person, now: datetime) -> set[int]:
-    """People I'm in an open partnership or request with, and those who declined me lately (one round trip)."""
+def _partners_statement():
+    me, since = param("me", Integer), param("since", Partnership.decided_at.type)
     open_pairs = select(Partnership.person_a_id, Partnership.person_b_id).where(
-        or_(Partnership.person_a_id == me.id, Partnership.person_b_id == me.id),
+        or_(Partnership.person_a_id == me, Partnership.person_b_id == me),
         Partnership.status.in_(OPEN_PARTNERSHIP),
     )
     declined = (
         select(PartnershipRequest.to_person_id, PartnershipRequest.to_person_id)
         .join(Partnership, Partnership.id == PartnershipRequest.partnership_id)
         .where(
-            PartnershipRequest.from_person_id == me.id,
+            PartnershipRequest.from_person_id == me,
             Partnership.status == PartnershipStatus.DECLINED,
-            Partnership.decided_at >= now - DECLINE_MEMORY,
+            Partnership.decided_at >= since,
         )
     )
-    return {pid for row in session.execute(union_all(open_pairs, declined)) for pid in row}
+    return union_all(open_pairs, declined)
+
+
+_PARTNERS = Prepared(_partners_statement)  # every search runs it: built and compiled once
+
+
+def _partners_and_rejections(session: Session, me: Person, now: datetime) -> set[int]:
+    """People I'm in an open partnership or request with, and those who declined me lately (one round trip)."""
+    return {pid for row in _PARTNERS.rows(session, me=me.id, since=now - DECLINE_MEMORY) for pid in row}
 
 
 def _live_load(among: list[int] | None = None):
@@ -164,10 +175,16 @@ def _live_load(among: list[int] | None = None):
     return select(sides.c.pid, func.count().label("n")).group_by(sides.c.pid).subquery()
 
 
+@cache
+def _searcher_statement() -> Select:
+    """searcher's query, built once (values bound per search)."""
+    return select(Person).options(joinedload(Person.skills)).where(
+        Person.team_id == bindparam("team", type_=String), Person.slack_user_id == bindparam("user", type_=String))
+
+
 def searcher(session: Session, team_id: str, slack_user_id: str) -> Person | None:
     """The person searching, with their skills, in one round trip (None before joining or after leaving)."""
-    me = session.scalars(select(Person).options(joinedload(Person.skills))
-                         .where(Person.team_id == team_id, Person.slack_user_id == slack_user_id)).unique().one_or_none()
+    me = session.scalars(_searcher_statement(), {"team": team_id, "user": slack_user_id}).unique().one_or_none()
     return None if me is None or me.status == PersonStatus.LEFT else me
 
 
@@ -203,8 +220,8 @@ def find(session: Session, me: Person, words: list[str] | None = None, page: int
                                                    "Try other words, or `/mentor find` alone."])
     looking_for = my_wants | word_skills
     # (the department rule goes to the index as a flag: as ids it would be everyone in my department, read each time)
-    excluded = _partners_and_rejections(session, me, now) | boundaries.never_with(session, me, departments=False)
-    separate = boundaries.separate_departments(session, me.team_id)
+    never, separate = boundaries.never_with_and_rule(session, me)  # (with the department rule: one round trip)
+    excluded = _partners_and_rejections(session, me, now) | never
     reverse = reverse_on(session, me)
     start = page * PAGE_SIZE
     query = match_index.Query(me.id, me.department_key, me.level, me.tz_offset, me.cross_department,
@@ -234,13 +251,30 @@ def find(session: Session, me: Person, words: list[str] | None = None, page: int
     return FindResult(suggestions, page, total > start + len(rows), total, hints)
 
 
+def _candidates_statement(ids: list) -> Select:
+    columns = [getattr(Person, f.name) for f in fields(Candidate)]
+    return select(*columns).where(Person.id.in_(ids), Person.status == PersonStatus.ACTIVE)
+
+
+# per page length (1..PAGE_SIZE people; a longer list is read as it comes): built and compiled once
+def _candidates_prepared(n: int) -> Select:
+    return _candidates_statement([param(f"p{i}", Integer) for i in range(n)])
+
+
+_CANDIDATES = {n: Prepared(partial(_candidates_prepared, n)) for n in range(1, PAGE_SIZE + 1)}
+
+
 def _candidates(session: Session, ranked: list[tuple[int, float]]) -> list[tuple[Candidate, float]]:
     """The ranked people's columns, read now, in rank order (someone who left a moment ago drops out)."""
     if not ranked:
         return []
-    columns = [getattr(Person, f.name) for f in fields(Candidate)]
-    found = {row.id: Candidate(*row) for row in session.execute(
-        select(*columns).where(Person.id.in_([pid for pid, _score in ranked]), Person.status == PersonStatus.ACTIVE))}
+    ids = [pid for pid, _score in ranked]
+    rows: list[Any]
+    if len(ids) in _CANDIDATES:
+        rows = _CANDIDATES[len(ids)].rows(session, **{f"p{i}": pid for i, pid in enumerate(ids)})
+    else:
+        rows = list(session.execute(_candidates_statement(ids)).all())
+    found = {row.id: Candidate(*row) for row in rows}
     return [(found[pid], score) for pid, score in ranked if pid in found]
 
 
