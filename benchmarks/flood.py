@@ -15,7 +15,7 @@ import threading
 import time
 
 from benchmarks.generate import TEAM
-from benchmarks.run import SECRET, TOKEN, AppProcess, Row, _ms, percentile, prepare, wait_ready
+from benchmarks.run import SECRET, TOKEN, AppProcess, Row, _ms, percentile, prepare, wait_ready, warm_bytecode
 from tests.fakeslack import FakeSlack, SlackDriver
 
 OVERSIZED, SLOW, UNSIGNED = 8, 24, 8  # clients of each kind at once
@@ -132,6 +132,7 @@ def bench_flood(backend: str, size: str, log, *, workers: int = 2, samples: int 
     url, db, org = prepare(backend, size, log, True)  # the org the sizes part left, if it has this size
     db.dispose()
     fake = FakeSlack(bot_token=TOKEN, team_id=TEAM, bot_user_id="UBOT").start()
+    warm_bytecode()
     app = AppProcess(url, fake.api_url, workers=workers)
     try:
         driver = SlackDriver(app.url, signing_secret=SECRET, fake=fake, team_id=TEAM, timeout=30)

@@ -79,13 +79,34 @@ def analyze(db: Database) -> None:
         conn.execute(text("ANALYZE"))
 
 
+def bytecode_env() -> dict[str, str]:
+    """The servers run from compiled bytecode, as an installed package does (pip compiles it on install): kept under
+    BENCH_DIR, written by a first start that is not measured (`warm_bytecode`). A checkout run with
+    PYTHONDONTWRITEBYTECODE=1 and no bytecode instead compiles 1.3 MB of sources at every start (about 0.5 s of
+    CPU); BENCH_BYTECODE=0 measures that."""
+    if os.environ.get("BENCH_BYTECODE", "1") == "0":
+        return {}
+    return {"PYTHONPYCACHEPREFIX": str(Path(os.environ.get("BENCH_DIR", "/tmp/mentor-bench")) / "pycache")}
+
+
+def warm_bytecode() -> None:
+    """Compile what a server imports once, before any start is timed."""
+    env = bytecode_env()
+    if env:
+        env = {k: v for k, v in dict(os.environ, **env).items() if k != "PYTHONDONTWRITEBYTECODE"}
+        subprocess.run([sys.executable, "-c", "import benchmarks.serve, app.bolt, app.web, app.cli, jobs.scheduler, bot.migrate"],
+                       cwd=ROOT, env=env, check=True)
+
+
 class AppProcess:
     """`benchmarks.serve` in a child process (with `workers` forked processes, or the bare Bolt floor): the
     serving processes whose time and memory we measure."""
 
     def __init__(self, url: str, api_url: str, *, workers: int = 1, bare: bool = False, admins: str = ""):
+        env = dict(os.environ, PROGRAM_ADMINS=admins, **bytecode_env())
+        if env.get("PYTHONDONTWRITEBYTECODE") and "PYTHONPYCACHEPREFIX" in env:
+            del env["PYTHONDONTWRITEBYTECODE"]
         self.started = time.monotonic()
-        env = dict(os.environ, PROGRAM_ADMINS=admins)
         self.proc = subprocess.Popen([sys.executable, "-m", "benchmarks.serve", url, api_url, SECRET, TOKEN,
                                       "--workers", str(workers)] + (["--bare"] if bare else []),
                                      cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True, env=env)
@@ -277,6 +298,7 @@ def bench_size(backend: str, size: str, *, samples: int, rounds: int, log, reuse
     url, db, org = prepare(backend, size, log, reuse)
     admin = org.user_ids[-1]
     fake = FakeSlack(bot_token=TOKEN, team_id=TEAM, bot_user_id="UBOT").start()
+    warm_bytecode()
     try:
         users = org.user_ids[:: max(1, len(org.user_ids) // 400)]
         for n in workers:

@@ -13,12 +13,9 @@ import argparse
 import logging
 import signal
 import sys
+from contextlib import nullcontext
 
 from app import workers as prefork
-from app.bolt import build_app
-from app.web import Server, make_wsgi
-from bot.db import Database
-from bot.settings import Settings
 
 THREADS = 16
 
@@ -51,36 +48,49 @@ def main() -> None:
         prefork.tune_memory()  # as `mentor-bot serve`
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # 50 commands at once queue on purpose
-    settings = Settings(slack_bot_token=args.token, slack_signing_secret=args.secret, slack_api_url=args.api_url,
-                        database_url=args.url, program_name="Grow Together", scheduler_enabled=False,
-                        web_threads=THREADS, _env_file=None)
-    sock = prefork.listen("127.0.0.1", 0)
-    print(sock.getsockname()[1], flush=True)
+    with nullcontext() if args.bare else prefork.starting():  # as `mentor-bot serve`: no cyclic GC while starting
+        from app.bolt import build_app
+        from app.web import Server, make_wsgi
+        from bot import migrate
+        from bot.db import Database
+        from bot.settings import Settings
 
-    def wsgi(db: Database):
-        if args.bare:
-            return bare_wsgi(args.secret, args.token, args.api_url)
-        return make_wsgi(build_app(settings, db, verify_token=False), db)
+        settings = Settings(slack_bot_token=args.token, slack_signing_secret=args.secret, slack_api_url=args.api_url,
+                            database_url=args.url, program_name="Grow Together", scheduler_enabled=False,
+                            web_threads=THREADS, _env_file=None)
+        sock = prefork.listen("127.0.0.1", 0)
+        print(sock.getsockname()[1], flush=True)
+        if not args.bare:  # as `mentor-bot serve`: the database brought to the newest schema first (at head: one read)
+            migrate.upgrade(args.url)
 
-    if args.workers <= 1:  # as `mentor-bot serve`: one process, find's index built in the background
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-        db = Database(args.url)
+        def wsgi(db: Database):
+            if args.bare:
+                return bare_wsgi(args.secret, args.token, args.api_url)
+            return make_wsgi(build_app(settings, db, verify_token=False), db)
+
+        if args.workers <= 1:  # as `mentor-bot serve`: one process, find's index built in the background
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+            db = Database(args.url)
+            server = Server(wsgi(db), sock=sock, threads=THREADS)
+        elif not args.bare:  # as `mentor-bot serve --workers N`: the index loaded once, before forking
+            from bot.flows import find
+            from bot.flows.context import Context
+
+            db = Database(args.url)
+            find.load_index(Context(settings=settings, db=db))
+            db.dispose()
+    if args.workers <= 1:
         try:
-            Server(wsgi(db), sock=sock, threads=THREADS).serve_forever()
+            server.serve_forever()
         finally:
             db.dispose()
         return
-    if not args.bare:  # as `mentor-bot serve --workers N`: the index loaded once, before forking
-        from bot.flows import find
-        from bot.flows.context import Context
-
-        db = Database(args.url)
-        find.load_index(Context(settings=settings, db=db))
-        db.dispose()
 
     def worker(number: int) -> int:
-        db = Database(args.url)
-        Server(wsgi(db), sock=sock, threads=THREADS).serve_forever()
+        with nullcontext() if args.bare else prefork.starting():
+            db = Database(args.url)
+            server = Server(wsgi(db), sock=sock, threads=THREADS)
+        server.serve_forever()
         return 0
 
     sys.exit(prefork.prefork(args.workers, worker))
