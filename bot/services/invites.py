@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, Event, vCalAddress
+if TYPE_CHECKING:
+    from icalendar import vCalAddress
 
 from models import PlannedMeeting
 from models.people import Person
@@ -25,6 +27,8 @@ FILENAME = "mentoring-meeting.ics"
 def address(team_id: str, person: Person, *, role: str | None = None) -> vCalAddress:
     """A calendar address for a colleague. The bot knows Slack ids, not e-mail addresses, so the address is a URI
     naming the Slack user (RFC 5545 allows any URI); the name shows through CN."""
+    from icalendar import vCalAddress
+
     cal_address = vCalAddress(f"urn:x-slack:{team_id}:{person.slack_user_id}")
     cal_address.params["cn"] = person.display_name or person.slack_user_id
     if role:
@@ -60,6 +64,8 @@ def calendar(what: Occurrence, organizer: Person, attendees: list[Person], zone:
     `cancel` makes it METHOD:CANCEL of the same UID."""
     now = now or datetime.now(UTC)
     starts = what.starts_at.astimezone(zone if isinstance(zone, ZoneInfo) else UTC)
+    from icalendar import Alarm, Calendar, Event  # (imported by the first invite, not at every start)
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

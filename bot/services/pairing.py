@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
-from scipy.optimize import linear_sum_assignment
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 # What a pair's score is made of (a pair must share a skill or a goal, and a mentor is never junior to the mentee)
 SKILL_POINTS = 3.0  # per skill the mentor offers that the mentee wants, up to MAX_SKILLS_COUNTED
@@ -66,6 +68,8 @@ def _incidence(sets: list[frozenset], vocabulary: dict) -> sparse.csr_matrix:
     np.cumsum([len(s) for s in sets], out=indptr[1:])
     indices = np.fromiter((vocabulary[item] for s in sets for item in s), dtype=np.int64, count=int(indptr[-1]))
     data = np.ones(len(indices), dtype=np.float32)
+    from scipy import sparse  # (imported by the first round, not at every start: half a second)
+
     return sparse.csr_matrix((data, indices, indptr), shape=(len(sets), max(1, len(vocabulary))))
 
 
@@ -133,6 +137,8 @@ def optimal(scores: np.ndarray, capacities: list[int]) -> list[tuple[int, int, f
     columns = np.flatnonzero(scores.any(axis=0))
     if not len(owners) or not len(columns):
         return []
+    from scipy.optimize import linear_sum_assignment
+
     rows, cols = linear_sum_assignment(scores[owners][:, columns], maximize=True)
     return [(int(owners[r]), int(columns[c]), float(scores[owners[r], columns[c]]))
             for r, c in zip(rows, cols) if scores[owners[r], columns[c]] > 0]
