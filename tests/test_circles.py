@@ -178,3 +178,21 @@ def test_an_invite_only_circle_asks_the_picked_people(world, slack, fake, bot):
     assert "you said no thanks" in json.dumps(fake.message(declined["channel"], declined["ts"]))
     assert "Join circle" not in json.dumps(fake.message(declined["channel"], declined["ts"]))
     assert fake.group_dm("U1", "U2", "U3") is None
+
+
+def test_a_circle_takes_a_place_in_find_too(world, slack, fake, bot):
+    """Bea has room for one partner; once her circle takes it, `/mentor find` no longer suggests her to anyone,
+    and tells her she is at her limit. Leaving the circle frees the place, and she is suggested again."""
+    world.join("U1", "Ada Lovelace", offers=["Design"], wants=["Public speaking"])
+    world.join("U2", "Bea Brown", offers=["SQL"], wants=["Public speaking"], capacity=1)
+    world.join("U3", "Cy Young", offers=["Public speaking"], wants=["Design"])
+    world.join("U5", "Eve Ernst", offers=["Public speaking"], wants=["SQL"])
+    assert "Bea Brown" in json.dumps(world.find("U5").ephemeral)
+    start(world)
+    slack.click("U2", circles_list(world, "U2"), "Join circle")
+    world.idle()
+    assert "Bea Brown" not in json.dumps(world.find("U5").ephemeral)
+    assert "your limit" in json.dumps(world.find("U2").ephemeral)
+    slack.click("U2", circles_list(world, "U2"), "Leave circle")
+    world.idle()
+    assert "Bea Brown" in json.dumps(world.find("U5").ephemeral)

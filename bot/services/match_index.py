@@ -90,13 +90,14 @@ class Query:
     excluded: frozenset[int]  # person ids never to suggest
     reverse: bool  # reverse mentoring is on for me
     separate: bool = False  # the program's "never within the same department" rule holds
+    circles: tuple[tuple[int, int], ...] = ()  # (person id, open peer circles): each takes a place, as a partnership does
 
 
 @dataclass
 class Ranking:
     people: list[tuple[int, float]]  # (person id, score), best first: the page asked for
     total: int  # how many qualify
-    my_load: int  # my live partnerships
+    my_load: int  # my live partnerships and open peer circles
 
 
 class TeamIndex:
@@ -518,7 +519,14 @@ class TeamIndex:
         if q.word_skills:
             candidate &= boost > 0
         same = self.dept[:n] == self.dept_codes.get(q.department_key, -1)
-        candidate &= self.active[:n] & (self.load[:n] < self.capacity[:n]) & (same | (self.cross[:n] & q.cross_department))
+        load = self.load[:n]
+        if q.circles:  # (a few people: the members of open circles)
+            load = load.copy()
+            ids, counts = zip(*q.circles)
+            slots = self.slots_of(list(ids))
+            known = slots >= 0
+            load[slots[known]] += np.asarray(counts, dtype=load.dtype)[known]
+        candidate &= self.active[:n] & (load < self.capacity[:n]) & (same | (self.cross[:n] & q.cross_department))
         if q.separate:
             candidate &= ~same
         if q.excluded:
@@ -529,7 +537,7 @@ class TeamIndex:
             candidate[me] = False
         idx = np.flatnonzero(candidate)
         total = len(idx)
-        my_load = int(self.load[me]) if me is not None else 0
+        my_load = int(load[me]) if me is not None else 0
         if total <= start:
             return Ranking([], total, my_load)
         g, w, b = gives[idx], gets[idx], boost[idx]

@@ -7,7 +7,7 @@ runs over an in-memory index of everyone's skills (bot/services/match_index.py),
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
 from functools import cache, partial
 from typing import Any
@@ -227,6 +227,7 @@ def find(session: Session, me: Person, words: list[str] | None = None, page: int
     query = match_index.Query(me.id, me.department_key, me.level, me.tz_offset, me.cross_department,
                               frozenset(looking_for), frozenset(my_offers), frozenset(word_skills), frozenset(excluded),
                               reverse, separate=separate)
+    query = replace(query, circles=tuple((pid, n) for pid, n in _CIRCLE_LOAD.rows(session, team=me.team_id)))
     ranking = match_index.rank(session, me.team_id, query, start, PAGE_SIZE)
     rows = _candidates(session, ranking.people)
     if len(rows) < len(ranking.people):  # someone deleted themselves since the index last looked
@@ -249,6 +250,15 @@ def find(session: Session, me: Person, words: list[str] | None = None, page: int
         hints.append(f"You already have {me.capacity} partner{'s' if me.capacity != 1 else ''}, your limit. "
                      "Raise it in your profile before asking someone new.")
     return FindResult(suggestions, page, total > start + len(rows), total, hints)
+
+
+# the people in open peer circles, and in how many (a circle takes a place toward capacity, as a partnership does;
+# find's index counts partnerships only): a few rows, through the circles' team and status index
+_CIRCLE_LOAD = Prepared(lambda: select(CircleMember.person_id, func.count())
+                        .join(Circle, Circle.id == CircleMember.circle_id)
+                        .where(Circle.team_id == param("team", String), Circle.status.in_([s.value for s in OPEN_CIRCLE]),
+                               CircleMember.left_at.is_(None))
+                        .group_by(CircleMember.person_id))
 
 
 def _candidates_statement(ids: list) -> Select:
