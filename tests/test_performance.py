@@ -207,3 +207,35 @@ def test_the_fake_slack_says_when_the_window_has_room_again(fake):
         assert 55 <= int(exc.response.headers["Retry-After"]) <= 60
     assert len(fake.dms_to("U1")) == 2
     fake.reset()
+
+
+def test_find_reads_the_boundaries_once_and_still_keeps_them_for_the_circle_it_shows(world, slack, fake, bot):
+    """`/mentor find` shows people and then one open peer circle: the boundaries it reads for the people keep the
+    circle too (not read a second time), and the cards' sessions and testimonials are one statement."""
+    from tests.test_circles import _people, start
+
+    _people(world)
+    start(world)  # Ada's circle, learning public speaking
+    assert world.slack.command("U2", "boundaries").status == 200  # Bea names Ada as her manager
+    view = fake.wait_for(lambda: (m := fake.open_modal("U2")) and m["callback_id"] == "boundaries_submit" and m)
+    assert not slack.submit("U2", view, {"My manager": "U1"}).view_errors
+    world.idle()
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(bot.db.engine, "before_cursor_execute", count)
+    try:
+        dee = json.dumps(world.find("U4").ephemeral)
+        dee_reads = list(statements)
+        statements.clear()
+        bea = json.dumps(world.find("U2").ephemeral)
+        bea_reads = list(statements)
+    finally:
+        event.remove(bot.db.engine, "before_cursor_execute", count)
+    assert "A peer circle that fits you" in dee and "Present with confidence" in dee and "Cy Young" in dee
+    assert "Present with confidence" not in bea and "Cy Young" in bea  # Ada's circle: never with her manager
+    for reads in (dee_reads, bea_reads):
+        assert len([s for s in reads if "reporting_lines" in s]) == 1
+        assert len([s for s in reads if "testimonials" in s]) == 1

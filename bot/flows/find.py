@@ -18,7 +18,8 @@ def find_message(ctx: Context, team_id: str, user_id: str, words: list[str], pag
         result = matching.find(session, me, words[:MAX_WORDS], page)
         facts = recognition.card_facts(session, [s.person.id for s in result.suggestions])  # the shown cards only
         # one open peer circle that learns a skill I want, after the people (no read when I want nothing)
-        circle = circles.open_for(session, me, limit=1, wanted_only=True) if page == 0 and not words else []
+        # (the boundaries find read a moment ago are passed on, not read again)
+        circle = circles.open_for(session, me, limit=1, wanted_only=True, never=result.never) if page == 0 and not words else []
         return blocks.results(result, words[:MAX_WORDS], facts, circle=circle[0] if circle else None)
 
 

@@ -14,19 +14,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from functools import partial
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
-from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy import Date, Integer, String, delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.db import Prepared, param
 from bot.services import boundaries, clock, profiles, skills
 from bot.services.errors import Conflict, DomainError, NotAllowed
 from bot.services.lookup import by_hint
 from bot.services.matching import load, shared_hours
 from bot.services.text import OneLine
-from models import FREQUENCIES, Person
+from models import FREQUENCIES, Person, PersonSkill
 from models.circles import (
     MAX_SIZE,
     MIN_SIZE,
@@ -186,23 +188,40 @@ def _joinable(today: date) -> tuple:
     return Circle.status.in_(JOINABLE), Circle.ends_on > today, Circle.end_asked_at.is_(None)
 
 
-def open_for(session: Session, me: Person, *, limit: int = 5, wanted_only: bool = False) -> list[Listed]:
+def _open_ids_statement(wanted_only: bool) -> Any:
+    """The ids of the circles `open_for` weighs, newest first (at most 200): `me`'s values bound per call, and with
+    `wanted_only` the skills I want read in the same statement."""
+    team, me_id, today = param("team", String), param("me", Integer), param("today", Date)
+    query = select(Circle.id).where(
+        Circle.team_id == team, Circle.invite_only.is_(False), Circle.status.in_([s.value for s in JOINABLE]),
+        Circle.ends_on > today, Circle.end_asked_at.is_(None),  # (_joinable, with today bound)
+        ~exists().where(CircleMember.circle_id == Circle.id, CircleMember.person_id == me_id,
+                        CircleMember.left_at.is_(None)))
+    if wanted_only:
+        wants = select(PersonSkill.skill_id).where(PersonSkill.person_id == me_id, PersonSkill.kind == SkillKind.WANT.value)
+        query = query.where(exists().where(CircleSkill.circle_id == Circle.id, CircleSkill.skill_id.in_(wants)))
+    return query.order_by(Circle.created_at.desc(), Circle.id.desc()).limit(200)
+
+
+# what `/mentor find` (wanted only) and the circles list ask on every call: built and compiled once
+_OPEN_IDS = {wanted: Prepared(partial(_open_ids_statement, wanted)) for wanted in (False, True)}
+
+
+def open_for(session: Session, me: Person, *, limit: int = 5, wanted_only: bool = False,
+             never: set[int] | frozenset[int] | None = None) -> list[Listed]:
     """Open circles `me` could join, best first: not invite-only, before their end date and not about to end, seats
     left, not mine, and nobody in them I must never be matched with. `wanted_only`: only circles that learn a skill
-    I want (what `/mentor find` shows)."""
-    query = select(Circle).where(Circle.team_id == me.team_id, Circle.invite_only.is_(False),
-                                 *_joinable(clock.local_today(me.tz, me.tz_offset)),
-                                 ~exists().where(CircleMember.circle_id == Circle.id, CircleMember.person_id == me.id,
-                                                 CircleMember.left_at.is_(None)))
-    if wanted_only:
-        wants = [ps.skill_id for ps in me.skills if ps.kind == SkillKind.WANT]
-        if not wants:
-            return []
-        query = query.where(exists().where(CircleSkill.circle_id == Circle.id, CircleSkill.skill_id.in_(wants)))
-    circles = list(session.scalars(query.order_by(Circle.created_at.desc(), Circle.id.desc()).limit(200)))
-    if not circles:
+    I want (what `/mentor find` shows). `never`: `boundaries.never_with(me, departments=False)` when the caller read
+    it already in this transaction (find does)."""
+    if wanted_only and not any(ps.kind == SkillKind.WANT for ps in me.skills):
         return []
-    never = boundaries.never_with(session, me, departments=False)
+    ids = _OPEN_IDS[wanted_only].scalars(session, team=me.team_id, me=me.id, today=clock.local_today(me.tz, me.tz_offset))
+    if not ids:
+        return []
+    found = {c.id: c for c in session.scalars(select(Circle).where(Circle.id.in_(ids)))}
+    circles = [found[i] for i in ids if i in found]
+    if never is None:
+        never = boundaries.never_with(session, me, departments=False)
     by_circle = _members_of(session, [c.id for c in circles])
     listed = []
     for circle in circles:

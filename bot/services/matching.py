@@ -63,6 +63,7 @@ class FindResult:
     has_more: bool
     total: int
     hints: list[str] = field(default_factory=list)
+    never: frozenset[int] | None = None  # whom the searcher must never be matched with (boundaries, no department rule)
 
 
 def shared_hours(offset_a: int | None, offset_b: int | None) -> float | None:
@@ -249,7 +250,7 @@ def find(session: Session, me: Person, words: list[str] | None = None, page: int
     elif ranking.my_load >= me.capacity:
         hints.append(f"You already have {me.capacity} partner{'s' if me.capacity != 1 else ''}, your limit. "
                      "Raise it in your profile before asking someone new.")
-    return FindResult(suggestions, page, total > start + len(rows), total, hints)
+    return FindResult(suggestions, page, total > start + len(rows), total, hints, frozenset(never))
 
 
 # the people in open peer circles, and in how many (a circle takes a place toward capacity, as a partnership does;

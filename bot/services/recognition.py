@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,6 +22,7 @@ from sqlalchemy import DateTime, Integer, String, Text, cast, delete, exists, fu
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.db import Prepared, param
 from bot.services import clock
 from bot.services.errors import Conflict
 from bot.services.nudges import CADENCE_DAYS, DEFAULT_CADENCE, GRACE
@@ -88,6 +90,42 @@ class CardFacts:
     testimonials: list[tuple[str, str]] = field(default_factory=list)  # (writer's name, text), shown with consent
 
 
+def _card_facts_statement(ids: list) -> Any:
+    """Sessions held (as either member) and shareable testimonials of these people: one UNION. The testimonials
+    come first: a UNION's column types are settled pair by pair from the left (PostgreSQL), and the meeting
+    counts' empty columns are typed to match."""
+    def blank():
+        return cast(null(), String(200)), cast(null(), Text), cast(null(), DateTime)
+
+    as_a = (select(Partnership.person_a_id, func.count(Meeting.id), *blank())
+            .join(Meeting, Meeting.partnership_id == Partnership.id)
+            .where(Partnership.person_a_id.in_(ids)).group_by(Partnership.person_a_id))
+    as_b = (select(Partnership.person_b_id, func.count(Meeting.id), *blank())
+            .join(Meeting, Meeting.partnership_id == Partnership.id)
+            .where(Partnership.person_b_id.in_(ids)).group_by(Partnership.person_b_id))
+    said = (select(Testimonial.subject_id, cast(literal_column("-1"), Integer), Person.display_name, Testimonial.text,
+                   Testimonial.updated_at)
+            .join(Person, Person.id == Testimonial.writer_id)
+            .where(Testimonial.subject_id.in_(ids), Testimonial.show_on_profile.is_(True),
+                   Person.status != PersonStatus.LEFT,
+                   ~exists().where(  # the subject said "Keep it private" to the same words in the closing summary
+                       PartnershipClosing.partnership_id == Testimonial.partnership_id,
+                       PartnershipClosing.person_id == Testimonial.writer_id,
+                       PartnershipClosing.testimonial_status == TestimonialStatus.DECLINED)))
+    return union_all(said, as_a, as_b)
+
+
+# per number of cards (1..CARD_PAGE, a find page): built and compiled once; a longer list is read as it comes
+CARD_PAGE = 5
+
+
+def _card_facts_prepared(n: int) -> Any:
+    return _card_facts_statement([param(f"p{i}", Integer) for i in range(n)])
+
+
+_CARD_FACTS = {n: Prepared(partial(_card_facts_prepared, n)) for n in range(1, CARD_PAGE + 1)}
+
+
 def card_facts(session: Session, person_ids: list[int]) -> dict[int, CardFacts]:
     """Sessions held and shareable testimonials of the people on the cards shown, in one query. A testimonial is
     shareable while its writer allows it, unless its subject kept the same words private when the closing summary
@@ -95,27 +133,12 @@ def card_facts(session: Session, person_ids: list[int]) -> dict[int, CardFacts]:
     out = {pid: CardFacts() for pid in person_ids}
     if not person_ids:
         return out
-    # the testimonials come first: a UNION's column types are settled pair by pair from the left (PostgreSQL), and
-    # the meeting counts' empty columns are typed to match
-    def blank():
-        return cast(null(), String(200)), cast(null(), Text), cast(null(), DateTime)
-
-    as_a = (select(Partnership.person_a_id, func.count(Meeting.id), *blank())
-            .join(Meeting, Meeting.partnership_id == Partnership.id)
-            .where(Partnership.person_a_id.in_(person_ids)).group_by(Partnership.person_a_id))
-    as_b = (select(Partnership.person_b_id, func.count(Meeting.id), *blank())
-            .join(Meeting, Meeting.partnership_id == Partnership.id)
-            .where(Partnership.person_b_id.in_(person_ids)).group_by(Partnership.person_b_id))
-    said = (select(Testimonial.subject_id, cast(literal_column("-1"), Integer), Person.display_name, Testimonial.text,
-                   Testimonial.updated_at)
-            .join(Person, Person.id == Testimonial.writer_id)
-            .where(Testimonial.subject_id.in_(person_ids), Testimonial.show_on_profile.is_(True),
-                   Person.status != PersonStatus.LEFT,
-                   ~exists().where(  # the subject said "Keep it private" to the same words in the closing summary
-                       PartnershipClosing.partnership_id == Testimonial.partnership_id,
-                       PartnershipClosing.person_id == Testimonial.writer_id,
-                       PartnershipClosing.testimonial_status == TestimonialStatus.DECLINED)))
-    rows: list[Any] = list(session.execute(union_all(said, as_a, as_b)).all())
+    rows: list[Any]
+    ids = list(dict.fromkeys(person_ids))
+    if len(ids) in _CARD_FACTS:
+        rows = _CARD_FACTS[len(ids)].rows(session, **{f"p{i}": pid for i, pid in enumerate(ids)})
+    else:
+        rows = list(session.execute(_card_facts_statement(ids)).all())
     quotes: dict[int, list[tuple[object, str, str]]] = {}
     for pid, n, name, body, at in rows:
         if n == -1:
