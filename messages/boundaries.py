@@ -137,7 +137,7 @@ def circle_why(reason: str) -> str:
 
 
 def circle_suggestions(fits: list) -> list[dict]:
-    """Up to three open circles that fit someone left out (`circles.open_for`: boundaries already kept), each with
+    """Up to three open circles that fit someone left out (`circle_fit.open_for`: boundaries already kept), each with
     Join circle: its goal, skills, rhythm, places left and why it fits. No member is named."""
     if not fits:
         return []

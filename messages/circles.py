@@ -3,7 +3,8 @@ circle; my circles, with Leave circle), the invitation DM, and the messages in a
 
 from __future__ import annotations
 
-from bot.services.circles import LENGTHS, MAX_GOAL, MONTHS, Listed, cadence
+from bot.services.circle_fit import Listed
+from bot.services.circles import LENGTHS, MAX_GOAL, MONTHS, cadence
 from messages import circle_sessions as session_blocks
 from messages import ids
 from messages.common import (

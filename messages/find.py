@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.services.circles import Listed
+from bot.services.circle_fit import Listed
 from bot.services.matching import FindResult, Suggestion
 from bot.services.recognition import CardFacts
 from messages import ids

@@ -96,7 +96,7 @@ def home_view(program_name: str, person, lines: list[PartnershipLine], incoming:
             button("End partnership", ids.unique(ids.END_OPEN, line.partnership_id), line.partnership_id),
             block_id=f"home_partnership_{line.partnership_id}",
         ))
-    if circles:  # the peer circles the person is in (bot.services.circles.Listed)
+    if circles:  # the peer circles the person is in (bot.services.circle_fit.Listed)
         blocks += [divider(), *circle_blocks.home_lines(list(circles)), *circle_sessions]  # + their next sessions
     if action_items:  # the person's own open action items (OwnedItem), each with "Done"
         blocks += [divider(), *home_items(list(action_items), today or date.today())]

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.flows.context import Context
-from bot.services import boundaries, circles, keys, left_out, matching, outbox, profiles, program
+from bot.services import boundaries, circle_fit, keys, left_out, matching, outbox, profiles, program
 from bot.services.boundaries import BoundariesForm, Mine, RulesForm
 from bot.services.errors import DomainError
 from messages import boundaries as blocks
@@ -91,7 +91,7 @@ def after_missed_request(session: Session, team_id: str, program_name: str, aske
 def _open_circles_for(session: Session, team_id: str, person_ids: list[int]) -> dict[int, list]:
     """person id -> up to three open circles that fit them (skills they want; nobody across a boundary in them),
     for someone left without a partner. Nothing is read per person when the team has no open circle at all."""
-    if not person_ids or not circles.any_open(session, team_id):
+    if not person_ids or not circle_fit.any_open(session, team_id):
         return {}
     people = session.scalars(select(Person).where(Person.id.in_(person_ids)))
-    return {p.id: circles.open_for(session, p, limit=SUGGESTED, wanted_only=True) for p in people}
+    return {p.id: circle_fit.open_for(session, p, limit=SUGGESTED, wanted_only=True) for p in people}

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.flows.context import Context
-from bot.services import circles, keys, outbox, profiles, program
+from bot.services import circle_fit, circles, keys, outbox, profiles, program
 from messages import circles as blocks
 from messages.common import esc
 from models import Circle, Person
@@ -31,7 +31,7 @@ def start(ctx: Context, team_id: str, user_id: str, form: circles.CircleForm) ->
     Returns the organiser's notice."""
     with ctx.db.uow() as session:
         circle, guests = circles.create(session, team_id, user_id, form)
-        listed = circles.Listed(circle, circles.members(session, circle.id), [])
+        listed = circle_fit.Listed(circle, circles.members(session, circle.id), [])
         name = program.current(session, team_id, ctx.settings).name
         for guest in guests:
             outbox.enqueue(session, team_id, keys.circle_invite(circle.id, guest.id), "circle-invite",
@@ -45,7 +45,7 @@ def list_circles(ctx: Context, team_id: str, user_id: str, note: str | None = No
     with ctx.db.uow() as session:
         me = profiles.require(session, team_id, user_id)
         name = program.current(session, team_id, ctx.settings).name
-        return blocks.circles_message(name, circles.open_for(session, me), circles.mine(session, me), note)
+        return blocks.circles_message(name, circle_fit.open_for(session, me), circle_fit.mine(session, me), note)
 
 
 def join(ctx: Context, team_id: str, user_id: str, circle_id: object) -> dict:
@@ -55,7 +55,7 @@ def join(ctx: Context, team_id: str, user_id: str, circle_id: object) -> dict:
     with ctx.db.uow() as session:
         joined = circles.join(session, team_id, user_id, circle_id)
         circle = joined.circle
-        listed = circles.Listed(circle, joined.members, [])
+        listed = circle_fit.Listed(circle, joined.members, [])
         everyone = ",".join(p.slack_user_id for p in joined.members)
         at = joined.at
         if joined.started:
@@ -124,7 +124,7 @@ def open_formed_chat(session: Session, team_id: str, program_name: str, circle: 
                      facilitator: Person | None, at: datetime) -> None:
     """A circle a round formed (called inside the round's unit of work): its group chat opens with the kickoff,
     exactly as when a third member starts a circle."""
-    listed = circles.Listed(circle, people, [])
+    listed = circle_fit.Listed(circle, people, [])
     circle.chat_key, circle.channel_id = keys.circle_chat(circle.id, at), None
     outbox.enqueue(session, team_id, circle.chat_key, "circle-kickoff", ",".join(p.slack_user_id for p in people),
                    {**blocks.kickoff(program_name, listed, facilitator.slack_user_id if facilitator else None),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.flows.context import Context
-from bot.services import circles, match_index, matching, recognition
+from bot.services import circle_fit, match_index, matching, recognition
 from messages import find as blocks
 
 MAX_WORDS = 5  # words searched for, at most
@@ -19,7 +19,8 @@ def find_message(ctx: Context, team_id: str, user_id: str, words: list[str], pag
         facts = recognition.card_facts(session, [s.person.id for s in result.suggestions])  # the shown cards only
         # one open peer circle that learns a skill I want, after the people (no read when I want nothing)
         # (the boundaries find read a moment ago are passed on, not read again)
-        circle = circles.open_for(session, me, limit=1, wanted_only=True, never=result.never) if page == 0 and not words else []
+        circle = (circle_fit.open_for(session, me, limit=1, wanted_only=True, never=result.never)
+                  if page == 0 and not words else [])
         return blocks.results(result, words[:MAX_WORDS], facts, circle=circle[0] if circle else None)
 
 

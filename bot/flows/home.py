@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.flows.context import Context
 from bot.services import actions, agenda, agreements, clock, closings, events, meetings, outbox, partnerships, profiles, program
+from bot.services.circle_fit import mine as my_circles
 from bot.services.circle_sessions import next_planned
-from bot.services.circles import mine as my_circles
 from bot.services.planning import offered, open_plan
 from bot.services.suggestions import zone_of
 from messages import circle_sessions as circle_session_blocks

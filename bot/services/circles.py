@@ -14,21 +14,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import partial
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
-from sqlalchemy import Date, Integer, String, delete, exists, func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.db import Prepared, param
 from bot.services import boundaries, clock, profiles, skills
 from bot.services.errors import Conflict, DomainError, NotAllowed
 from bot.services.lookup import by_hint
-from bot.services.matching import load, shared_hours
+from bot.services.matching import load
 from bot.services.text import OneLine
-from models import FREQUENCIES, Person, PersonSkill
+from models import FREQUENCIES, Person
 from models.circles import (
     MAX_SIZE,
     MIN_SIZE,
@@ -39,7 +37,7 @@ from models.circles import (
     CircleSession,
     CircleSkill,
 )
-from models.status import OPEN_CIRCLE, CircleInviteStatus, CircleRole, CircleStatus, PersonStatus, SkillKind
+from models.status import CircleInviteStatus, CircleRole, CircleStatus, PersonStatus, SkillKind
 
 MAX_GOAL = 300
 MAX_SKILLS = 5
@@ -118,7 +116,7 @@ def members(session: Session, circle_id: int) -> list[Person]:
         .order_by(CircleMember.joined_at, CircleMember.id)))
 
 
-def _members_of(session: Session, circle_ids: list[int]) -> dict[int, list[Person]]:
+def members_of(session: Session, circle_ids: list[int]) -> dict[int, list[Person]]:
     """The current members of these circles, in one read."""
     out: dict[int, list[Person]] = {}
     for circle_id, person in session.execute(
@@ -143,112 +141,10 @@ def facilitator(session: Session, circle: Circle) -> Person | None:
     return session.get(Person, circle.facilitator_id) if circle.facilitator_id else None
 
 
-@dataclass
-class Listed:
-    """A circle as a list shows it to one person: its members, seats left, and why it fits them."""
-
-    circle: Circle
-    members: list[Person]
-    reasons: list[str]
-    score: float = 0.0
-
-    @property
-    def left(self) -> int:
-        return max(self.circle.size - len(self.members), 0)
-
-
-def _names(names: list[str]) -> str:
-    return ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + (names[-1] if names else "")
-
-
-def _fit(me: Person, circle: Circle, people: list[Person]) -> tuple[float, list[str]]:
-    """How well an open circle suits `me`: the skills it learns that I want (most), the skills I could help with,
-    and the working hours I share with its members."""
-    wants = {ps.skill_id for ps in me.skills if ps.kind == SkillKind.WANT}
-    offers = {ps.skill_id for ps in me.skills if ps.kind == SkillKind.OFFER}
-    learn = sorted((cs.skill.name for cs in circle.skills if cs.skill_id in wants), key=str.lower)
-    teach = sorted((cs.skill.name for cs in circle.skills if cs.skill_id in offers), key=str.lower)
-    hours = [h for h in (shared_hours(me.tz_offset, p.tz_offset) for p in people) if h is not None]
-    average = sum(hours) / len(hours) if hours else None
-    reasons = []
-    if learn:
-        reasons.append(f"It learns {_names(learn)}, which you want to learn.")
-    if teach:
-        reasons.append(f"You could help with {_names(teach)}.")
-    if average is not None:
-        shown = f"{average:.0f}" if average == int(average) else f"{average:.1f}"
-        reasons.append(f"On average {shown} hours of shared working day with its members." if average
-                       else "No shared working hours with its members: different time zones.")
-    return 10.0 * len(learn) + 2.0 * len(teach) + (average or 0.0), reasons
-
-
-def _joinable(today: date) -> tuple:
+def joinable(today: date) -> tuple:
     """A circle people can still join: gathering people or meeting, before its end date, and not waiting for its
     members' "Renew or end?" answer."""
     return Circle.status.in_(JOINABLE), Circle.ends_on > today, Circle.end_asked_at.is_(None)
-
-
-def _open_ids_statement(wanted_only: bool) -> Any:
-    """The ids of the circles `open_for` weighs, newest first (at most 200): `me`'s values bound per call, and with
-    `wanted_only` the skills I want read in the same statement."""
-    team, me_id, today = param("team", String), param("me", Integer), param("today", Date)
-    query = select(Circle.id).where(
-        Circle.team_id == team, Circle.invite_only.is_(False), Circle.status.in_([s.value for s in JOINABLE]),
-        Circle.ends_on > today, Circle.end_asked_at.is_(None),  # (_joinable, with today bound)
-        ~exists().where(CircleMember.circle_id == Circle.id, CircleMember.person_id == me_id,
-                        CircleMember.left_at.is_(None)))
-    if wanted_only:
-        wants = select(PersonSkill.skill_id).where(PersonSkill.person_id == me_id, PersonSkill.kind == SkillKind.WANT.value)
-        query = query.where(exists().where(CircleSkill.circle_id == Circle.id, CircleSkill.skill_id.in_(wants)))
-    return query.order_by(Circle.created_at.desc(), Circle.id.desc()).limit(200)
-
-
-# what `/mentor find` (wanted only) and the circles list ask on every call: built and compiled once
-_OPEN_IDS = {wanted: Prepared(partial(_open_ids_statement, wanted)) for wanted in (False, True)}
-
-
-def open_for(session: Session, me: Person, *, limit: int = 5, wanted_only: bool = False,
-             never: set[int] | frozenset[int] | None = None) -> list[Listed]:
-    """Open circles `me` could join, best first: not invite-only, before their end date and not about to end, seats
-    left, not mine, and nobody in them I must never be matched with. `wanted_only`: only circles that learn a skill
-    I want (what `/mentor find` shows). `never`: `boundaries.never_with(me, departments=False)` when the caller read
-    it already in this transaction (find does)."""
-    if wanted_only and not any(ps.kind == SkillKind.WANT for ps in me.skills):
-        return []
-    ids = _OPEN_IDS[wanted_only].scalars(session, team=me.team_id, me=me.id, today=clock.local_today(me.tz, me.tz_offset))
-    if not ids:
-        return []
-    found = {c.id: c for c in session.scalars(select(Circle).where(Circle.id.in_(ids)))}
-    circles = [found[i] for i in ids if i in found]
-    if never is None:
-        never = boundaries.never_with(session, me, departments=False)
-    by_circle = _members_of(session, [c.id for c in circles])
-    listed = []
-    for circle in circles:
-        people = by_circle.get(circle.id, [])
-        if len(people) >= circle.size or any(p.id in never for p in people):
-            continue
-        score, reasons = _fit(me, circle, people)
-        listed.append(Listed(circle, people, reasons, score))
-    listed.sort(key=lambda item: (-item.score, -item.circle.id))
-    return listed[:limit]
-
-
-def mine(session: Session, me: Person) -> list[Listed]:
-    """The circles I'm in (not ended), newest first."""
-    circles = session.scalars(
-        select(Circle).join(CircleMember, CircleMember.circle_id == Circle.id)
-        .where(CircleMember.person_id == me.id, CircleMember.left_at.is_(None), Circle.status.in_(OPEN_CIRCLE))
-        .order_by(Circle.id.desc()))
-    return [Listed(c, members(session, c.id), []) for c in circles]
-
-
-def invited(session: Session, me: Person) -> list[Circle]:
-    """Invite-only circles waiting for my answer."""
-    return list(session.scalars(
-        select(Circle).join(CircleInvite, CircleInvite.circle_id == Circle.id)
-        .where(CircleInvite.person_id == me.id, CircleInvite.status == CircleInviteStatus.INVITED,
-               *_joinable(clock.local_today(me.tz, me.tz_offset))).order_by(Circle.id)))
 
 
 # -- changing ----------------------------------------------------------------------------------------------------
@@ -304,7 +200,7 @@ def create(session: Session, team_id: str, user_id: str, form: CircleForm, now: 
     _check_capacity(session, me)
     today = clock.local_today(me.tz, me.tz_offset)
     circle = Circle(team_id=team_id, goal=form.goal, size=form.size, frequency=form.frequency,
-                    meeting_minutes=form.minutes, starts_on=today, ends_on=_months_after(today, form.months),
+                    meeting_minutes=form.minutes, starts_on=today, ends_on=clock.add_months(today, form.months),
                     invite_only=form.invite_only, status=CircleStatus.OPEN, organiser_id=me.id,
                     facilitator_id=None, created_at=now)
     circle.skills = [CircleSkill(skill_id=s.id) for s in skills.get_or_create(session, team_id, form.skills)]
@@ -319,17 +215,6 @@ def create(session: Session, team_id: str, user_id: str, form: CircleForm, now: 
         session.add(CircleInvite(circle_id=circle.id, person_id=guest.id, created_at=now))
     session.flush()
     return circle, guests
-
-
-def _months_after(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 @dataclass
@@ -547,7 +432,7 @@ def form_from_round(session: Session, team_id: str, round_id: int, skill_id: int
     today = now.date()
     circle = Circle(team_id=team_id, goal=goal[:MAX_GOAL], size=max(size, len(people), MIN_SIZE),
                     frequency=ROUND_FREQUENCY, meeting_minutes=ROUND_MINUTES, starts_on=today,
-                    ends_on=_months_after(today, ROUND_MONTHS), invite_only=True, status=CircleStatus.ACTIVE,
+                    ends_on=clock.add_months(today, ROUND_MONTHS), invite_only=True, status=CircleStatus.ACTIVE,
                     organiser_id=None, facilitator_id=facilitator_id, created_at=now, started_at=now, round_id=round_id)
     circle.skills = [CircleSkill(skill_id=skill_id)] if skill_id is not None else []
     session.add(circle)
@@ -558,9 +443,3 @@ def form_from_round(session: Session, team_id: str, round_id: int, skill_id: int
     session.flush()
     session.refresh(circle)
     return circle
-
-
-def any_open(session: Session, team_id: str) -> bool:
-    """Is there any circle in this team someone could join from a list (not invite-only, not ended)?"""
-    return session.scalar(select(Circle.id).where(Circle.team_id == team_id, Circle.status.in_(JOINABLE),
-                                                  Circle.invite_only.is_(False)).limit(1)) is not None

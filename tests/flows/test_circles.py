@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from bot.flows import circles as flow
-from bot.services import boundaries, circles, lifecycle, matching, profiles
+from bot.services import boundaries, circle_fit, circles, lifecycle, matching, profiles
 from bot.services.errors import Conflict, DomainError, NotAllowed
 from models import Circle, CircleMember
 from tests.flows.conftest import TEAM, outbox_rows
@@ -110,8 +110,8 @@ def test_a_boundary_keeps_a_person_out_and_unshown(four):
     with ctx.db.uow() as session:
         boundaries.save_mine(session, profiles.require(session, TEAM, "U2"), boundaries.BoundariesForm(manager="U1"))
     with ctx.db.uow() as session:
-        assert circles.open_for(session, profiles.require(session, TEAM, "U2")) == []
-        assert [i.circle.id for i in circles.open_for(session, profiles.require(session, TEAM, "U3"))] == [circle_id]
+        assert circle_fit.open_for(session, profiles.require(session, TEAM, "U2")) == []
+        assert [i.circle.id for i in circle_fit.open_for(session, profiles.require(session, TEAM, "U3"))] == [circle_id]
     with pytest.raises(NotAllowed, match="isn't open to you"):
         flow.join(ctx, TEAM, "U2", str(circle_id))
 
