@@ -18,10 +18,11 @@ from bot.services.errors import Conflict, FormProblems, NotAllowed
 from bot.services.meetings import MeetingForm
 from bot.services.planning import PlanForm
 from models import Partnership, Person, PlannedMeeting, PlanSlot
+from tests.conftest import PINNED_NOW
 from tests.flows.conftest import TEAM, outbox_rows
 from tests.flows.partners import join, pair
 
-NOW = datetime(2028, 1, 12, 12, 0, tzinfo=UTC)  # the pinned clock: a Wednesday
+NOW = PINNED_NOW  # every test here runs on the pinned clock (a Wednesday), and its dates are days around it
 
 
 def tomorrow_at(hour: int) -> str:
