@@ -56,9 +56,7 @@ def answer_checkin(ctx: Context, team_id: str, user_id: str, checkin_hint: objec
         month = checkins.month_name(checkin.period)
         thanks = blocks.thanks_message(prog.name, month, checkin.id, name, partner_id, prog.anonymity_min_group)
         for key in keys.checkin_messages(checkin.id):
-            row = outbox.sent(session, key)
-            if row is not None and row.slack_channel and row.slack_ts:
-                outbox.update_message(session, team_id, row.slack_channel, row.slack_ts, thanks)
+            outbox.update_sent(session, team_id, key, thanks)
         return blocks.saved_notice(month, prog.anonymity_min_group)
 
 
@@ -87,9 +85,7 @@ def _refresh_circle_dms(session: Session, team_id: str, prog: program.Program, p
     [inv] = circle_checkins.invitations(session, team_id, period, [person_id])
     message = _circle_message(prog, inv)
     for key in keys.circle_checkin_messages(person_id, period):
-        row = outbox.sent(session, key)
-        if row is not None and row.slack_channel and row.slack_ts:
-            outbox.update_message(session, team_id, row.slack_channel, row.slack_ts, message)
+        outbox.update_sent(session, team_id, key, message)
 
 
 def answer_circle_checkin(ctx: Context, team_id: str, user_id: str, checkin_hint: object,

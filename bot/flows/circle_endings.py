@@ -26,10 +26,7 @@ from models import Circle, Person
 def _close_question(session: Session, team_id: str, asked_about_key: str, program_name: str, s: Summary,
                     outcome: str) -> None:
     """The question in the chat loses its buttons and says what happened (once Slack has it)."""
-    where = outbox.sent(session, asked_about_key)
-    if where is not None and where.slack_channel and where.slack_ts:
-        outbox.update_message(session, team_id, where.slack_channel, where.slack_ts,
-                              blocks.question_answered(program_name, s, outcome))
+    outbox.update_sent(session, team_id, asked_about_key, blocks.question_answered(program_name, s, outcome))
 
 
 def _ended(session: Session, ctx: Context, circle: Circle, members: list[Person], by: Person | None,

@@ -25,13 +25,6 @@ def _chat(session: Session, circle: Circle, people: list[Person]) -> str:
     return circles.group_chat(session, circle, people)
 
 
-def _update_sent(session: Session, team_id: str, key: str, message: dict) -> None:
-    """Edit a chat message the outbox sent (its buttons go); nothing when Slack never got it."""
-    row = outbox.sent(session, key)
-    if row is not None and row.slack_channel and row.slack_ts:
-        outbox.update_message(session, team_id, row.slack_channel, row.slack_ts, message)
-
-
 def _send_invite(session: Session, row: CircleSession, circle: Circle, people: list[Person], after: str, *,
                  cancel: bool = False) -> None:
     """The calendar file of this version of the session, in the circle's chat just after `after`."""
@@ -51,8 +44,8 @@ def _send_cancellation(session: Session, row: CircleSession, circle: Circle, peo
     recipient = _chat(session, circle, people)
     if not recipient:
         return  # nobody left and no chat known: there is nowhere to say it
-    _update_sent(session, row.team_id, keys.circle_session_planned(row.id, row.sequence - 1),
-                 blocks.was_cancelled(when, row.minutes))
+    outbox.update_sent(session, row.team_id, keys.circle_session_planned(row.id, row.sequence - 1),
+                       blocks.was_cancelled(when, row.minutes))
     key = keys.circle_session_cancelled(row.id, row.sequence)
     outbox.enqueue(session, row.team_id, key, "circle-session-cancelled", recipient,
                    blocks.cancelled(circle.id, when, row.minutes, by.slack_user_id if by else None))
@@ -113,10 +106,10 @@ def plan(ctx: Context, team_id: str, user_id: str, form: PlanForm) -> str:
         circle, people = member.circle, member.members
         assert row.starts_at is not None
         if done.old_sequence is not None:
-            _update_sent(session, team_id, keys.circle_session_planned(row.id, done.old_sequence),
-                         blocks.moved_away(row.starts_at, row.minutes))
-            _update_sent(session, team_id, keys.circle_session_ask(row.id, done.old_sequence),
-                         blocks.moved_away(row.starts_at, row.minutes))
+            outbox.update_sent(session, team_id, keys.circle_session_planned(row.id, done.old_sequence),
+                               blocks.moved_away(row.starts_at, row.minutes))
+            outbox.update_sent(session, team_id, keys.circle_session_ask(row.id, done.old_sequence),
+                               blocks.moved_away(row.starts_at, row.minutes))
         key = keys.circle_session_planned(row.id, row.sequence)
         outbox.enqueue(session, team_id, key, "circle-session-planned", _chat(session, circle, people),
                        blocks.planned(row.id, circle.id, circle.goal, row.starts_at, row.minutes, user_id,
@@ -141,10 +134,7 @@ def didnt_meet(ctx: Context, team_id: str, user_id: str, session_id: object) -> 
     with ctx.db.uow() as session:
         row, member = circle_sessions.didnt_meet(session, team_id, user_id, session_id)
         said = blocks.didnt_meet(member.circle.id, user_id, row.starts_at, row.minutes)
-        asked = outbox.sent(session, keys.circle_session_ask(row.id, row.sequence))
-        if asked is not None and asked.slack_channel and asked.slack_ts:
-            outbox.update_message(session, team_id, asked.slack_channel, asked.slack_ts, said)
-        else:
+        if not outbox.update_sent(session, team_id, keys.circle_session_ask(row.id, row.sequence), said):
             outbox.enqueue(session, team_id, keys.circle_session_missed(row.id), "circle-session-missed",
                            _chat(session, member.circle, member.members), said)
 
@@ -199,8 +189,8 @@ def log(ctx: Context, team_id: str, user_id: str, form: LogForm) -> str:
                                      created=done.created))
         if done.was_planned:
             held = blocks.held(user_id, done.came, len(people), row.starts_at, row.minutes)
-            _update_sent(session, team_id, keys.circle_session_ask(row.id, row.sequence), held)
-            _update_sent(session, team_id, keys.circle_session_planned(row.id, row.sequence), held)
+            outbox.update_sent(session, team_id, keys.circle_session_ask(row.id, row.sequence), held)
+            outbox.update_sent(session, team_id, keys.circle_session_planned(row.id, row.sequence), held)
         outbox.publish_home(session, team_id, *(p.slack_user_id for p in people))
         return blocks.logged_notice(row.held_on, done.came, len(people), created=done.created)
 

@@ -79,10 +79,8 @@ def join(ctx: Context, team_id: str, user_id: str, circle_id: object) -> dict:
             note = (f"You joined *{esc(circle.goal)}*. It starts when {waiting} more "
                     f"{'person joins' if waiting == 1 else 'people join'}: then I open its group chat.")
         if circle.invite_only:
-            where = outbox.sent(session, keys.circle_invite(circle.id, joined.person.id))
-            if where is not None and where.slack_channel and where.slack_ts:
-                outbox.update_message(session, team_id, where.slack_channel, where.slack_ts,
-                                      blocks.invite_answered(circle.goal, "you joined"))
+            outbox.update_sent(session, team_id, keys.circle_invite(circle.id, joined.person.id),
+                               blocks.invite_answered(circle.goal, "you joined"))
         outbox.publish_home(session, team_id, *(p.slack_user_id for p in joined.members))
     return list_circles(ctx, team_id, user_id, note)
 
@@ -92,9 +90,7 @@ def decline(ctx: Context, team_id: str, user_id: str, circle_id: object) -> dict
     with ctx.db.uow() as session:
         circle, me = circles.decline_invite(session, team_id, user_id, circle_id)
         answered = blocks.invite_answered(circle.goal, "you said no thanks")
-        where = outbox.sent(session, keys.circle_invite(circle.id, me.id))
-        if where is not None and where.slack_channel and where.slack_ts:
-            outbox.update_message(session, team_id, where.slack_channel, where.slack_ts, answered)
+        outbox.update_sent(session, team_id, keys.circle_invite(circle.id, me.id), answered)
         return answered
 
 

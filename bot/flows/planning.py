@@ -51,13 +51,6 @@ def schedule_choices(ctx: Context, team_id: str, user_id: str) -> list[tuple[int
                 for p in partnerships.overview(session, me).partnerships]
 
 
-def _update_sent(session, team_id: str, key: str, message: dict) -> None:
-    """Edit a DM the outbox sent (its buttons go); nothing when Slack never got it."""
-    row = outbox.sent(session, key)
-    if row is not None and row.slack_channel and row.slack_ts:
-        outbox.update_message(session, team_id, row.slack_channel, row.slack_ts, message)
-
-
 def propose(ctx: Context, team_id: str, user_id: str, form: PlanForm) -> str:
     """Send the picked times to the partner (one button each, in their time zone); earlier times on offer are
     withdrawn. Returns what the proposer sees."""
@@ -65,10 +58,10 @@ def propose(ctx: Context, team_id: str, user_id: str, form: PlanForm) -> str:
         done = planning.propose(session, team_id, user_id, form)
         plan, me, partner = done.plan, done.me, done.partner
         if done.withdrawn_proposal is not None:
-            _update_sent(session, team_id, keys.plan_proposed(plan.id, done.withdrawn_proposal, partner.id),
-                         blocks.proposal_closed(blocks.WITHDRAWN))
-            _update_sent(session, team_id, keys.plan_proposed(plan.id, done.withdrawn_proposal, me.id),
-                         blocks.proposal_closed(blocks.WITHDRAWN))
+            outbox.update_sent(session, team_id, keys.plan_proposed(plan.id, done.withdrawn_proposal, partner.id),
+                               blocks.proposal_closed(blocks.WITHDRAWN))
+            outbox.update_sent(session, team_id, keys.plan_proposed(plan.id, done.withdrawn_proposal, me.id),
+                               blocks.proposal_closed(blocks.WITHDRAWN))
         moving = (plan.starts_at, plan.minutes) if plan.status == MeetingPlanStatus.PLANNED and plan.starts_at else None
         message = blocks.proposal(me.display_name, me.slack_user_id, plan.id, [(s.id, s.starts_at) for s in done.slots],
                                   form.minutes, _zone(partner), moving=moving)
@@ -113,7 +106,7 @@ def pick(ctx: Context, team_id: str, user_id: str, slot_id: object) -> PickResul
         plan, me = done.plan, done.me
         assert plan.starts_at is not None
         # the picked proposal's number is the plan's; its DM went to me
-        _update_sent(session, team_id, keys.plan_proposed(plan.id, plan.proposal, me.id), blocks.proposal_closed(
+        outbox.update_sent(session, team_id, keys.plan_proposed(plan.id, plan.proposal, me.id), blocks.proposal_closed(
             blocks.picked_text(blocks.long_when(plan.starts_at, plan.minutes, _zone(me)))))
         _send_invites(session, plan, moved=done.moved)
         outbox.publish_home(session, team_id, me.slack_user_id, done.partner.slack_user_id)
@@ -124,7 +117,8 @@ def ask_other_times(ctx: Context, team_id: str, user_id: str, plan_id: object) -
     """None of the times suit the partner: they are withdrawn, and the proposer is asked for others."""
     with ctx.db.uow() as session:
         plan, me, proposer = planning.ask_other_times(session, team_id, user_id, plan_id)
-        _update_sent(session, team_id, keys.plan_proposed(plan.id, plan.proposal, me.id), blocks.proposal_closed(blocks.ASKED))
+        outbox.update_sent(session, team_id, keys.plan_proposed(plan.id, plan.proposal, me.id),
+                           blocks.proposal_closed(blocks.ASKED))
         outbox.enqueue(session, team_id, keys.plan_other_times(plan.id, plan.proposal, proposer.id), "plan-other-times",
                        proposer.slack_user_id, blocks.other_times(me.display_name, me.slack_user_id, plan.partnership_id))
 
@@ -135,7 +129,7 @@ def cancel(ctx: Context, team_id: str, user_id: str, plan_id: object) -> None:
         done = planning.cancel(session, team_id, user_id, plan_id)
         plan = done.plan
         for person in (done.me, done.partner):
-            _update_sent(session, team_id, keys.plan_proposed(plan.id, done.proposal, person.id),
+            outbox.update_sent(session, team_id, keys.plan_proposed(plan.id, done.proposal, person.id),
                          blocks.proposal_closed(blocks.WITHDRAWN))
         _send_cancellations(session, plan, done.me, had_time=done.had_time)
         outbox.publish_home(session, team_id, done.me.slack_user_id, done.partner.slack_user_id)

@@ -98,3 +98,13 @@ def update_message(session: Session, team_id: str, channel: str, ts: str, messag
     """Edit a message Slack already has (a clicked request, a check-in DM): the last content asked for wins."""
     _again(session, team_id, keys.update(channel, ts), "update", channel,
            {"update": {"channel": channel, "ts": ts}, "text": message.get("text", ""), "blocks": message.get("blocks") or []})
+
+
+def update_sent(session: Session, team_id: str, key: str, message: dict[str, Any]) -> bool:
+    """Edit the message sent under `key` (a clicked question loses its buttons, a DM shows the answer) once Slack
+    has it; False, and nothing queued, when Slack never got it."""
+    row = sent(session, key)
+    if row is None or not row.slack_channel or not row.slack_ts:
+        return False
+    update_message(session, team_id, row.slack_channel, row.slack_ts, message)
+    return True
