@@ -21,10 +21,6 @@ from models import Circle, CircleSession, Person
 from models.status import CircleSessionStatus
 
 
-def _chat(session: Session, circle: Circle, people: list[Person]) -> str:
-    return circles.group_chat(session, circle, people)
-
-
 def _send_invite(session: Session, row: CircleSession, circle: Circle, people: list[Person], after: str, *,
                  cancel: bool = False) -> None:
     """The calendar file of this version of the session, in the circle's chat just after `after`."""
@@ -33,7 +29,7 @@ def _send_invite(session: Session, row: CircleSession, circle: Circle, people: l
         return
     ics = circle_sessions.invite(row, circle.goal, organizer, people, cancel=cancel)
     outbox.enqueue(session, row.team_id, keys.circle_session_invite(row.id, row.sequence), "circle-session-invite",
-                   _chat(session, circle, people), blocks.invite_file(circle.goal, cancel=cancel), after_key=after,
+                   circles.group_chat(session, circle, people), blocks.invite_file(circle.goal, cancel=cancel), after_key=after,
                    attachment=ics)
 
 
@@ -41,7 +37,7 @@ def _send_cancellation(session: Session, row: CircleSession, circle: Circle, peo
                        by: Person | None, when: datetime) -> None:
     """The chat is told the session is cancelled (by a member, or `by` None: the circle no longer meets), with the
     METHOD:CANCEL file; the message that planned it loses its buttons."""
-    recipient = _chat(session, circle, people)
+    recipient = circles.group_chat(session, circle, people)
     if not recipient:
         return  # nobody left and no chat known: there is nowhere to say it
     outbox.update_sent(session, row.team_id, keys.circle_session_planned(row.id, row.sequence - 1),
@@ -111,7 +107,7 @@ def plan(ctx: Context, team_id: str, user_id: str, form: PlanForm) -> str:
             outbox.update_sent(session, team_id, keys.circle_session_ask(row.id, done.old_sequence),
                                blocks.moved_away(row.starts_at, row.minutes))
         key = keys.circle_session_planned(row.id, row.sequence)
-        outbox.enqueue(session, team_id, key, "circle-session-planned", _chat(session, circle, people),
+        outbox.enqueue(session, team_id, key, "circle-session-planned", circles.group_chat(session, circle, people),
                        blocks.planned(row.id, circle.id, circle.goal, row.starts_at, row.minutes, user_id,
                                       moved_from=done.moved_from))
         _send_invite(session, row, circle, people, key)
@@ -136,7 +132,7 @@ def didnt_meet(ctx: Context, team_id: str, user_id: str, session_id: object) -> 
         said = blocks.didnt_meet(member.circle.id, user_id, row.starts_at, row.minutes)
         if not outbox.update_sent(session, team_id, keys.circle_session_ask(row.id, row.sequence), said):
             outbox.enqueue(session, team_id, keys.circle_session_missed(row.id), "circle-session-missed",
-                           _chat(session, member.circle, member.members), said)
+                           circles.group_chat(session, member.circle, member.members), said)
 
 
 # -- logging ----------------------------------------------------------------------------------------------------
@@ -184,7 +180,7 @@ def log(ctx: Context, team_id: str, user_id: str, form: LogForm) -> str:
         came = circle_sessions.attendance(session, row.id)
         came_ids = [p.slack_user_id for p in people if p.id in came]
         outbox.enqueue(session, team_id, keys.circle_session_logged(row.id, clock.now()), "circle-session-logged",
-                       _chat(session, member.circle, people),
+                       circles.group_chat(session, member.circle, people),
                        blocks.logged(user_id, row.held_on, row.minutes, done.came, len(people), came_ids,
                                      created=done.created))
         if done.was_planned:
@@ -221,6 +217,6 @@ def send_followups(ctx: Context, now: datetime | None = None) -> FollowedUp:
                     continue
                 people = circles.members(session, meets.id)
                 asked += outbox.enqueue(session, team_id, keys.circle_session_ask(row.id, row.sequence),
-                                        "circle-session-ask", _chat(session, meets, people),
+                                        "circle-session-ask", circles.group_chat(session, meets, people),
                                         blocks.did_we_meet(row.id, meets.id, row.starts_at, row.minutes), priority=0)
     return FollowedUp(asked, missed, cancelled)
