@@ -54,6 +54,8 @@ class Circle(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     end_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # its chat was asked "renew or end?"
     renewals: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # the member who answered the newest "renew or end?" (renewed it, or ended it); None when nobody did
+    end_answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     round_id: Mapped[int | None] = mapped_column(ForeignKey("pairing_rounds.id", ondelete="SET NULL"))  # formed by a round
 
     skills: Mapped[list[CircleSkill]] = relationship(cascade="all, delete-orphan", lazy="selectin")

@@ -73,8 +73,8 @@ def test_keys_that_existed_before_keep_their_spelling():
 
 
 def test_a_circle_end_dates_keys_name_the_member_who_answered():
-    """circle_endings.answered_by reads who renewed or ended a circle back from these keys' last part."""
+    """The chat's messages about a circle's end date: one per question, renewal and ending, naming who answered."""
     assert keys.circle_end_ask(3, date(2028, 2, 12)) == "circle-end-ask:3:2028-02-12"
-    assert keys.circle_renewed(3, 1, 9).startswith(keys.circle_renewed_prefix(3, 1)) and keys.circle_renewed(3, 1, 9)[-2:] == ":9"
+    assert keys.circle_renewed(3, 1, 9) == "circle-renewed:3:1:9" and keys.circle_renewed(3, 1, 9)[-2:] == ":9"
     assert keys.circle_ended(3, 9) == "circle-ended:3:9" and keys.circle_ended(3, None) == "circle-ended:3:auto"
-    assert keys.circle_ended(3, None).startswith(keys.circle_ended_prefix(3))
+    assert keys.circle_ended(3, None).startswith("circle-ended:3:")

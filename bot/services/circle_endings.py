@@ -19,10 +19,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.db import rowcount
-from bot.services import circles, clock, keys, profiles
+from bot.services import circles, clock, profiles
 from bot.services.errors import Conflict, NotAllowed
 from bot.services.lookup import by_hint
-from models import Circle, CircleAttendance, CircleMember, CircleSession, OutboxMessage, Person
+from models import Circle, CircleAttendance, CircleMember, CircleSession, Person
 from models.status import CircleSessionStatus, CircleStatus
 
 RENEW_MONTHS = (1, 2, 3, 6)  # what "Renew for…" offers
@@ -104,14 +104,17 @@ def unanswered(session: Session, team_id: str, asked_before: datetime, now: date
     due = session.scalars(select(Circle).where(
         Circle.team_id == team_id, Circle.status.in_(WAITING), Circle.end_asked_at.is_not(None),
         Circle.end_asked_at < asked_before).order_by(Circle.id)).all()
-    return [circle for circle in due if _end(session, circle, circle.renewals, now)]
+    return [circle for circle in due if _end(session, circle, circle.renewals, now, None)]
 
 
-def _end(session: Session, circle: Circle, renewals: int, now: datetime) -> bool:
+def _end(session: Session, circle: Circle, renewals: int, now: datetime, by: Person | None) -> bool:
+    """End the circle if it is still waiting for the answer to that question (`by`: the member who ended it, or None
+    when nobody answered in time)."""
     done = rowcount(session.execute(
         update(Circle).where(Circle.id == circle.id, Circle.status.in_(WAITING), Circle.end_asked_at.is_not(None),
                              Circle.renewals == renewals)
-        .values(status=CircleStatus.ENDED, ended_at=now).execution_options(synchronize_session=False))) == 1
+        .values(status=CircleStatus.ENDED, ended_at=now, end_answered_by_id=by.id if by else None)
+        .execution_options(synchronize_session=False))) == 1
     session.refresh(circle)
     return done
 
@@ -137,15 +140,16 @@ def _parse(raw: object) -> tuple[int, int, int | None]:
 
 
 def answered_by(session: Session, circle: Circle, renewal: int | None) -> tuple[bool, Person | None]:
-    """Who answered a question: the member who renewed it (`renewal`: that renewal's number) or ended it (None), read
-    from the key of the chat message that said so. (found, person): found False when no member answered (the
-    circle ended by itself, or as its last member left); person None when the job ended it, or they are gone."""
-    prefix = keys.circle_renewed_prefix(circle.id, renewal) if renewal is not None else keys.circle_ended_prefix(circle.id)
-    key = session.scalars(select(OutboxMessage.key).where(OutboxMessage.key.startswith(prefix, autoescape=True))).first()
-    if key is None:
-        return False, None
-    last = key.rsplit(":", 1)[-1]
-    return True, (session.get(Person, int(last)) if last.isdigit() else None)
+    """Who answered a question: the member who renewed it (`renewal`: that renewal's number) or ended it (None).
+    (found, person): found False when no member answered, or it is not known who did (the circle ended by itself, as
+    its last member left, or was renewed again since); person None when the job ended it, nobody having answered."""
+    if renewal is not None:
+        if circle.renewals != renewal or circle.end_answered_by_id is None:
+            return False, None
+        return True, session.get(Person, circle.end_answered_by_id)
+    if circle.end_answered_by_id is not None:
+        return True, session.get(Person, circle.end_answered_by_id)
+    return circle.end_asked_at is not None, None  # (the question still open when it ended: nobody answered)
 
 
 def _who(person: Person | None) -> str:
@@ -207,7 +211,8 @@ def renew(session: Session, team_id: str, user_id: str, raw: object, now: dateti
     done = rowcount(session.execute(
         update(Circle).where(Circle.id == circle.id, Circle.status.in_(WAITING), Circle.end_asked_at.is_not(None),
                              Circle.renewals == asked)
-        .values(ends_on=until, renewals=asked + 1, end_asked_at=None).execution_options(synchronize_session=False)))
+        .values(ends_on=until, renewals=asked + 1, end_asked_at=None, end_answered_by_id=me.id)
+        .execution_options(synchronize_session=False)))
     if done != 1:  # someone answered meanwhile
         session.refresh(circle)
         raise _already(session, circle, asked)
@@ -221,7 +226,7 @@ def end(session: Session, team_id: str, user_id: str, raw: object, now: datetime
     circle, me, asked, _ = _for_member(session, team_id, user_id, raw)
     _still_waiting(session, circle, asked)
     asked_about = circle.ends_on
-    if not _end(session, circle, asked, now):
+    if not _end(session, circle, asked, now, me):
         raise _already(session, circle, asked)
     return Answer(circle, me, circles.members(session, circle.id), asked_about, None)
 

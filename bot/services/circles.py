@@ -375,8 +375,9 @@ def _settle(session: Session, circle_ids: list[int], now: datetime) -> None:
         circle = session.get(Circle, circle_id)
         if circle is None or circle.status == CircleStatus.ENDED:
             continue
-        if _count(session, circle_id) == 0:
+        if _count(session, circle_id) == 0:  # it ended as they left: no "renew or end?" is waiting, none answered
             circle.status, circle.ended_at = CircleStatus.ENDED, now
+            circle.end_asked_at = circle.end_answered_by_id = None
         elif circle.status == CircleStatus.FULL:
             circle.status = CircleStatus.ACTIVE if circle.started_at is not None else CircleStatus.OPEN
 

@@ -458,23 +458,14 @@ def circle_end_ask(circle_id: int, ends_on: date) -> str:
 
 
 def circle_renewed(circle_id: int, renewal: int, person_id: int) -> str:
-    """"Renewed until ...", in the chat: once per renewal (its number), naming the member who renewed it (read back
-    by circle_endings.answered_by to tell a later click who answered)."""
+    """"Renewed until ...", in the chat: once per renewal (its number), naming the member who renewed it."""
     return _key("circle-renewed", circle_id, renewal, person_id)
-
-
-def circle_renewed_prefix(circle_id: int, renewal: int) -> str:
-    return _key("circle-renewed", circle_id, renewal) + ":"
 
 
 def circle_ended(circle_id: int, person_id: int | None) -> str:
     """The closing line in the chat when a circle ends at its end date: once, naming the member who ended it, or
     "auto" when nobody answered in time and the job ended it."""
     return _key("circle-ended", circle_id, "auto" if person_id is None else person_id)
-
-
-def circle_ended_prefix(circle_id: int) -> str:
-    return _key("circle-ended", circle_id) + ":"
 
 
 def circle_never_started(circle_id: int, person_id: int) -> str:
