@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from bot.db import Prepared, param
 from bot.services import clock, program
 from bot.services.errors import Conflict, NotAllowed
+from bot.services.searcher import Searcher
 from bot.settings import Settings
 from models import Agreement, DontSuggest, MatchingRule, Partnership, Person, ReportingLine
 
@@ -94,7 +95,7 @@ _SEPARATE = Prepared(lambda: select(MatchingRule.id).where(MatchingRule.team_id 
                                                            MatchingRule.kind == SEPARATE).limit(1))
 
 
-def never_with(session: Session, me: Person, *, departments: bool = True) -> set[int]:
+def never_with(session: Session, me: Person | Searcher, *, departments: bool = True) -> set[int]:
     """The person ids `me` must never be matched with, in one round trip: my supervisor(s) and direct reports
     (agreements, "My manager", Slack's profile), private lists both ways, the program's never-pair rules and (with
     `departments`, when the program has that rule) everyone in my own department."""
@@ -104,7 +105,7 @@ def never_with(session: Session, me: Person, *, departments: bool = True) -> set
     return set(_NEVER_WITH[True].scalars(session, **values)) - {me.id}
 
 
-def never_with_and_rule(session: Session, me: Person) -> tuple[set[int], bool]:
+def never_with_and_rule(session: Session, me: Person | Searcher) -> tuple[set[int], bool]:
     """`never_with(me, departments=False)` and `separate_departments(me.team_id)` in one round trip (what find
     asks: it applies the department rule in its index, not as everyone in my department)."""
     ids = set(_NEVER_WITH[False].scalars(session, team=me.team_id, uid=me.slack_user_id, pid=me.id))

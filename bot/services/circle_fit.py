@@ -15,6 +15,7 @@ from bot.db import Prepared, param
 from bot.services import boundaries, clock
 from bot.services.circles import JOINABLE, members, members_of
 from bot.services.matching import shared_hours
+from bot.services.searcher import Searcher
 from models import Person, PersonSkill
 from models.circles import Circle, CircleMember, CircleSkill
 from models.status import OPEN_CIRCLE, SkillKind
@@ -38,7 +39,7 @@ def _names(names: list[str]) -> str:
     return ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + (names[-1] if names else "")
 
 
-def _fit(me: Person, circle: Circle, people: list[Person]) -> tuple[float, list[str]]:
+def _fit(me: Person | Searcher, circle: Circle, people: list[Person]) -> tuple[float, list[str]]:
     """How well an open circle suits `me`: the skills it learns that I want (most), the skills I could help with,
     and the working hours I share with its members."""
     wants = {ps.skill_id for ps in me.skills if ps.kind == SkillKind.WANT}
@@ -78,7 +79,7 @@ def _open_ids_statement(wanted_only: bool) -> Any:
 _OPEN_IDS = {wanted: Prepared(partial(_open_ids_statement, wanted)) for wanted in (False, True)}
 
 
-def open_for(session: Session, me: Person, *, limit: int = 5, wanted_only: bool = False,
+def open_for(session: Session, me: Person | Searcher, *, limit: int = 5, wanted_only: bool = False,
              never: set[int] | frozenset[int] | None = None) -> list[Listed]:
     """Open circles `me` could join, best first: not invite-only, before their end date and not about to end, seats
     left, not mine, and nobody in them I must never be matched with. `wanted_only`: only circles that learn a skill

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
-from functools import cache, partial
+from functools import partial
 from typing import Any
 
-from sqlalchemy import Integer, Select, String, bindparam, func, or_, select, union_all
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import Integer, Select, String, func, or_, select, union_all
+from sqlalchemy.orm import Session
 
 from bot.db import Prepared, param
 from bot.services import boundaries, clock, match_index, program, skills
 from bot.services.match_index import REVERSE_MIN_GAP
+from bot.services.searcher import Searcher
+from bot.services.searcher import searcher as searcher_read
 from models import Circle, CircleMember, Partnership, PartnershipRequest, Person
 from models.status import LIVE_PARTNERSHIP, OPEN_CIRCLE, OPEN_PARTNERSHIP, PartnershipStatus, PersonStatus, SkillKind
 
@@ -87,20 +89,20 @@ def _list(names: list[str], most: int = 4) -> str:
     return ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
 
 
-def reverse_on(session: Session, me: Person) -> bool:
+def reverse_on(session: Session, me: Person | Searcher) -> bool:
     """Reverse mentoring (the junior shares, the senior learns) applies to someone who opted in, while the
     program has it on."""
     return bool(me.reverse_mentoring) and "reverse" in program.types_on(session, me.team_id)
 
 
-def _is_reverse(me: Person, c: Candidate, they_help: list[str], you_help: list[str]) -> bool:
+def _is_reverse(me: Person | Searcher, c: Candidate, they_help: list[str], you_help: list[str]) -> bool:
     """Both opted in, at least REVERSE_MIN_GAP levels apart, and the more junior one offers what the senior wants."""
     if not c.reverse_mentoring or abs(c.level - me.level) < REVERSE_MIN_GAP:
         return False
     return (c.level < me.level and bool(they_help)) or (c.level > me.level and bool(you_help))
 
 
-def _reverse_reason(me: Person, c: Candidate, they_help: list[str], you_help: list[str]) -> str:
+def _reverse_reason(me: Person | Searcher, c: Candidate, they_help: list[str], you_help: list[str]) -> str:
     gap = abs(c.level - me.level)
     levels = f"{gap} level{'s' if gap != 1 else ''}"
     if c.level < me.level and they_help:
@@ -118,7 +120,7 @@ def pair_kind(session: Session, asker: Person, target: Person) -> str:
     return "reverse" if offers & wants else "peer"
 
 
-def _explain(me: Person, c: Candidate, they_help: list[str], you_help: list[str], hours: float | None,
+def _explain(me: Person | Searcher, c: Candidate, they_help: list[str], you_help: list[str], hours: float | None,
              reverse: bool = False) -> list[str]:
     reasons = []
     if they_help:
@@ -160,7 +162,7 @@ def _partners_statement():
 _PARTNERS = Prepared(_partners_statement)  # every search runs it: built and compiled once
 
 
-def _partners_and_rejections(session: Session, me: Person, now: datetime) -> set[int]:
+def _partners_and_rejections(session: Session, me: Person | Searcher, now: datetime) -> set[int]:
     """People I'm in an open partnership or request with, and those who declined me lately (one round trip)."""
     return {pid for row in _PARTNERS.rows(session, me=me.id, since=now - DECLINE_MEMORY) for pid in row}
 
@@ -176,17 +178,9 @@ def _live_load(among: list[int] | None = None):
     return select(sides.c.pid, func.count().label("n")).group_by(sides.c.pid).subquery()
 
 
-@cache
-def _searcher_statement() -> Select:
-    """searcher's query, built once (values bound per search)."""
-    return select(Person).options(joinedload(Person.skills)).where(
-        Person.team_id == bindparam("team", type_=String), Person.slack_user_id == bindparam("user", type_=String))
-
-
-def searcher(session: Session, team_id: str, slack_user_id: str) -> Person | None:
+def searcher(session: Session, team_id: str, slack_user_id: str) -> Searcher | None:
     """The person searching, with their skills, in one round trip (None before joining or after leaving)."""
-    me = session.scalars(_searcher_statement(), {"team": team_id, "user": slack_user_id}).unique().one_or_none()
-    return None if me is None or me.status == PersonStatus.LEFT else me
+    return searcher_read(session, team_id, slack_user_id)
 
 
 def load(session: Session, person_ids: list[int]) -> dict[int, int]:
@@ -208,7 +202,8 @@ def load(session: Session, person_ids: list[int]) -> dict[int, int]:
     return counts
 
 
-def find(session: Session, me: Person, words: list[str] | None = None, page: int = 0, now: datetime | None = None) -> FindResult:
+def find(session: Session, me: Person | Searcher, words: list[str] | None = None, page: int = 0,
+         now: datetime | None = None) -> FindResult:
     now = now or clock.now()
     words = [w for w in (words or []) if w.strip()]
     my_offers = {ps.skill_id for ps in me.skills if ps.kind == SkillKind.OFFER}
@@ -289,7 +284,7 @@ def _candidates(session: Session, ranked: list[tuple[int, float]]) -> list[tuple
     return [(found[pid], score) for pid, score in ranked if pid in found]
 
 
-def _hints_for_nobody(me: Person) -> list[str]:
+def _hints_for_nobody(me: Person | Searcher) -> list[str]:
     hints = ["No good match right now."]
     hints.append("Add more skills you can share and want to learn: matches come from skills in common.")
     if not me.cross_department:
