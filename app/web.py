@@ -172,6 +172,9 @@ class Server:
         self._server = create_server(wsgi, threads=threads, ident="mentor-bot", channel_timeout=30,
                                      max_request_body_size=MAX_BODY_BYTES + 1,  # (waitress refuses from this size on)
                                      recv_bytes=64 * 1024,  # a body in a few reads, not a hundred (a flood's cost)
+                                     # a body up to the cap stays in memory (waitress spools one over 512 KiB to a
+                                     # temporary file by default: written, then read back, for each unsigned one)
+                                     inbuf_overflow=MAX_BODY_BYTES + 1,
                                      cleanup_interval=max(0.2, min(2.0, body_timeout / 2)), **where)
         _drop_slow_requests(self._server, body_timeout)
         self.port = self._server.effective_port
