@@ -43,6 +43,7 @@ def build_app(settings: Settings, db: Database, *, verify_token: bool = True,
                      installation_store_bot_only=True)
     app = App(
         **oauth,
+        name="bolt.py",  # Bolt's default (its caller's file name), found by inspect.stack(): 60-80 ms of every start
         client=make_client(settings),
         signing_secret=settings.slack_signing_secret,
         token_verification_enabled=verify_token,

@@ -22,11 +22,8 @@ def _setup_logging(settings: Settings, command: str) -> None:
     logs.setup(settings.log_level, fmt)
 
 
-def _start(settings: Settings, *, migrated: bool = False):
-    """Database at head, then the Bolt app: what both serving modes need."""
-    from slack_bolt.error import BoltError
-
-    from app.bolt import build_app
+def _start(settings: Settings, *, migrated: bool = False, index: bool = False):
+    """Database at head, then the Bolt app: what both serving modes need (`index`: see _find_index)."""
     from bot import migrate
     from bot.db import Database
 
@@ -34,12 +31,37 @@ def _start(settings: Settings, *, migrated: bool = False):
     if not migrated:
         migrate.upgrade(settings.database_url)
     db = Database(settings.database_url)
+    if index:
+        _find_index(settings, db)
+    from slack_bolt.error import BoltError
+
+    from app.bolt import build_app
+
     try:
         return build_app(settings, db), db
     except BoltError as exc:
         raise SettingsError(f"Slack refused SLACK_BOT_TOKEN at {settings.slack_api_url}: {exc}") from None
     except OSError as exc:  # URLError, timeouts: Slack (SLACK_API_URL) cannot be reached
         raise SettingsError(f"cannot reach Slack at SLACK_API_URL={settings.slack_api_url}: {exc}") from None
+
+
+def _find_index(settings: Settings, db) -> None:
+    """find's index of a team with no snapshot yet (a first start) is built by a short-lived process of its own
+    (app/index_build.py), not in this serving process, which would keep the build's peak memory for its whole life.
+    That process starts now, as soon as the database is reachable and before this one imports the rest of the app
+    (Bolt, the handlers), so it builds on another core meanwhile; find's warm-up then loads its snapshot."""
+    from app import index_build
+    from bot.services import match_index
+
+    build = index_build.builder(settings.database_url, settings.log_level, settings.log_format or "json")
+    if build is not None:
+        try:
+            build.start(match_index.teams_to_build(db))
+        except Exception:  # (no schema, the database away for a moment): find's warm-up asks again
+            log.warning("find's index: could not start its build early", exc_info=True)
+    from bot.flows import find
+
+    find.build_index_elsewhere(build)
 
 
 def _background_scheduler(settings: Settings, db, args: argparse.Namespace):
@@ -79,16 +101,19 @@ class _LateScheduler:
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     from app import workers as prefork
-    from app.web import Server, make_wsgi
 
     prefork.tune_memory()
     workers = args.workers or settings.web_concurrency
     if workers > 1:
         return _serve_workers(settings, args, workers)
     with prefork.starting():
-        app, db = _start(settings)
-        server = Server(make_wsgi(app, db), host=args.host, port=args.port or settings.port, threads=settings.web_threads)
-    log.info("mentor-bot listening on http://%s:%s/slack/events", args.host, server.port)
+        # listening first: a request that comes while the app starts waits in the backlog rather than be refused
+        sock = prefork.listen(args.host, args.port or settings.port)
+        app, db = _start(settings, index=True)
+        from app.web import Server, make_wsgi
+
+        server = Server(make_wsgi(app, db), sock=sock, threads=settings.web_threads)
+    log.info("mentor-bot listening on http://%s:%s/slack/events", args.host, sock.getsockname()[1])
     scheduler = _LateScheduler(settings, db, args)
     try:
         server.serve_forever()
@@ -100,19 +125,21 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 def _serve_workers(settings: Settings, args: argparse.Namespace, workers: int) -> int:
     """`serve --workers N`: the schema migrated and find's index loaded once, then N forked workers on one port
     (app/workers.py); the first worker also runs the scheduler, unless it is turned off."""
-    from app import bolt  # noqa: F401  (imported once here, shared by the workers: not once in each after the fork)
     from app import workers as prefork
-    from app.web import Server, make_wsgi
     from bot import migrate
     from bot.db import Database
-    from bot.flows import find
-    from bot.flows.context import Context
 
     settings.require_slack("slack_signing_secret")
     with prefork.starting():  # (frozen before the fork: the workers share those pages)
         migrate.upgrade(settings.database_url)
         sock = prefork.listen(args.host, args.port or settings.port)  # (requests wait in its backlog meanwhile)
         db = Database(settings.database_url)
+        _find_index(settings, db)
+        from app import bolt  # noqa: F401  (imported once here, shared by the workers: not once in each after the fork)
+        from app.web import Server, make_wsgi
+        from bot.flows import find
+        from bot.flows.context import Context
+
         find.load_index(Context(settings=settings, db=db))
         db.dispose()  # no connection crosses the fork
     log.info("mentor-bot listening on http://%s:%s/slack/events with %d workers", args.host, sock.getsockname()[1], workers)
@@ -157,7 +184,7 @@ def cmd_socket(settings: Settings, args: argparse.Namespace) -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     settings.require("slack_app_token")
-    app, db = _start(settings)
+    app, db = _start(settings, index=True)
     scheduler = _background_scheduler(settings, db, args)
     log.info("mentor-bot connecting to Slack in Socket Mode")
     try:

@@ -46,6 +46,11 @@ def main() -> None:
     args = p.parse_args()
     if not args.bare:
         prefork.tune_memory()  # as `mentor-bot serve`
+        from app import index_build
+        from bot.flows import find
+
+        # as `mentor-bot serve`: an index with no snapshot is built in a short-lived process of its own
+        find.build_index_elsewhere(index_build.builder(args.url, "WARNING", "text"))
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # 50 commands at once queue on purpose
     with nullcontext() if args.bare else prefork.starting():  # as `mentor-bot serve`: no cyclic GC while starting

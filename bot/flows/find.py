@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.flows.context import Context
 from bot.services import circle_fit, match_index, matching, recognition
 from messages import find as blocks
@@ -24,11 +26,22 @@ def find_message(ctx: Context, team_id: str, user_id: str, words: list[str], pag
         return blocks.results(result, words[:MAX_WORDS], facts, circle=circle[0] if circle else None)
 
 
+# How this process has an index that has no snapshot built: None, here (the tests); `mentor-bot serve` and `socket`
+# set a separate process (app/index_build.py), so that a serving process never keeps the peak memory of a build.
+_build_elsewhere: Callable[[list[str]], None] | None = None
+
+
+def build_index_elsewhere(build: Callable[[list[str]], None] | None) -> None:
+    """Set how this process has the teams' indexes without a snapshot built (see match_index.load_all), or None."""
+    global _build_elsewhere
+    _build_elsewhere = build
+
+
 def load_index(ctx: Context) -> None:
     """Build (or load) find's index now, in this thread: `serve --workers` does it once before forking."""
-    match_index.load_all(ctx.db)
+    match_index.load_all(ctx.db, _build_elsewhere)
 
 
 def warm_index(ctx: Context) -> None:
     """Build the in-memory skill index that find ranks from (bot/services/match_index.py) now, not on the first search."""
-    match_index.warm(ctx.db)
+    match_index.warm(ctx.db, _build_elsewhere)

@@ -13,9 +13,13 @@ thousands of rows at 100,000 people, on every search. Instead each process keeps
 The process that builds an index saves it to `find_snapshots` (arrays, no names); a process that starts
 later loads it and catches up like any search does (below), so it is ready in about a second instead of
 reading everyone. A snapshot older than SNAPSHOT_MAX_AGE is rebuilt; one is dropped when someone leaves
-(their data may be deleted) or when it holds more people than the team has.
+(their data may be deleted) or when it holds more people than the team has. `mentor-bot serve` has a team
+without a fresh snapshot built by a short-lived process of its own (app/index_build.py, through `load_all`'s
+`build_elsewhere`), so that no serving process keeps the peak memory of a build; tests build in-process.
 
-A search adds up postings (`bincount`), scores the candidates with array arithmetic and picks one page.
+A search counts the postings of the skills involved into scratch arrays kept with the index, narrows the slots
+with a few boolean passes, sums the score's whole-number part in small integers and works out the exact score
+(the shared working day) only for the people within reach of the page (`TeamIndex.rank`).
 
 Fresh, not eventually: before every search the index reads what changed, in the same transaction:
 * people whose `updated_at` is within MARGIN of the newest one it has seen (a profile save, a pause or a
@@ -40,6 +44,7 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -707,10 +712,10 @@ def forget(session: Session, team_id: str, person_ids: list[int]) -> None:
         index.forget(person_ids)
 
 
-def warm(db) -> None:
+def warm(db, build_elsewhere: Callable[[list[str]], None] | None = None) -> None:
     """Build every team's index now (start-up, in the background), so no search waits for it; then, every
-    FULL_CHECK seconds, run each index's slow checks here rather than in a search."""
-    load_all(db)
+    FULL_CHECK seconds, run each index's slow checks here rather than in a search. (`build_elsewhere`: see load_all.)"""
+    load_all(db, build_elsewhere)
     url = str(db.engine.url)
     with _registry_lock:
         if url in _checked_urls:  # another app on this database (tests build several) runs the checks already
@@ -728,37 +733,116 @@ def warm(db) -> None:
                 log.warning("match index: the check of %s failed", index.team_id, exc_info=True)
 
 
-def load_all(db) -> None:
+def load_all(db, build_elsewhere: Callable[[list[str]], None] | None = None) -> None:
     """Bring every team's index up to date now, in this thread: loaded from its snapshot and caught up with what
-    changed since, or built (and its snapshot saved for the next process), or caught up if this process has it."""
+    changed since, or built (and its snapshot saved for the next process), or caught up if this process has it.
+
+    `build_elsewhere(team_ids)`, when given (`mentor-bot serve` gives one: app/index_build.py), saves the snapshots
+    of teams that have none from another process, which exits afterwards: reading every person and skill row
+    peaks at half as much memory again as loading a snapshot, and a serving process would keep that peak. Their
+    snapshots are then loaded here like any later start's; if it fails, they are built here after all."""
     try:
         with db.uow() as session:
             team_ids = list(session.scalars(select(Person.team_id).distinct()))
+            indexes = [_index(session, team_id) for team_id in team_ids]
     except Exception:  # no database yet, or no schema: a search will build it
         log.warning("match index: not warmed (the database did not answer)")
-        team_ids = []
-    for team_id in team_ids:
-        try:
-            started = time.monotonic()
-            with db.uow() as session:
-                index = _index(session, team_id)
-            with index.lock:
-                loaded = index.watermark is None and _load_snapshot(db, index)
-                index.save_next_build = True
-                try:
-                    with db.uow() as session:
-                        index.refresh(session, clock.now())
-                finally:
-                    index.save_next_build = False
-            if loaded:  # deletions and other load changes, as the background check would find them
-                with db.uow() as session:
-                    index.check(session)
-            log.info("match index: %s ready in %.1f s (%d people, %s)", team_id, time.monotonic() - started, index.n,
-                     "from its snapshot" if loaded else "read")
-            _save_snapshot(db, index)
-        except Exception:  # a search will build it then
-            log.exception("match index: warming %s failed", team_id)
+        indexes = []
+    elsewhere: list[TeamIndex] = []
+    builder = None
+    if build_elsewhere is not None and indexes:
+        elsewhere, builder = _start_building_elsewhere(db, indexes, build_elsewhere)
+    try:
+        for index in indexes:  # (those with a snapshot, meanwhile)
+            if index not in elsewhere:
+                _bring_up(db, index)
+        if builder is not None:
+            builder.join()
+    except BaseException:
+        for index in elsewhere:
+            index.lock.release()
+        raise
+    for index in elsewhere:  # (locked since before the build: a search waits for the snapshot rather than build here)
+        _bring_up(db, index, locked=True)
     _give_back_memory()
+
+
+def _start_building_elsewhere(db, indexes: list[TeamIndex], build: Callable[[list[str]], None]
+                              ) -> tuple[list[TeamIndex], threading.Thread | None]:
+    """Start `build` (in a thread: it waits for another process) for the teams with neither an index in this
+    process nor a fresh snapshot, their locks taken first: a search meanwhile waits BUSY_WAIT and says to try again,
+    as it does while a build runs here, instead of building here too. The caller brings them up and unlocks."""
+    try:
+        to_build = set(teams_to_build(db))
+    except SQLAlchemyError:
+        return [], None
+    missing = [index for index in indexes if index.watermark is None and index.team_id in to_build]
+    locked = [index for index in missing if index.lock.acquire(blocking=False)]  # (not: a search is building it)
+    if not locked:
+        return [], None
+    team_ids = [index.team_id for index in locked]
+
+    def run() -> None:
+        started = time.monotonic()
+        try:
+            build(team_ids)
+            log.info("match index: %d team(s) built in a separate process in %.1f s", len(team_ids),
+                     time.monotonic() - started)
+        except Exception:  # built here instead (load_all finds no snapshot)
+            log.warning("match index: building %s in a separate process failed: building here", ", ".join(team_ids),
+                        exc_info=True)
+
+    thread = threading.Thread(target=run, name="find-index-build", daemon=True)
+    thread.start()
+    return locked, thread
+
+
+def _bring_up(db, index: TeamIndex, *, locked: bool = False) -> None:
+    """One team's index up to date: loaded from its snapshot and caught up, or built (its snapshot saved), or
+    caught up. `locked`: the caller holds its lock (released here)."""
+    try:
+        started = time.monotonic()
+        if not locked:
+            index.lock.acquire()
+        try:
+            loaded = index.watermark is None and _load_snapshot(db, index)
+            index.save_next_build = True
+            try:
+                with db.uow() as session:
+                    index.refresh(session, clock.now())
+            finally:
+                index.save_next_build = False
+        finally:
+            index.lock.release()
+        if loaded:  # deletions and other load changes, as the background check would find them
+            with db.uow() as session:
+                index.check(session)
+        log.info("match index: %s ready in %.1f s (%d people, %s)", index.team_id, time.monotonic() - started, index.n,
+                 "from its snapshot" if loaded else "read")
+        _save_snapshot(db, index)
+    except Exception:  # a search will build it then
+        log.exception("match index: warming %s failed", index.team_id)
+
+
+def teams_to_build(db) -> list[str]:
+    """The teams with people and no fresh snapshot: a process that starts now would have to build their indexes."""
+    with db.uow() as session:
+        teams = list(session.scalars(select(Person.team_id).distinct()))
+        fresh = set(session.scalars(select(FindSnapshot.team_id).where(*_fresh_snapshot_clauses())))
+    return [team_id for team_id in teams if team_id not in fresh]
+
+
+def save_built(db, team_id: str) -> bool:
+    """Build the team's index and save its snapshot, unless a fresh one is saved already (another process built
+    it meanwhile): what app/index_build.py runs for a serving process. True if it built."""
+    with db.uow() as session:
+        if session.scalar(select(FindSnapshot.team_id).where(FindSnapshot.team_id == team_id, *_fresh_snapshot_clauses())):
+            return False
+        index = TeamIndex(team_id)
+        index.save_next_build = True
+        index.refresh(session, clock.now())
+    _save_snapshot(db, index)
+    return True
 
 
 def _give_back_memory() -> None:
@@ -774,9 +858,8 @@ def _load_snapshot(db, index: TeamIndex) -> bool:
     """Load the team's saved index if there is a recent one in this format (else it is built)."""
     try:
         with db.uow() as session:
-            head = session.execute(select(FindSnapshot.format, FindSnapshot.built_at)
-                                   .where(FindSnapshot.team_id == index.team_id)).first()
-            if head is None or head.format != SNAPSHOT_FORMAT or head.built_at < clock.now() - SNAPSHOT_MAX_AGE:
+            if session.scalar(select(FindSnapshot.team_id)
+                              .where(FindSnapshot.team_id == index.team_id, *_fresh_snapshot_clauses())) is None:
                 return False
             data = session.scalar(select(FindSnapshot.data).where(FindSnapshot.team_id == index.team_id))
         if data is None:  # (deleted a moment ago)
@@ -787,6 +870,11 @@ def _load_snapshot(db, index: TeamIndex) -> bool:
         index._reset()
         return False
     return True
+
+
+def _fresh_snapshot_clauses() -> tuple:
+    """A snapshot worth loading: in this format, and recent (an older one is rebuilt)."""
+    return FindSnapshot.format == SNAPSHOT_FORMAT, FindSnapshot.built_at >= clock.now() - SNAPSHOT_MAX_AGE
 
 
 def _save_snapshot(db, index: TeamIndex) -> None:
